@@ -1,0 +1,29 @@
+//! The Xiezhi case model, free of IO and of the clock.
+//!
+//! Main types: [`CaseNumber`] (案号) with [`CourtCode`] (法院代字) and [`TypeCode`] (类型代字),
+//! [`CaseClass`], [`Disposition`] (结案方式), [`Procedure`] (适用程序), [`Date`] with
+//! [`Date::add_months`] clamping, [`StatutoryLimit`] (审限) and [`CaseFacts`], one row of the
+//! case-facts interchange format (../shared/contracts/case-facts.md).
+//!
+//! Architecture invariant: nothing in this crate reads files, the network, the environment or
+//! the clock; every "today" is a parameter.
+
+mod amount;
+mod case_number;
+mod case_type;
+mod court;
+mod date;
+mod disposition;
+mod facts;
+mod procedure;
+mod time_limit;
+
+pub use amount::{Amount, AmountError};
+pub use case_number::{CaseNumber, CaseNumberError, CourtRef};
+pub use case_type::{CaseClass, Scope, TypeCode};
+pub use court::{CourtCode, CourtLevel, PROVINCE_ABBREVIATIONS};
+pub use date::{Date, DateError};
+pub use disposition::{Disposition, DispositionError};
+pub use facts::CaseFacts;
+pub use procedure::{Procedure, ProcedureError};
+pub use time_limit::StatutoryLimit;
