@@ -72,7 +72,9 @@ impl CaseNumber {
         };
         let n_type = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
         let (type_text, sequence) = rest.split_at(n_type);
+        // Some real numbers keep a stray 字 of the old form, e.g. （2016）辽0106刑初字70号.
         let type_code = TypeCode::from_text(type_text)
+            .or_else(|| type_text.strip_suffix('字').and_then(TypeCode::from_text))
             .ok_or_else(|| CaseNumberError::UnknownTypeCode(type_text.to_owned()))?;
         check_sequence(sequence)?;
         let mut canonical = String::with_capacity(text.len() + 4);
