@@ -1,1 +1,46 @@
-//! Placeholder.
+//! Reading and writing the case-facts interchange format (../shared/contracts/case-facts.md).
+//!
+//! Main types: [`FactsReader`] streams [`RowOutcome`]s (a [`CaseFacts`] or the row's
+//! [`Problem`]s) out of a CSV (UTF-8 with or without BOM, or GB18030, detected) or an XLSX file;
+//! [`HeaderMap`] maps English keys or Chinese labels in any order; [`export`] writes CSV and
+//! XLSX with the same columns so that export → import is the identity.
+//!
+//! Architecture invariant: this crate knows files and formats, never the database; deciding
+//! whether a file with problems is imported is the caller's job.
+
+mod columns;
+pub mod export;
+mod row;
+mod source;
+
+pub use columns::{Column, HeaderMap, trim_cell};
+pub use row::{Cell, Problem, date_from_serial, parse_date_text, parse_row};
+pub use source::{FactsReader, FileFormat, RowOutcome};
+pub use xiezhi_domain::CaseFacts;
+
+/// A file-level failure: nothing of the file can be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("reading {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("the file is empty: no header row and no cases")]
+    Empty,
+    #[error("the file has a header but no case rows")]
+    NoRows,
+    #[error("not a CSV or XLSX file ({0})")]
+    NotTabular(String),
+    #[error("reading the spreadsheet: {0}")]
+    Spreadsheet(String),
+    #[error("the workbook has no sheet named {0:?}")]
+    NoSuchSheet(String),
+    #[error("reading CSV: {0}")]
+    Csv(String),
+    #[error("missing required column(s): {} (header must name them by key or Chinese label, e.g. 案号, 立案日期)", .0.join(", "))]
+    MissingColumns(Vec<&'static str>),
+    #[error("columns {first:?} and {second:?} both map to {key}")]
+    DuplicateColumn { key: &'static str, first: String, second: String },
+    #[error("column {header:?} says 万元 but is not an amount column")]
+    WanOnNonAmount { header: String },
+    #[error("writing {path}: {message}")]
+    Write { path: String, message: String },
+}

@@ -1,1 +1,352 @@
-//! Placeholder.
+//! Xiezhi storage: one sqlx `Any` code path for SQLite (the embedded default) and PostgreSQL.
+//!
+//! Main types: [`Store`] (open by URL, migrations applied automatically), [`ImportTx`] (one
+//! import = one transaction: committed whole or not at all), [`StoreError`], [`CourtSummary`].
+//!
+//! Architecture invariants: only this crate contains SQL; dates are stored as ISO text and money
+//! as integer ten-thousandths of a yuan on both backends; a failed or interrupted import leaves
+//! the database exactly as it was.
+
+mod rows;
+
+use std::borrow::Cow;
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, AssertSqlSafe, Row, SqlSafeStr};
+use xiezhi_domain::{CaseFacts, CourtCode};
+
+pub use rows::{FACT_COLUMNS, facts_from_row};
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL names neither `sqlite:` nor `postgres:`.
+    #[error("unsupported database URL {0:?} (use sqlite://PATH or postgres://...)")]
+    UnsupportedUrl(String),
+    /// Connecting failed.
+    #[error("connecting to {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    /// Applying the schema migrations failed.
+    #[error("applying migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A row in the database does not decode as case facts (the database was edited by hand).
+    #[error("row {case_number:?} in the database is invalid: {reason}")]
+    Corrupt { case_number: String, reason: String },
+    /// Any other database error.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// The database, opened and migrated.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// A court and how many cases the database holds for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CourtSummary {
+    pub code: String,
+    pub name: Option<String>,
+    pub cases: i64,
+    pub pending: i64,
+    pub first_filed: Option<String>,
+    pub last_filed: Option<String>,
+}
+
+/// Counts of what an upsert did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpsertCounts {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+impl std::ops::AddAssign for UpsertCounts {
+    fn add_assign(&mut self, o: UpsertCounts) {
+        self.inserted += o.inserted;
+        self.updated += o.updated;
+        self.unchanged += o.unchanged;
+    }
+}
+
+fn migrator(backend: Backend) -> Migrator {
+    let sql: &'static str = match backend {
+        Backend::Sqlite => include_str!("../migrations/sqlite/0001_init.sql"),
+        Backend::Postgres => include_str!("../migrations/postgres/0001_init.sql"),
+    };
+    Migrator::with_migrations(vec![Migration::new(
+        1,
+        Cow::Borrowed("init"),
+        MigrationType::Simple,
+        sql.into_sql_str(),
+        false,
+    )])
+}
+
+/// Turns a user-facing URL into the one sqlx wants: SQLite files are created when missing.
+fn connect_url(url: &str) -> Result<(String, Backend), StoreError> {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let with_mode = if rest.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
+        Ok((with_mode, Backend::Sqlite))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok((url.to_owned(), Backend::Postgres))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_owned()))
+    }
+}
+
+impl Store {
+    /// Opens (creating an SQLite file if needed) and migrates the database at `url`:
+    /// `sqlite://relative/path.db`, `sqlite:///absolute/path.db` or `postgres://...`.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (connect, backend) = connect_url(url)?;
+        let options = AnyConnectOptions::from_str(&connect)
+            .map_err(|source| StoreError::Connect { url: redact(url), source })?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers go on during an import; NORMAL is durable at each
+                        // commit in WAL mode; the busy timeout covers a concurrent writer.
+                        sqlx::raw_sql("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;")
+                            .execute(conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Connect { url: redact(url), source })?;
+        migrator(backend).run(&pool).await?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for crates that add their own tables' queries later.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Starts an import: everything written through the returned transaction is committed
+    /// together or not at all.
+    pub async fn begin_import(&self) -> Result<ImportTx, StoreError> {
+        Ok(ImportTx { tx: self.pool.begin().await?, batch_sql: None, courts: Default::default() })
+    }
+
+    pub async fn count_cases(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM cases").fetch_one(&self.pool).await?)
+    }
+
+    /// Every case, ordered by 案号, passed one at a time to `each` (memory stays flat).
+    pub async fn for_each_fact(&self, mut each: impl FnMut(CaseFacts)) -> Result<u64, StoreError> {
+        use futures_util::StreamExt;
+        let sql = format!("SELECT {}, has_property FROM cases ORDER BY case_number", FACT_COLUMNS.join(", "));
+        let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&self.pool);
+        let mut n = 0;
+        while let Some(row) = rows.next().await {
+            each(facts_from_row(&row?)?);
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Every case, ordered by 案号.
+    pub async fn load_facts(&self) -> Result<Vec<CaseFacts>, StoreError> {
+        let mut all = Vec::new();
+        self.for_each_fact(|f| all.push(f)).await?;
+        Ok(all)
+    }
+
+    /// One case by its canonical 案号.
+    pub async fn case(&self, case_number: &str) -> Result<Option<CaseFacts>, StoreError> {
+        let sql = format!("SELECT {}, has_property FROM cases WHERE case_number = $1", FACT_COLUMNS.join(", "));
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(case_number.to_owned()).fetch_optional(&self.pool).await?;
+        row.map(|r| facts_from_row(&r)).transpose()
+    }
+
+    /// Courts with their case counts, ordered by code.
+    pub async fn courts(&self) -> Result<Vec<CourtSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.code, c.name, COUNT(k.id) AS cases, \
+             SUM(CASE WHEN k.id IS NOT NULL AND k.closed_on IS NULL THEN 1 ELSE 0 END) AS pending, \
+             MIN(k.filed_on) AS first_filed, MAX(k.filed_on) AS last_filed \
+             FROM courts c LEFT JOIN cases k ON k.court_code = c.code \
+             GROUP BY c.code, c.name ORDER BY c.code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CourtSummary {
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    cases: r.try_get("cases")?,
+                    pending: r.try_get::<Option<i64>, _>("pending")?.unwrap_or(0),
+                    first_filed: r.try_get("first_filed")?,
+                    last_filed: r.try_get("last_filed")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Court names recorded for court codes (code → name).
+    pub async fn court_names(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query("SELECT code, name FROM courts WHERE name IS NOT NULL ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get("code")?, r.try_get("name")?))).collect()
+    }
+}
+
+/// Hides a password in a database URL before it goes into a message.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// An import in progress: one database transaction.
+pub struct ImportTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    batch_sql: Option<(usize, String)>,
+    courts: std::collections::BTreeMap<CourtCode, Option<String>>,
+}
+
+/// Rows per INSERT statement: 500 × 19 parameters stays below both backends' limits.
+pub const BATCH_ROWS: usize = 500;
+
+impl ImportTx {
+    /// Inserts or updates (by 案号) a batch of at most [`BATCH_ROWS`] cases.
+    pub async fn upsert(&mut self, batch: &[CaseFacts]) -> Result<UpsertCounts, StoreError> {
+        let mut counts = UpsertCounts::default();
+        for chunk in batch.chunks(BATCH_ROWS) {
+            counts += self.upsert_chunk(chunk).await?;
+        }
+        Ok(counts)
+    }
+
+    async fn upsert_chunk(&mut self, chunk: &[CaseFacts]) -> Result<UpsertCounts, StoreError> {
+        if chunk.is_empty() {
+            return Ok(UpsertCounts::default());
+        }
+        for f in chunk {
+            if let Some(code) = f.case_number.court() {
+                let entry = self.courts.entry(code).or_default();
+                if entry.is_none() {
+                    entry.clone_from(&f.court_name);
+                }
+                for implied in [code.city(), code.province_code()].into_iter().flatten() {
+                    self.courts.entry(implied).or_default();
+                }
+            }
+        }
+        // How many of these already exist: the rest are inserts.
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let existing_sql = format!("SELECT COUNT(*) FROM cases WHERE case_number IN ({})", placeholders.join(","));
+        let mut existing_query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(existing_sql));
+        for f in chunk {
+            existing_query = existing_query.bind(f.case_number.as_str().to_owned());
+        }
+        let existing = existing_query.fetch_one(&mut *self.tx).await? as u64;
+
+        let sql = match &self.batch_sql {
+            Some((n, sql)) if *n == chunk.len() => sql.clone(),
+            _ => {
+                let sql = rows::upsert_sql(chunk.len());
+                self.batch_sql = Some((chunk.len(), sql.clone()));
+                sql
+            }
+        };
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for f in chunk {
+            query = rows::bind_facts(query, f);
+        }
+        let affected = query.execute(&mut *self.tx).await?.rows_affected();
+        let inserted = chunk.len() as u64 - existing;
+        let updated = affected.saturating_sub(inserted);
+        Ok(UpsertCounts { inserted, updated, unchanged: existing - updated })
+    }
+
+    /// Records the import and commits everything.
+    pub async fn commit(mut self, file_name: &str, imported_at: &str, rows: u64, counts: UpsertCounts, skipped: u64) -> Result<(), StoreError> {
+        for (code, name) in std::mem::take(&mut self.courts) {
+            let level = match code.level() {
+                xiezhi_domain::CourtLevel::Supreme => "supreme",
+                xiezhi_domain::CourtLevel::High => "high",
+                xiezhi_domain::CourtLevel::Intermediate => "intermediate",
+                xiezhi_domain::CourtLevel::Basic => "basic",
+            };
+            sqlx::query(
+                "INSERT INTO courts (code, name, level, city_code, province) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (code) DO UPDATE SET name = COALESCE(excluded.name, courts.name)",
+            )
+            .bind(code.to_string())
+            .bind(name)
+            .bind(level)
+            .bind(code.city().map(|c| c.to_string()))
+            .bind(code.province().map(|c| c.to_string()))
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO imports (file_name, imported_at, rows, inserted, updated, skipped) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(file_name.to_owned())
+        .bind(imported_at.to_owned())
+        .bind(rows as i64)
+        .bind(counts.inserted as i64)
+        .bind(counts.updated as i64)
+        .bind(skipped as i64)
+        .execute(&mut *self.tx)
+        .await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Abandons the import: the database is as it was before [`Store::begin_import`].
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(connect_url("sqlite://x.db").unwrap(), ("sqlite://x.db?mode=rwc".to_owned(), Backend::Sqlite));
+        assert_eq!(connect_url("postgres://u@h/db").unwrap().1, Backend::Postgres);
+        assert!(connect_url("mysql://h/db").is_err());
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+    }
+}

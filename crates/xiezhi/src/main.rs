@@ -1,1 +1,250 @@
-fn main() {}
+//! `xiezhi`: the single binary of the Xiezhi (獬豸) smart-court platform.
+//!
+//! Subcommands: `import`, `export`, `demo`, `courts`, `metrics`, `bench`. The database is chosen
+//! by `--db URL` or `XIEZHI_DB` (default: the SQLite file `xiezhi.db` in the working directory).
+//! Exit codes: 0 ok, 1 error, 2 bad usage.
+
+mod bench;
+mod clock;
+mod demo;
+mod ingest;
+mod metrics;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use xiezhi_store::Store;
+
+/// 獬豸 Xiezhi — 审判执行质效数据平台 (smart-court platform).
+#[derive(Debug, Parser)]
+#[command(name = "xiezhi", version, about, long_about = None)]
+struct Cli {
+    /// 数据库 database URL: sqlite://PATH (relative), sqlite:///ABSOLUTE/PATH or postgres://…
+    #[arg(long, global = true, env = "XIEZHI_DB", default_value = "sqlite://xiezhi.db")]
+    db: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 导入案件数据 import case facts from CSV (UTF-8 or GB18030) or XLSX
+    Import {
+        /// 文件 the file to import
+        file: PathBuf,
+        /// 跳过错误行 import the good rows; write the problems beside the input
+        #[arg(long)]
+        skip_invalid: bool,
+        /// 工作表 sheet name (XLSX; default: the first sheet)
+        #[arg(long)]
+        sheet: Option<String>,
+    },
+    /// 导出案件数据 export every case to CSV or XLSX
+    Export {
+        /// 文件 output file
+        file: PathBuf,
+        /// 格式 format (default: from the file extension)
+        #[arg(long, value_enum)]
+        format: Option<ExportFormat>,
+        /// 中文表头 write Chinese column labels instead of English keys
+        #[arg(long)]
+        chinese_headers: bool,
+    },
+    /// 演示数据 create a synthetic demo province (once) and print a summary by court
+    Demo {
+        /// 案件数 number of cases to generate
+        #[arg(long, default_value_t = 120_000)]
+        cases: u64,
+        /// 随机种子 seed (same seed, same data)
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+        /// 截止日期 last day of the generated data (YYYY-MM-DD)
+        #[arg(long, default_value = "2026-10-31", value_parser = parse_date)]
+        as_of: xiezhi_domain::Date,
+    },
+    /// 法院列表 list the courts in the database with their case counts
+    Courts,
+    /// 质效指标 compute every indicator for a period
+    Metrics(metrics::MetricsArgs),
+    /// 性能测试 benchmarks (writes figures to stdout)
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+/// Parses a `YYYY-MM-DD` command-line date.
+pub fn parse_date(text: &str) -> Result<xiezhi_domain::Date, String> {
+    xiezhi_domain::Date::parse_iso(text).map_err(|e| format!("{text:?} is not a date YYYY-MM-DD ({e})"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("XIEZHI_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误 error: starting the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误 error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn open(db: &str) -> anyhow::Result<Store> {
+    Store::open(db).await.with_context(|| "opening the database".to_string())
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Import { file, skip_invalid, sheet } => {
+            let store = open(&cli.db).await?;
+            import(&store, &file, skip_invalid, sheet).await
+        }
+        Command::Export { file, format, chinese_headers } => {
+            let store = open(&cli.db).await?;
+            export(&store, &file, format, chinese_headers).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { cases, seed, as_of } => {
+            let store = open(&cli.db).await?;
+            demo::run(&store, cases, seed, as_of).await?;
+            print_courts(&store).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Courts => {
+            let store = open(&cli.db).await?;
+            print_courts(&store).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Metrics(args) => metrics::run(&cli.db, args).await,
+        Command::Bench(command) => bench::run(command).await,
+    }
+}
+
+async fn import(store: &Store, file: &Path, skip_invalid: bool, sheet: Option<String>) -> anyhow::Result<ExitCode> {
+    let options = ingest::ImportOptions { skip_invalid, sheet };
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("导入中 {bar:40} {percent}% {bytes}/{total_bytes} 预计剩余 {eta}")
+                .expect("a valid template"),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let result = ingest::import_file(store, file, &options, &clock::timestamp(), |done, total| {
+        if let Some(bar) = &bar {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    })
+    .await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok(summary) => {
+            for column in &summary.unknown_columns {
+                eprintln!("警告 warning: unknown column {column:?} ignored");
+            }
+            let c = summary.counts;
+            println!(
+                "导入完成 imported {}: {} rows read, {} new, {} updated, {} unchanged, {} skipped",
+                file.display(),
+                summary.rows,
+                c.inserted,
+                c.updated,
+                c.unchanged,
+                summary.skipped
+            );
+            if let Some(report) = &summary.report {
+                for p in &summary.problems {
+                    eprintln!("{p}");
+                }
+                eprintln!("问题报告 problem report: {}", report.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ingest::ImportFailure::BadRows(problems)) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            eprintln!(
+                "错误 error: {} problem(s) in {}; nothing was imported (fix them, or use --skip-invalid to import the good rows)",
+                problems.len(),
+                file.display()
+            );
+            Ok(ExitCode::from(1))
+        }
+        Err(ingest::ImportFailure::File(e)) => bail!("cannot import {}: {e}", file.display()),
+        Err(ingest::ImportFailure::Other(e)) => Err(e.context(format!("importing {}", file.display()))),
+    }
+}
+
+async fn export(store: &Store, file: &Path, format: Option<ExportFormat>, chinese: bool) -> anyhow::Result<()> {
+    let format = match format {
+        Some(f) => f,
+        None => match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("xlsx") => ExportFormat::Xlsx,
+            Some("csv") => ExportFormat::Csv,
+            _ => bail!("cannot tell the format of {}: use --format csv|xlsx", file.display()),
+        },
+    };
+    let facts = store.load_facts().await.context("reading cases")?;
+    // Write to a temporary file beside the target and rename: no half-written output.
+    let tmp = file.with_extension("partial");
+    let n = match format {
+        ExportFormat::Csv => {
+            let out = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+            xiezhi_import::export::write_csv(out, &facts, chinese).with_context(|| format!("writing {}", tmp.display()))?
+        }
+        ExportFormat::Xlsx => xiezhi_import::export::write_xlsx(&tmp, &facts, chinese)?,
+    };
+    std::fs::rename(&tmp, file).with_context(|| format!("writing {}", file.display()))?;
+    println!("导出完成 exported {n} cases to {}", file.display());
+    Ok(())
+}
+
+async fn print_courts(store: &Store) -> anyhow::Result<()> {
+    let courts = store.courts().await.context("reading courts")?;
+    if courts.is_empty() {
+        println!("数据库中没有案件 the database holds no cases yet (xiezhi import FILE, or xiezhi demo)");
+        return Ok(());
+    }
+    println!("{:<8} {:<24} {:>10} {:>10}  {:<10} {:<10}", "法院代字", "法院名称", "案件数", "未结", "最早立案", "最近立案");
+    let (mut total, mut pending) = (0, 0);
+    for c in &courts {
+        total += c.cases;
+        pending += c.pending;
+        println!(
+            "{:<10} {:<26} {:>12} {:>12}  {:<14} {:<14}",
+            c.code,
+            c.name.as_deref().unwrap_or("—"),
+            c.cases,
+            c.pending,
+            c.first_filed.as_deref().unwrap_or("—"),
+            c.last_filed.as_deref().unwrap_or("—")
+        );
+    }
+    println!("{:<10} {:<26} {:>12} {:>12}", "合计", "", total, pending);
+    Ok(())
+}

@@ -1,0 +1,311 @@
+//! Row sources: streaming CSV (encoding detected) and XLSX/XLS via calamine.
+
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read, Seek};
+use std::path::Path;
+
+use calamine::{Data, Reader};
+use encoding_rs_io::DecodeReaderBytesBuilder;
+use xiezhi_domain::CaseFacts;
+
+use crate::columns::HeaderMap;
+use crate::row::{Cell, Problem, parse_row};
+use crate::ImportError;
+
+/// The detected format of an input file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    CsvUtf8,
+    CsvGb18030,
+    Xlsx,
+    Xls,
+}
+
+/// One data row: its spreadsheet row number and its facts or problems.
+#[derive(Debug)]
+pub struct RowOutcome {
+    pub row: u64,
+    pub result: Result<CaseFacts, Vec<Problem>>,
+}
+
+enum Rows {
+    Csv { reader: csv::Reader<Box<dyn Read>>, record: csv::ByteRecord },
+    Sheet { range: calamine::Range<Data>, next: usize },
+}
+
+/// Streams the rows of a case-facts file. CSV is read record by record (memory does not grow
+/// with the file); XLSX sheets are read whole by calamine (Excel caps them at 1,048,576 rows).
+pub struct FactsReader {
+    header: HeaderMap,
+    rows: Rows,
+    format: FileFormat,
+    /// Spreadsheet row number of the last row read (header = 1).
+    row: u64,
+    seen_data: bool,
+    /// Bytes of the input file, for progress reporting.
+    pub total_bytes: u64,
+    position: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Counts bytes read, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    position: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.position.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+const SNIFF_BYTES: usize = 1 << 20;
+
+impl FactsReader {
+    /// Opens a file, detecting its format from its content (not its name).
+    pub fn open(path: &Path, sheet: Option<&str>) -> Result<FactsReader, ImportError> {
+        let io = |source| ImportError::Io { path: path.display().to_string(), source };
+        let mut file = File::open(path).map_err(io)?;
+        let total_bytes = file.metadata().map_err(io)?.len();
+        let mut head = Vec::with_capacity(SNIFF_BYTES.min(total_bytes as usize));
+        (&mut file).take(SNIFF_BYTES as u64).read_to_end(&mut head).map_err(io)?;
+        file.rewind().map_err(io)?;
+        if head.is_empty() {
+            return Err(ImportError::Empty);
+        }
+        if head.starts_with(b"PK\x03\x04") {
+            let bytes = std::fs::read(path).map_err(io)?;
+            let workbook = calamine::Xlsx::new(Cursor::new(bytes))
+                .map_err(|e| ImportError::NotTabular(format!("a ZIP file that is not an XLSX workbook: {e}")))?;
+            return FactsReader::from_workbook(workbook, sheet, FileFormat::Xlsx, total_bytes);
+        }
+        if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            let bytes = std::fs::read(path).map_err(io)?;
+            let workbook = calamine::Xls::new(Cursor::new(bytes))
+                .map_err(|e| ImportError::NotTabular(format!("an OLE file that is not an XLS workbook: {e}")))?;
+            return FactsReader::from_workbook(workbook, sheet, FileFormat::Xls, total_bytes);
+        }
+        let format = sniff_text(&head)?;
+        let position = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counting = Counting { inner: BufReader::with_capacity(1 << 16, file), position: position.clone() };
+        let input: Box<dyn Read> = match format {
+            FileFormat::CsvUtf8 => {
+                let mut buffered = BufReader::new(counting);
+                strip_utf8_bom(&mut buffered).map_err(io)?;
+                Box::new(buffered)
+            }
+            _ => Box::new(
+                DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding_rs::GB18030))
+                    .bom_override(true)
+                    .build(counting),
+            ),
+        };
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
+        let mut record = csv::ByteRecord::new();
+        let header_cells = loop {
+            if !reader.read_byte_record(&mut record).map_err(|e| ImportError::Csv(e.to_string()))? {
+                return Err(ImportError::Empty);
+            }
+            let cells: Vec<String> = record.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
+            if cells.iter().any(|c| !crate::trim_cell(c).is_empty()) {
+                break cells;
+            }
+        };
+        let header = HeaderMap::new(&header_cells)?;
+        let row = reader.position().line();
+        Ok(FactsReader {
+            header,
+            rows: Rows::Csv { reader, record },
+            format,
+            row,
+            seen_data: false,
+            total_bytes,
+            position,
+        })
+    }
+
+    fn from_workbook<RS: Read + Seek, W: Reader<RS>>(
+        mut workbook: W,
+        sheet: Option<&str>,
+        format: FileFormat,
+        total_bytes: u64,
+    ) -> Result<FactsReader, ImportError>
+    where
+        W::Error: std::fmt::Display,
+    {
+        let names = workbook.sheet_names();
+        let name = match sheet {
+            Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| ImportError::NoSuchSheet(s.to_owned()))?,
+            None => names.first().cloned().ok_or(ImportError::Empty)?,
+        };
+        let range = workbook.worksheet_range(&name).map_err(|e| ImportError::Spreadsheet(e.to_string()))?;
+        let start_row = u64::from(range.start().map_or(0, |(r, _)| r));
+        let start_col = range.start().map_or(0, |(_, c)| c) as usize;
+        let mut next = 0;
+        let header_cells = loop {
+            let Some(row) = range.rows().nth(next) else { return Err(ImportError::Empty) };
+            next += 1;
+            let cells: Vec<String> = row.iter().map(data_text).collect();
+            if cells.iter().any(|c| !crate::trim_cell(c).is_empty()) {
+                // Leading empty columns of the sheet keep their positions.
+                let mut padded = vec![String::new(); start_col];
+                padded.extend(cells);
+                break padded;
+            }
+        };
+        let header = HeaderMap::new(&header_cells)?;
+        Ok(FactsReader {
+            header,
+            row: start_row + next as u64,
+            rows: Rows::Sheet { range, next },
+            format,
+            seen_data: false,
+            total_bytes,
+            position: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(total_bytes)),
+        })
+    }
+
+    pub fn header(&self) -> &HeaderMap {
+        &self.header
+    }
+
+    pub fn format(&self) -> FileFormat {
+        self.format
+    }
+
+    /// Bytes consumed so far (CSV); the whole file for spreadsheets.
+    pub fn bytes_read(&self) -> u64 {
+        self.position.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The next data row, skipping blank rows; `Ok(None)` at the end.
+    pub fn next_row(&mut self) -> Result<Option<RowOutcome>, ImportError> {
+        loop {
+            let outcome = match &mut self.rows {
+                Rows::Csv { reader, record } => {
+                    if !reader.read_byte_record(record).map_err(|e| ImportError::Csv(e.to_string()))? {
+                        break;
+                    }
+                    self.row = record.position().map_or(self.row + 1, |p| p.line());
+                    let mut utf8_problem = None;
+                    let fields: Vec<&str> = record
+                        .iter()
+                        .enumerate()
+                        .map(|(i, b)| {
+                            std::str::from_utf8(b).unwrap_or_else(|_| {
+                                utf8_problem.get_or_insert(i);
+                                ""
+                            })
+                        })
+                        .collect();
+                    if fields.iter().all(|f| crate::trim_cell(f).is_empty()) && utf8_problem.is_none() {
+                        continue;
+                    }
+                    if let Some(i) = utf8_problem {
+                        let column = header_at(&self.header, i);
+                        RowOutcome {
+                            row: self.row,
+                            result: Err(vec![Problem {
+                                row: self.row,
+                                column,
+                                reason: "not valid UTF-8 (the file's first megabyte was UTF-8)".to_owned(),
+                                value: String::from_utf8_lossy(&record[i]).into_owned(),
+                            }]),
+                        }
+                    } else {
+                        let result = parse_row(self.row, &self.header, |i| {
+                            fields.get(i).map_or(Cell::Empty, |f| Cell::Text(f))
+                        });
+                        RowOutcome { row: self.row, result }
+                    }
+                }
+                Rows::Sheet { range, next } => {
+                    let Some(cells) = range.rows().nth(*next) else { break };
+                    *next += 1;
+                    self.row += 1;
+                    if cells.iter().all(|d| data_text(d).trim().is_empty()) {
+                        continue;
+                    }
+                    let offset = range.start().map_or(0, |(_, c)| c) as usize;
+                    let result = parse_row(self.row, &self.header, |i| {
+                        i.checked_sub(offset).and_then(|j| cells.get(j)).map_or(Cell::Empty, data_cell)
+                    });
+                    RowOutcome { row: self.row, result }
+                }
+            };
+            self.seen_data = true;
+            return Ok(Some(outcome));
+        }
+        if !self.seen_data {
+            return Err(ImportError::NoRows);
+        }
+        Ok(None)
+    }
+
+}
+
+fn header_at(header: &HeaderMap, i: usize) -> String {
+    crate::Column::ALL
+        .into_iter()
+        .find(|c| header.position(*c) == Some(i))
+        .map_or_else(|| format!("#{}", i + 1), |c| header.header(c).to_owned())
+}
+
+fn strip_utf8_bom<R: std::io::BufRead>(reader: &mut R) -> std::io::Result<()> {
+    if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    Ok(())
+}
+
+/// Decides between UTF-8 and GB18030 from the first megabyte; refuses binary content.
+fn sniff_text(head: &[u8]) -> Result<FileFormat, ImportError> {
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        return Ok(FileFormat::CsvUtf8);
+    }
+    if head.contains(&0) {
+        return Err(ImportError::NotTabular("binary content".to_owned()));
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => Ok(FileFormat::CsvUtf8),
+        // A multi-byte character cut by the sniff window is still UTF-8.
+        Err(e) if e.error_len().is_none() => Ok(FileFormat::CsvUtf8),
+        Err(_) => {
+            let (_, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(head);
+            if had_errors {
+                Err(ImportError::NotTabular("text in neither UTF-8 nor GB18030".to_owned()))
+            } else {
+                Ok(FileFormat::CsvGb18030)
+            }
+        }
+    }
+}
+
+fn data_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) => format!("{f}"),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => format!("{}", dt.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("{e}"),
+    }
+}
+
+fn data_cell(d: &Data) -> Cell<'_> {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Bool(true) => Cell::Text("true"),
+        Data::Bool(false) => Cell::Text("false"),
+        Data::DateTime(dt) => Cell::DateSerial(dt.as_f64()),
+        Data::Error(_) => Cell::Text("#ERROR"),
+    }
+}

@@ -1,0 +1,300 @@
+//! The indicator catalogue (指标目录): per-id metadata read from TOML. The default ships embedded
+//! (`default_catalogue.toml`); a court overrides it with its own TOML, field by field.
+
+use serde::Deserialize;
+use xiezhi_domain::{Date, Scope, TypeCode};
+
+use crate::error::MetricsError;
+use crate::indicator::{Direction, IndicatorId, Unit};
+
+const DEFAULT_TOML: &str = include_str!("default_catalogue.toml");
+
+/// Whether a definition is the SPC's or the platform's own (shown as **[ours]** in the product).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Source {
+    Official,
+    Ours,
+}
+
+/// A reference interval (区间参考值) [low, high], both ends inclusive: values inside are 达标.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferenceInterval {
+    pub low: f64,
+    pub high: f64,
+    /// Where the interval comes from (e.g. a court's 考核办法).
+    pub source: String,
+    /// The interval applies to periods ending on or after this day.
+    pub valid_from: Date,
+}
+
+/// Where a value stands against its reference interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Band {
+    Below,
+    /// 达标.
+    Inside,
+    Above,
+}
+
+/// A set of type codes, one bit per [`TypeCode::index`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct TypeMask([u64; 4]);
+
+impl TypeMask {
+    pub fn contains(self, index: u8) -> bool {
+        self.0[usize::from(index >> 6)] >> (index & 63) & 1 == 1
+    }
+
+    fn insert(&mut self, index: u8) {
+        self.0[usize::from(index >> 6)] |= 1 << (index & 63);
+    }
+
+    fn remove(&mut self, index: u8) {
+        self.0[usize::from(index >> 6)] &= !(1 << (index & 63));
+    }
+}
+
+/// One catalogue entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub id: IndicatorId,
+    /// 中文名称.
+    pub name: String,
+    /// 质量 / 效率 / 效果.
+    pub group: String,
+    pub direction: Direction,
+    /// The case scope the formula runs over.
+    pub scope: Scope,
+    /// Type codes removed from the scope (local rules, e.g. 执保 and 执恢 for 人均结案).
+    pub exclude_types: Vec<TypeCode>,
+    pub unit: Unit,
+    pub source: Source,
+    /// A remark shown beside the entry (e.g. what is ours about it).
+    pub note: Option<String>,
+    pub reference: Option<ReferenceInterval>,
+}
+
+impl Entry {
+    /// The type codes this entry's formula counts.
+    pub fn mask(&self) -> TypeMask {
+        let mut mask = TypeMask::default();
+        for code in TypeCode::all() {
+            if self.scope.contains(code) {
+                mask.insert(code.index());
+            }
+        }
+        for code in &self.exclude_types {
+            mask.remove(code.index());
+        }
+        mask
+    }
+
+    /// Where `value` stands against the reference interval, when one applies to a period
+    /// ending on `as_of`. No interval, or one not yet valid, gives `None`.
+    pub fn band(&self, value: f64, as_of: Date) -> Option<Band> {
+        let reference = self.reference.as_ref().filter(|r| r.valid_from <= as_of)?;
+        Some(if value < reference.low {
+            Band::Below
+        } else if value > reference.high {
+            Band::Above
+        } else {
+            Band::Inside
+        })
+    }
+}
+
+/// Every indicator's metadata, indexed in [`IndicatorId::ALL`] order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalogue {
+    entries: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    indicator: Vec<RawEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    id: String,
+    name: Option<String>,
+    group: Option<String>,
+    direction: Option<String>,
+    scope: Option<String>,
+    exclude_types: Option<Vec<String>>,
+    unit: Option<String>,
+    source: Option<String>,
+    note: Option<String>,
+    reference: Option<RawReference>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReference {
+    low: f64,
+    high: f64,
+    source: String,
+    valid_from: String,
+}
+
+impl Default for Catalogue {
+    /// The embedded v1 catalogue (no reference intervals).
+    fn default() -> Catalogue {
+        Catalogue::from_default_and(DEFAULT_TOML).expect("the embedded catalogue is valid")
+    }
+}
+
+impl Catalogue {
+    /// The default catalogue with a court's TOML laid over it: every `[[indicator]]` of
+    /// `text` names an existing id and replaces the fields it gives.
+    pub fn from_toml_str(text: &str) -> Result<Catalogue, MetricsError> {
+        let mut catalogue = Catalogue::default();
+        catalogue.apply(text)?;
+        Ok(catalogue)
+    }
+
+    fn from_default_and(text: &str) -> Result<Catalogue, MetricsError> {
+        let raw: RawFile =
+            toml::from_str(text).map_err(|e| MetricsError::CatalogueSyntax(e.to_string()))?;
+        let mut slots: Vec<Option<Entry>> = vec![None; IndicatorId::ALL.len()];
+        for raw_entry in raw.indicator {
+            let id = parse_id(&raw_entry.id)?;
+            let problem = |p: &str| MetricsError::CatalogueEntry {
+                id: raw_entry.id.clone(),
+                problem: p.to_owned(),
+            };
+            let mut entry = Entry {
+                id,
+                name: raw_entry
+                    .name
+                    .clone()
+                    .ok_or_else(|| problem("missing name"))?,
+                group: raw_entry
+                    .group
+                    .clone()
+                    .ok_or_else(|| problem("missing group"))?,
+                direction: Direction::None,
+                scope: Scope::All,
+                exclude_types: Vec::new(),
+                unit: id.unit(),
+                source: Source::Official,
+                note: None,
+                reference: None,
+            };
+            for field in ["direction", "scope", "unit", "source"] {
+                let present = match field {
+                    "direction" => raw_entry.direction.is_some(),
+                    "scope" => raw_entry.scope.is_some(),
+                    "unit" => raw_entry.unit.is_some(),
+                    _ => raw_entry.source.is_some(),
+                };
+                if !present {
+                    return Err(problem(&format!("missing {field}")));
+                }
+            }
+            merge_into(&mut entry, raw_entry)?;
+            slots[id.index()] = Some(entry);
+        }
+        let entries = slots
+            .into_iter()
+            .zip(IndicatorId::ALL)
+            .map(|(slot, id)| {
+                slot.ok_or_else(|| MetricsError::CatalogueEntry {
+                    id: id.to_string(),
+                    problem: "missing".into(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Catalogue { entries })
+    }
+
+    /// Lays a court's TOML over this catalogue (see [`Catalogue::from_toml_str`]).
+    pub fn apply(&mut self, text: &str) -> Result<(), MetricsError> {
+        let raw: RawFile =
+            toml::from_str(text).map_err(|e| MetricsError::CatalogueSyntax(e.to_string()))?;
+        for raw_entry in raw.indicator {
+            let id = parse_id(&raw_entry.id)?;
+            merge_into(&mut self.entries[id.index()], raw_entry)?;
+        }
+        Ok(())
+    }
+
+    /// The entry of `id`.
+    pub fn entry(&self, id: IndicatorId) -> &Entry {
+        &self.entries[id.index()]
+    }
+
+    /// Every entry, in [`IndicatorId::ALL`] order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+}
+
+fn parse_id(text: &str) -> Result<IndicatorId, MetricsError> {
+    IndicatorId::from_str_id(text).ok_or_else(|| MetricsError::UnknownIndicator(text.to_owned()))
+}
+
+fn merge_into(entry: &mut Entry, raw: RawEntry) -> Result<(), MetricsError> {
+    let problem = |p: String| MetricsError::CatalogueEntry {
+        id: raw.id.clone(),
+        problem: p,
+    };
+    if let Some(name) = raw.name {
+        entry.name = name;
+    }
+    if let Some(group) = raw.group {
+        entry.group = group;
+    }
+    if let Some(direction) = &raw.direction {
+        entry.direction = Direction::from_key(direction)
+            .ok_or_else(|| problem(format!("direction {direction:?}")))?;
+    }
+    if let Some(scope) = &raw.scope {
+        entry.scope = Scope::from_key(scope).ok_or_else(|| problem(format!("scope {scope:?}")))?;
+    }
+    if let Some(codes) = &raw.exclude_types {
+        entry.exclude_types = codes
+            .iter()
+            .map(|c| TypeCode::from_text(c).ok_or_else(|| problem(format!("type code {c:?}"))))
+            .collect::<Result<_, _>>()?;
+    }
+    if let Some(unit) = &raw.unit {
+        let parsed = Unit::from_key(unit).ok_or_else(|| problem(format!("unit {unit:?}")))?;
+        if parsed != entry.id.unit() {
+            return Err(problem(format!(
+                "unit {unit:?} does not match the formula's {:?}",
+                entry.id.unit().key()
+            )));
+        }
+    }
+    if let Some(source) = &raw.source {
+        entry.source = match source.as_str() {
+            "official" => Source::Official,
+            "ours" => Source::Ours,
+            _ => return Err(problem(format!("source {source:?}"))),
+        };
+    }
+    if let Some(note) = raw.note {
+        entry.note = Some(note);
+    }
+    if let Some(r) = raw.reference {
+        let valid_from = Date::parse_iso(&r.valid_from)
+            .map_err(|e| problem(format!("valid_from {:?}: {e}", r.valid_from)))?;
+        if r.low.is_nan() || r.high.is_nan() || r.low > r.high {
+            return Err(problem(format!(
+                "reference interval [{}, {}] is empty",
+                r.low, r.high
+            )));
+        }
+        entry.reference = Some(ReferenceInterval {
+            low: r.low,
+            high: r.high,
+            source: r.source,
+            valid_from,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,492 @@
+//! The columnar snapshot: one compact column per case fact the indicators need, the group
+//! tables (provinces, cities, courts, judges) and the origin links resolved to row indices.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use xiezhi_domain::{CaseClass, CaseFacts, CourtCode, StatutoryLimit, TypeCode};
+
+/// "No row / no group" in a `u32` column.
+pub(crate) const NONE: u32 = u32::MAX;
+/// `closed` of a pending (未结) case: later than any `to`.
+pub(crate) const PENDING: i32 = i32::MAX;
+/// `deadline` of a case whose type has no statutory limit.
+pub(crate) const NO_LIMIT: i32 = i32::MIN;
+/// `disposition` / `procedure` of a case without one.
+pub(crate) const BLANK: u8 = u8::MAX;
+
+/// Display names of groups, when known. Court names default to the first non-blank
+/// `court_name` of the court's cases; city (全市法院) and province (全省) names are only known
+/// when given here. Entries here replace names read from the cases.
+#[derive(Debug, Clone, Default)]
+pub struct GroupNames {
+    pub courts: BTreeMap<CourtCode, String>,
+    /// Keyed by the 中院 code, e.g. `粤07`.
+    pub cities: BTreeMap<CourtCode, String>,
+    /// Keyed by the 高院 code, e.g. `粤`.
+    pub provinces: BTreeMap<CourtCode, String>,
+}
+
+/// A group indicators are computed for (indicators.md, "Groups").
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupKey {
+    /// 全省: every court whose code starts with the abbreviation; keyed by the 高院 code.
+    Province(CourtCode),
+    /// 全市法院: the 中院 and its basic courts; keyed by the 中院 code.
+    City(CourtCode),
+    /// One court.
+    Court(CourtCode),
+    /// One judge: a (court, non-blank judge text) pair.
+    Judge { court: CourtCode, judge: String },
+}
+
+impl GroupKey {
+    /// The contract's `kind`: `province`, `city`, `court` or `judge`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            GroupKey::Province(_) => "province",
+            GroupKey::City(_) => "city",
+            GroupKey::Court(_) => "court",
+            GroupKey::Judge { .. } => "judge",
+        }
+    }
+
+    /// The contract's `code`: the court, city or province code; for a judge the judge text.
+    pub fn code(&self) -> String {
+        match self {
+            GroupKey::Province(c) | GroupKey::City(c) | GroupKey::Court(c) => c.to_string(),
+            GroupKey::Judge { judge, .. } => judge.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for GroupKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GroupKey::Judge { court, judge } => write!(f, "judge {judge}@{court}"),
+            other => write!(f, "{} {}", other.kind(), other.code()),
+        }
+    }
+}
+
+/// The case facts as compact columns, ready for [`crate::compute`]. About 60 bytes per case
+/// (see [`Snapshot::resident_bytes`]); no per-case strings are kept.
+///
+/// Group ids: provinces `0..p`, then cities, then courts, then judges; each kind sorted by
+/// its code text (judges by court code text, then judge text). This is the report's group order.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    // Group tables.
+    pub(crate) provinces: Vec<CourtCode>,
+    pub(crate) cities: Vec<CourtCode>,
+    pub(crate) courts: Vec<CourtCode>,
+    /// (court index, judge text).
+    pub(crate) judges: Vec<(u32, Box<str>)>,
+    pub(crate) names: Vec<Option<String>>,
+    pub(crate) court_city: Vec<u32>,
+    pub(crate) court_province: Vec<u32>,
+    /// Class of every type code index.
+    pub(crate) class_of: Vec<CaseClass>,
+    // Case columns.
+    pub(crate) court: Vec<u32>,
+    pub(crate) judge: Vec<u32>,
+    pub(crate) type_code: Vec<u8>,
+    pub(crate) procedure: Vec<u8>,
+    pub(crate) disposition: Vec<u8>,
+    pub(crate) has_property: Vec<bool>,
+    pub(crate) filed: Vec<i32>,
+    pub(crate) closed: Vec<i32>,
+    pub(crate) deadline: Vec<i32>,
+    pub(crate) extension_days: Vec<u32>,
+    pub(crate) suspended_days: Vec<u32>,
+    /// Ten-thousandths of a yuan; blank = 0 (only `> 0` matters).
+    pub(crate) applied: Vec<i64>,
+    /// Ten-thousandths of a yuan; blank = 0.
+    pub(crate) recovered: Vec<i64>,
+    /// Row of the origin case, `NONE` when blank or naming no case of the data set.
+    pub(crate) origin: Vec<u32>,
+    /// CSR inverse of `origin`: the rows whose origin is row `i` are
+    /// `children[child_start[i]..child_start[i + 1]]`, ascending.
+    pub(crate) child_start: Vec<u32>,
+    pub(crate) children: Vec<u32>,
+}
+
+/// Builds a [`Snapshot`] one case at a time (e.g. streamed from the store), so the full
+/// `CaseFacts` never need to be in memory at once. Only the case-number texts are kept until
+/// [`SnapshotBuilder::finish`] resolves the origin links.
+#[derive(Debug, Default)]
+pub struct SnapshotBuilder {
+    court_ids: HashMap<CourtCode, u32>,
+    court_codes: Vec<CourtCode>,
+    court_names: Vec<Option<String>>,
+    judge_ids: HashMap<(u32, Box<str>), u32>,
+    judge_list: Vec<(u32, Box<str>)>,
+    rows: HashMap<Box<str>, u32>,
+    origins: Vec<(u32, Box<str>)>,
+    court: Vec<u32>,
+    judge: Vec<u32>,
+    type_code: Vec<u8>,
+    procedure: Vec<u8>,
+    disposition: Vec<u8>,
+    has_property: Vec<bool>,
+    filed: Vec<i32>,
+    closed: Vec<i32>,
+    deadline: Vec<i32>,
+    extension_days: Vec<u32>,
+    suspended_days: Vec<u32>,
+    applied: Vec<i64>,
+    recovered: Vec<i64>,
+}
+
+impl SnapshotBuilder {
+    pub fn new() -> SnapshotBuilder {
+        SnapshotBuilder::default()
+    }
+
+    /// Adds one case; its row index is the number of cases pushed before it.
+    ///
+    /// Choice: when two rows carry the same 案号 (the importer forbids it), links resolve to
+    /// the first of them; both rows are counted.
+    pub fn push(&mut self, facts: &CaseFacts) {
+        let row = u32::try_from(self.court.len()).expect("fewer than 2^32 - 1 cases per snapshot");
+        assert!(row != NONE, "fewer than 2^32 - 1 cases per snapshot");
+        let court = match facts.case_number.court() {
+            Some(code) => {
+                let next = self.court_codes.len() as u32;
+                let id = *self.court_ids.entry(code).or_insert(next);
+                if id == next {
+                    self.court_codes.push(code);
+                    self.court_names.push(None);
+                }
+                let name = facts
+                    .court_name
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty());
+                if let (None, Some(name)) = (&self.court_names[id as usize], name) {
+                    self.court_names[id as usize] = Some(name.to_owned());
+                }
+                id
+            }
+            None => NONE,
+        };
+        // Choice: a judge text that is empty or only whitespace is blank; otherwise the text
+        // is the judge's identity exactly as given (the importer has trimmed it).
+        let judge = match facts.judge.as_deref() {
+            Some(text) if court != NONE && !text.trim().is_empty() => {
+                let next = self.judge_list.len() as u32;
+                let id = *self.judge_ids.entry((court, text.into())).or_insert(next);
+                if id == next {
+                    self.judge_list.push((court, text.into()));
+                }
+                id
+            }
+            _ => NONE,
+        };
+        let type_code = facts.case_number.type_code();
+        let deadline = StatutoryLimit::for_case(type_code, facts.procedure)
+            .map(|limit| {
+                limit
+                    .deadline(facts.filed_on, facts.extension_days, facts.suspended_days)
+                    .day_number()
+            })
+            .unwrap_or(NO_LIMIT);
+        self.rows
+            .entry(facts.case_number.as_str().into())
+            .or_insert(row);
+        if let Some(origin) = &facts.origin_case_number {
+            self.origins.push((row, origin.as_str().into()));
+        }
+        self.court.push(court);
+        self.judge.push(judge);
+        self.type_code.push(type_code.index());
+        self.procedure
+            .push(facts.procedure.map_or(BLANK, |p| p as u8));
+        self.disposition
+            .push(facts.disposition.map_or(BLANK, |d| d as u8));
+        self.has_property.push(facts.has_property == Some(true));
+        self.filed.push(facts.filed_on.day_number());
+        self.closed
+            .push(facts.closed_on.map_or(PENDING, |d| d.day_number()));
+        self.deadline.push(deadline);
+        self.extension_days.push(facts.extension_days);
+        self.suspended_days.push(facts.suspended_days);
+        self.applied
+            .push(facts.applied_amount.map_or(0, |a| a.ten_thousandths()));
+        self.recovered
+            .push(facts.recovered_amount.map_or(0, |a| a.ten_thousandths()));
+    }
+
+    /// Resolves the origin links over every pushed case, sorts the group tables and returns
+    /// the snapshot.
+    pub fn finish(self, names: &GroupNames) -> Snapshot {
+        let n = self.court.len();
+        // Origin links, by canonical text over the whole data set.
+        let mut origin = vec![NONE; n];
+        for (row, text) in &self.origins {
+            if let Some(&target) = self.rows.get(text) {
+                origin[*row as usize] = target;
+            }
+        }
+        drop(self.rows);
+        let mut child_start = vec![0u32; n + 1];
+        for &o in &origin {
+            if o != NONE {
+                child_start[o as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            child_start[i + 1] += child_start[i];
+        }
+        let mut fill = child_start.clone();
+        let mut children = vec![0u32; child_start[n] as usize];
+        for (row, &o) in origin.iter().enumerate() {
+            if o != NONE {
+                children[fill[o as usize] as usize] = row as u32;
+                fill[o as usize] += 1;
+            }
+        }
+
+        // Courts sorted by code text; cities and provinces implied by them.
+        let mut court_order: Vec<u32> = (0..self.court_codes.len() as u32).collect();
+        court_order.sort_by_key(|&i| self.court_codes[i as usize].to_string());
+        let mut court_remap = vec![0u32; self.court_codes.len()];
+        for (new, &old) in court_order.iter().enumerate() {
+            court_remap[old as usize] = new as u32;
+        }
+        let courts: Vec<CourtCode> = court_order
+            .iter()
+            .map(|&i| self.court_codes[i as usize])
+            .collect();
+        let sorted_codes = |codes: Vec<CourtCode>| {
+            let mut codes: Vec<(String, CourtCode)> =
+                codes.into_iter().map(|c| (c.to_string(), c)).collect();
+            codes.sort();
+            codes.dedup();
+            codes.into_iter().map(|(_, c)| c).collect::<Vec<_>>()
+        };
+        let cities = sorted_codes(courts.iter().filter_map(|c| c.city()).collect());
+        let provinces = sorted_codes(courts.iter().filter_map(|c| c.province_code()).collect());
+        let position = |list: &[CourtCode], code: Option<CourtCode>| {
+            code.and_then(|c| list.iter().position(|&x| x == c))
+                .map_or(NONE, |p| p as u32)
+        };
+        let court_city: Vec<u32> = courts.iter().map(|c| position(&cities, c.city())).collect();
+        let court_province: Vec<u32> = courts
+            .iter()
+            .map(|c| position(&provinces, c.province_code()))
+            .collect();
+
+        // Judges sorted by (court code text, judge text).
+        let mut judge_order: Vec<u32> = (0..self.judge_list.len() as u32).collect();
+        judge_order.sort_by(|&a, &b| {
+            let (ca, ja) = &self.judge_list[a as usize];
+            let (cb, jb) = &self.judge_list[b as usize];
+            (court_remap[*ca as usize], ja).cmp(&(court_remap[*cb as usize], jb))
+        });
+        let mut judge_remap = vec![0u32; self.judge_list.len()];
+        for (new, &old) in judge_order.iter().enumerate() {
+            judge_remap[old as usize] = new as u32;
+        }
+        let judges: Vec<(u32, Box<str>)> = judge_order
+            .iter()
+            .map(|&i| {
+                let (court, text) = &self.judge_list[i as usize];
+                (court_remap[*court as usize], text.clone())
+            })
+            .collect();
+
+        let mut group_names: Vec<Option<String>> = Vec::new();
+        group_names.extend(provinces.iter().map(|p| names.provinces.get(p).cloned()));
+        group_names.extend(cities.iter().map(|c| names.cities.get(c).cloned()));
+        group_names.extend(court_order.iter().map(|&i| {
+            names
+                .courts
+                .get(&self.court_codes[i as usize])
+                .cloned()
+                .or(self.court_names[i as usize].clone())
+        }));
+        group_names.extend(judges.iter().map(|_| None));
+
+        let remap = |ids: Vec<u32>, table: &[u32]| -> Vec<u32> {
+            ids.into_iter()
+                .map(|i| if i == NONE { NONE } else { table[i as usize] })
+                .collect()
+        };
+        let class_of = (0..=u8::MAX)
+            .map(|i| TypeCode::from_index(i).map_or(CaseClass::Other, TypeCode::class))
+            .collect();
+        Snapshot {
+            provinces,
+            cities,
+            courts,
+            judges,
+            names: group_names,
+            court_city,
+            court_province,
+            class_of,
+            court: remap(self.court, &court_remap),
+            judge: remap(self.judge, &judge_remap),
+            type_code: self.type_code,
+            procedure: self.procedure,
+            disposition: self.disposition,
+            has_property: self.has_property,
+            filed: self.filed,
+            closed: self.closed,
+            deadline: self.deadline,
+            extension_days: self.extension_days,
+            suspended_days: self.suspended_days,
+            applied: self.applied,
+            recovered: self.recovered,
+            origin,
+            child_start,
+            children,
+        }
+    }
+}
+
+impl Snapshot {
+    /// Builds the snapshot of `facts`; row `i` is `facts[i]`.
+    pub fn new(facts: &[CaseFacts], names: &GroupNames) -> Snapshot {
+        let mut builder = SnapshotBuilder::new();
+        for f in facts {
+            builder.push(f);
+        }
+        builder.finish(names)
+    }
+
+    /// Number of cases (rows).
+    pub fn len(&self) -> usize {
+        self.court.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.court.is_empty()
+    }
+
+    /// Number of groups (provinces + cities + courts + judges).
+    pub fn group_count(&self) -> usize {
+        self.provinces.len() + self.cities.len() + self.courts.len() + self.judges.len()
+    }
+
+    /// The group with id `gid` (see the type's doc for the id order).
+    pub fn group_key(&self, gid: usize) -> GroupKey {
+        let (p, c, k) = (self.provinces.len(), self.cities.len(), self.courts.len());
+        if gid < p {
+            GroupKey::Province(self.provinces[gid])
+        } else if gid < p + c {
+            GroupKey::City(self.cities[gid - p])
+        } else if gid < p + c + k {
+            GroupKey::Court(self.courts[gid - p - c])
+        } else {
+            let (court, judge) = &self.judges[gid - p - c - k];
+            GroupKey::Judge {
+                court: self.courts[*court as usize],
+                judge: judge.to_string(),
+            }
+        }
+    }
+
+    /// The id of a group, `None` when the data set implies no such group.
+    pub fn group_id(&self, key: &GroupKey) -> Option<usize> {
+        let (p, c, k) = (self.provinces.len(), self.cities.len(), self.courts.len());
+        match key {
+            GroupKey::Province(code) => self.provinces.iter().position(|x| x == code),
+            GroupKey::City(code) => self.cities.iter().position(|x| x == code).map(|i| p + i),
+            GroupKey::Court(code) => self
+                .courts
+                .iter()
+                .position(|x| x == code)
+                .map(|i| p + c + i),
+            GroupKey::Judge { court, judge } => {
+                let court = self.courts.iter().position(|x| x == court)? as u32;
+                self.judges
+                    .iter()
+                    .position(|(ci, j)| *ci == court && **j == **judge)
+                    .map(|i| p + c + k + i)
+            }
+        }
+    }
+
+    /// The group's display name, when known.
+    pub fn group_name(&self, gid: usize) -> Option<&str> {
+        self.names[gid].as_deref()
+    }
+
+    /// The groups row `row` counts in: court, city, province, judge (each `NONE` when absent).
+    /// A legacy 字第 case is in none.
+    pub(crate) fn groups_of(&self, row: usize) -> [u32; 4] {
+        let court = self.court[row];
+        if court == NONE {
+            return [NONE; 4];
+        }
+        let (p, c, k) = (
+            self.provinces.len() as u32,
+            self.cities.len() as u32,
+            self.courts.len() as u32,
+        );
+        let city = self.court_city[court as usize];
+        let province = self.court_province[court as usize];
+        let judge = self.judge[row];
+        [
+            p + c + court,
+            if city == NONE { NONE } else { p + city },
+            province,
+            if judge == NONE {
+                NONE
+            } else {
+                p + c + k + judge
+            },
+        ]
+    }
+
+    /// The rows whose origin_case_number is row `row`.
+    pub(crate) fn children_of(&self, row: usize) -> &[u32] {
+        &self.children[self.child_start[row] as usize..self.child_start[row + 1] as usize]
+    }
+
+    /// The row that row `row` names as its origin, if that case is in the data set.
+    pub fn origin_of(&self, row: usize) -> Option<usize> {
+        let o = self.origin[row];
+        (o != NONE).then_some(o as usize)
+    }
+
+    /// Heap bytes held by the snapshot (columns and group tables), for the memory budget
+    /// (≤ 150 bytes per case).
+    pub fn resident_bytes(&self) -> usize {
+        fn bytes<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        bytes(&self.provinces)
+            + bytes(&self.cities)
+            + bytes(&self.courts)
+            + bytes(&self.judges)
+            + self.judges.iter().map(|(_, j)| j.len()).sum::<usize>()
+            + bytes(&self.names)
+            + self
+                .names
+                .iter()
+                .flatten()
+                .map(String::capacity)
+                .sum::<usize>()
+            + bytes(&self.court_city)
+            + bytes(&self.court_province)
+            + bytes(&self.class_of)
+            + bytes(&self.court)
+            + bytes(&self.judge)
+            + bytes(&self.type_code)
+            + bytes(&self.procedure)
+            + bytes(&self.disposition)
+            + bytes(&self.has_property)
+            + bytes(&self.filed)
+            + bytes(&self.closed)
+            + bytes(&self.deadline)
+            + bytes(&self.extension_days)
+            + bytes(&self.suspended_days)
+            + bytes(&self.applied)
+            + bytes(&self.recovered)
+            + bytes(&self.origin)
+            + bytes(&self.child_start)
+            + bytes(&self.children)
+    }
+}

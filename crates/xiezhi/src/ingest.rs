@@ -1,0 +1,166 @@
+//! Import orchestration: the rules of case-facts.md "Bad input" on top of the reader and the
+//! store. Used by `xiezhi import` (and later by the web upload).
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use xiezhi_domain::{CaseFacts, CourtCode};
+use xiezhi_import::{FactsReader, ImportError, Problem};
+use xiezhi_store::{BATCH_ROWS, Store, UpsertCounts};
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportSummary {
+    /// Data rows read (blank rows not counted).
+    pub rows: u64,
+    pub counts: UpsertCounts,
+    /// Rows left out under `--skip-invalid`.
+    pub skipped: u64,
+    pub problems: Vec<Problem>,
+    pub unknown_columns: Vec<String>,
+    /// Where the problem report was written (`--skip-invalid` with problems).
+    pub report: Option<PathBuf>,
+}
+
+/// Why an import did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFailure {
+    /// The file as a whole cannot be read (empty, not CSV/XLSX, missing columns ...).
+    #[error(transparent)]
+    File(#[from] ImportError),
+    /// Some rows are bad: nothing was imported.
+    #[error("{} problem(s) found; nothing was imported", .0.len())]
+    BadRows(Vec<Problem>),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Options of one import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub skip_invalid: bool,
+    pub sheet: Option<String>,
+}
+
+/// A 128-bit fingerprint of a canonical 案号, to find duplicates within a file without keeping
+/// every 案号 text in memory (16 bytes + the row number per case).
+fn fingerprint(text: &str) -> u128 {
+    let half = |salt: u64| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        salt.hash(&mut h);
+        text.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0x9e37_79b9)) << 64) | u128::from(half(0x7f4a_7c15))
+}
+
+/// Imports one file in one transaction. With problems and without `skip_invalid`, the
+/// transaction is rolled back and every problem is returned.
+pub async fn import_file(
+    store: &Store,
+    path: &Path,
+    options: &ImportOptions,
+    imported_at: &str,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<ImportSummary, ImportFailure> {
+    let mut reader = FactsReader::open(path, options.sheet.as_deref())?;
+    let mut summary = ImportSummary { unknown_columns: reader.header().unknown.clone(), ..Default::default() };
+    let mut tx = store.begin_import().await.context("starting the import transaction")?;
+    let mut seen: HashMap<u128, u64> = HashMap::new();
+    let mut court_names: HashMap<CourtCode, (String, u64)> = HashMap::new();
+    let mut batch: Vec<CaseFacts> = Vec::with_capacity(BATCH_ROWS);
+    let court_header = reader.header().header(xiezhi_import::Column::CourtName).to_owned();
+    let number_header = reader.header().header(xiezhi_import::Column::CaseNumber).to_owned();
+    while let Some(outcome) = reader.next_row()? {
+        summary.rows += 1;
+        if summary.rows % 4096 == 0 {
+            progress(reader.bytes_read(), reader.total_bytes);
+        }
+        let facts = match outcome.result {
+            Ok(facts) => facts,
+            Err(problems) => {
+                summary.problems.extend(problems);
+                summary.skipped += 1;
+                continue;
+            }
+        };
+        let mut row_problems = Vec::new();
+        match seen.entry(fingerprint(facts.case_number.as_str())) {
+            std::collections::hash_map::Entry::Occupied(first) => row_problems.push(Problem {
+                row: outcome.row,
+                column: number_header.clone(),
+                reason: format!("duplicate 案号 in the file (first at row {})", first.get()),
+                value: facts.case_number.to_string(),
+            }),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(outcome.row);
+            }
+        }
+        if let (Some(code), Some(name)) = (facts.case_number.court(), &facts.court_name) {
+            match court_names.get(&code) {
+                Some((first, row)) if first != name => row_problems.push(Problem {
+                    row: outcome.row,
+                    column: court_header.clone(),
+                    reason: format!("court {code} is named {first:?} at row {row}"),
+                    value: name.clone(),
+                }),
+                Some(_) => {}
+                None => {
+                    court_names.insert(code, (name.clone(), outcome.row));
+                }
+            }
+        }
+        if !row_problems.is_empty() {
+            summary.problems.extend(row_problems);
+            summary.skipped += 1;
+            continue;
+        }
+        // Once a problem is known and rows will not be kept, writing more is wasted work:
+        // go on validating only.
+        if summary.problems.is_empty() || options.skip_invalid {
+            batch.push(facts);
+            if batch.len() == BATCH_ROWS {
+                summary.counts += tx.upsert(&batch).await.context("writing cases")?;
+                batch.clear();
+            }
+        }
+    }
+    progress(reader.total_bytes, reader.total_bytes);
+    if !summary.problems.is_empty() && !options.skip_invalid {
+        tx.rollback().await.context("rolling back the import")?;
+        return Err(ImportFailure::BadRows(summary.problems));
+    }
+    summary.counts += tx.upsert(&batch).await.context("writing cases")?;
+    if !summary.problems.is_empty() {
+        let report = report_path(path);
+        write_problem_report(&report, &summary.problems)
+            .with_context(|| format!("writing the problem report {}", report.display()))?;
+        summary.report = Some(report);
+    }
+    let file_name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    tx.commit(&file_name, imported_at, summary.rows, summary.counts, summary.skipped)
+        .await
+        .context("committing the import")?;
+    Ok(summary)
+}
+
+/// `cases.csv` → `cases.problems.csv`, beside the input.
+pub fn report_path(input: &Path) -> PathBuf {
+    let stem = input.file_stem().map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
+    input.with_file_name(format!("{stem}.problems.csv"))
+}
+
+/// Writes the problems as CSV (UTF-8 with BOM for Excel): 行号, 列, 问题, 值.
+pub fn write_problem_report(path: &Path, problems: &[Problem]) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    std::io::Write::write_all(&mut out, b"\xEF\xBB\xBF")?;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["行号 row", "列 column", "问题 problem", "值 value"])?;
+    for p in problems {
+        w.write_record([p.row.to_string(), p.column.clone(), p.reason.clone(), p.value.clone()])?;
+    }
+    w.flush()?;
+    Ok(())
+}
