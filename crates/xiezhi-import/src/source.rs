@@ -29,7 +29,11 @@ pub struct RowOutcome {
 }
 
 enum Rows {
-    Csv { reader: csv::Reader<Box<dyn Read>>, record: csv::ByteRecord },
+    Csv {
+        reader: csv::Reader<Box<dyn Read + Send>>,
+        record: csv::ByteRecord,
+        lines: std::sync::Arc<std::sync::Mutex<LineIndex>>,
+    },
     Sheet { range: calamine::Range<Data>, next: usize },
 }
 
@@ -57,6 +61,45 @@ impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.position.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Remembers where the newlines are in the bytes the CSV parser reads, so that a record's byte
+/// offset maps to the line a spreadsheet shows (the csv crate does not count blank lines).
+/// Only newlines ahead of the current record are kept: memory stays bounded by the read-ahead.
+#[derive(Default)]
+struct LineIndex {
+    newlines: std::collections::VecDeque<u64>,
+    passed: u64,
+    offset: u64,
+}
+
+impl LineIndex {
+    /// The 1-based line of the byte at `offset` (offsets must not decrease between calls).
+    fn line_of(&mut self, offset: u64) -> u64 {
+        while self.newlines.front().is_some_and(|&n| n < offset) {
+            self.newlines.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
+}
+
+struct LineCounting<R> {
+    inner: R,
+    index: std::sync::Arc<std::sync::Mutex<LineIndex>>,
+}
+
+impl<R: Read> Read for LineCounting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut index = self.index.lock().expect("never poisoned: no panics while held");
+        let start = index.offset;
+        for (i, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
+            index.newlines.push_back(start + i as u64);
+        }
+        index.offset += n as u64;
         Ok(n)
     }
 }
@@ -90,7 +133,7 @@ impl FactsReader {
         let format = sniff_text(&head)?;
         let position = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let counting = Counting { inner: BufReader::with_capacity(1 << 16, file), position: position.clone() };
-        let input: Box<dyn Read> = match format {
+        let input: Box<dyn Read + Send> = match format {
             FileFormat::CsvUtf8 => {
                 let mut buffered = BufReader::new(counting);
                 strip_utf8_bom(&mut buffered).map_err(io)?;
@@ -103,6 +146,8 @@ impl FactsReader {
                     .build(counting),
             ),
         };
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(LineIndex::default()));
+        let input: Box<dyn Read + Send> = Box::new(LineCounting { inner: input, index: lines.clone() });
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
         let mut record = csv::ByteRecord::new();
         let header_cells = loop {
@@ -115,12 +160,11 @@ impl FactsReader {
             }
         };
         let header = HeaderMap::new(&header_cells)?;
-        let row = reader.position().line();
         Ok(FactsReader {
             header,
-            rows: Rows::Csv { reader, record },
+            row: 1,
+            rows: Rows::Csv { reader, record, lines },
             format,
-            row,
             seen_data: false,
             total_bytes,
             position,
@@ -185,11 +229,18 @@ impl FactsReader {
     pub fn next_row(&mut self) -> Result<Option<RowOutcome>, ImportError> {
         loop {
             let outcome = match &mut self.rows {
-                Rows::Csv { reader, record } => {
+                Rows::Csv { reader, record, lines } => {
                     if !reader.read_byte_record(record).map_err(|e| ImportError::Csv(e.to_string()))? {
                         break;
                     }
-                    self.row = record.position().map_or(self.row + 1, |p| p.line());
+                    // The csv crate places a record's start before any blank lines that precede
+                    // it, so find the line of its terminator and step back over the line breaks
+                    // inside its quoted cells: that is the line where the record starts.
+                    let end = reader.position().byte();
+                    let embedded: u64 =
+                        record.iter().map(|f| f.iter().filter(|b| **b == b'\n').count() as u64).sum();
+                    let last = lines.lock().expect("never poisoned: no panics while held").line_of(end.saturating_sub(1));
+                    self.row = last.saturating_sub(embedded);
                     let mut utf8_problem = None;
                     let fields: Vec<&str> = record
                         .iter()
