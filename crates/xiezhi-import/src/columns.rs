@@ -89,7 +89,10 @@ impl Column {
     }
 
     pub fn is_amount(self) -> bool {
-        matches!(self, Column::ClaimAmount | Column::AppliedAmount | Column::RecoveredAmount)
+        matches!(
+            self,
+            Column::ClaimAmount | Column::AppliedAmount | Column::RecoveredAmount
+        )
     }
 
     pub fn is_required(self) -> bool {
@@ -98,7 +101,9 @@ impl Column {
 
     /// Finds the column a header cell names (key or label, after normalisation).
     fn from_header(name: &str) -> Option<Column> {
-        Column::ALL.into_iter().find(|c| c.key().eq_ignore_ascii_case(name) || c.labels().contains(&name))
+        Column::ALL
+            .into_iter()
+            .find(|c| c.key().eq_ignore_ascii_case(name) || c.labels().contains(&name))
     }
 }
 
@@ -143,7 +148,9 @@ impl HeaderMap {
                 continue;
             };
             if in_wan && !column.is_amount() {
-                return Err(ImportError::WanOnNonAmount { header: written.to_owned() });
+                return Err(ImportError::WanOnNonAmount {
+                    header: written.to_owned(),
+                });
             }
             let slot = &mut map.positions[column as usize];
             if let Some(first) = *slot {
@@ -156,8 +163,11 @@ impl HeaderMap {
             *slot = Some(i);
             map.in_wan[column as usize] = in_wan;
         }
-        let missing: Vec<&'static str> =
-            Column::ALL.into_iter().filter(|c| c.is_required() && map.position(*c).is_none()).map(Column::key).collect();
+        let missing: Vec<&'static str> = Column::ALL
+            .into_iter()
+            .filter(|c| c.is_required() && map.position(*c).is_none())
+            .map(Column::key)
+            .collect();
         if !missing.is_empty() {
             return Err(ImportError::MissingColumns(missing));
         }
@@ -174,7 +184,8 @@ impl HeaderMap {
 
     /// The header of `column` as the file writes it.
     pub fn header(&self, column: Column) -> &str {
-        self.position(column).map_or(column.key(), |i| &self.headers[i])
+        self.position(column)
+            .map_or(column.key(), |i| &self.headers[i])
     }
 }
 
@@ -201,8 +212,15 @@ mod tests {
 
     #[test]
     fn maps_keys_labels_and_units() {
-        let map = HeaderMap::new(&["  案号 ", "立案日期", "标的额(万元)", "备注", "申请执行标的额（万元）", "执行到位金额(元)"])
-            .unwrap();
+        let map = HeaderMap::new(&[
+            "  案号 ",
+            "立案日期",
+            "标的额(万元)",
+            "备注",
+            "申请执行标的额（万元）",
+            "执行到位金额(元)",
+        ])
+        .unwrap();
         assert_eq!(map.position(Column::CaseNumber), Some(0));
         assert_eq!(map.position(Column::FiledOn), Some(1));
         assert!(map.in_wan(Column::ClaimAmount));
@@ -217,12 +235,17 @@ mod tests {
     fn rejects_bad_headers() {
         assert!(matches!(
             HeaderMap::new(&["case_number", "案号", "filed_on"]),
-            Err(ImportError::DuplicateColumn { key: "case_number", .. })
+            Err(ImportError::DuplicateColumn {
+                key: "case_number",
+                ..
+            })
         ));
         assert!(matches!(
             HeaderMap::new(&["案号", "立案日期(万元)"]),
             Err(ImportError::WanOnNonAmount { .. })
         ));
-        assert!(matches!(HeaderMap::new(&["案号", "结案日期"]), Err(ImportError::MissingColumns(m)) if m == ["filed_on"]));
+        assert!(
+            matches!(HeaderMap::new(&["案号", "结案日期"]), Err(ImportError::MissingColumns(m)) if m == ["filed_on"])
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! The indicator catalogue (指标目录): per-id metadata read from TOML. The default ships embedded
 //! (`default_catalogue.toml`); a court overrides it with its own TOML, field by field.
 
+use std::sync::LazyLock;
+
 use serde::Deserialize;
 use xiezhi_domain::{Date, Scope, TypeCode};
 
@@ -140,14 +142,23 @@ struct RawReference {
     valid_from: String,
 }
 
+static BUILTIN: LazyLock<Catalogue> = LazyLock::new(|| {
+    Catalogue::from_default_and(DEFAULT_TOML).expect("the embedded catalogue is valid")
+});
+
 impl Default for Catalogue {
     /// The embedded v1 catalogue (no reference intervals).
     fn default() -> Catalogue {
-        Catalogue::from_default_and(DEFAULT_TOML).expect("the embedded catalogue is valid")
+        Catalogue::builtin().clone()
     }
 }
 
 impl Catalogue {
+    /// The embedded v1 catalogue, parsed once.
+    pub fn builtin() -> &'static Catalogue {
+        &BUILTIN
+    }
+
     /// The default catalogue with a court's TOML laid over it: every `[[indicator]]` of
     /// `text` names an existing id and replaces the fields it gives.
     pub fn from_toml_str(text: &str) -> Result<Catalogue, MetricsError> {

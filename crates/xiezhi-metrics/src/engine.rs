@@ -463,18 +463,25 @@ pub(crate) fn default_partitions() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
-/// The values of every indicator for every group, from a merged partial.
+/// The values of every indicator for every group, from a merged partial. `roster[gid]`, when
+/// given, is the configured number of judges of the group and replaces J of closed_per_judge.
 pub(crate) fn derive_values(
     snap: &Snapshot,
     catalogue: &Catalogue,
     partial: &Partial,
+    roster: &[Option<u32>],
 ) -> Vec<Vec<Value>> {
     let masks: Vec<TypeMask> = catalogue.entries().iter().map(|e| e.mask()).collect();
-    let judges_closing = judges_closing(
+    let mut judges_closing = judges_closing(
         snap,
         &partial.groups,
         masks[IndicatorId::ClosedPerJudge.index()],
     );
+    for (j, configured) in judges_closing.iter_mut().zip(roster) {
+        if let Some(count) = configured {
+            *j = u64::from(*count);
+        }
+    }
     partial
         .groups
         .iter()
@@ -556,6 +563,9 @@ fn value_of(formula: Formula, gp: &GroupPartial, mask: TypeMask, judges: u64) ->
         Formula::CaseChainRatio => Value::quotient(s(|c| c.chain_members), s(|c| c.filed)),
         Formula::ActualExecutionRate => Value::quotient(closed_by(COMPLETED), s(|c| c.closed)),
         Formula::RecoveredAmount => Value::Amount(gp.sum(mask, |c| c.recovered)),
+        // Choice: "over enforcement cases closed in P with applied_amount > 0" restricts both
+        // sums, so recovered money of cases without an applied amount is left out here (it is
+        // in recovered_amount).
         Formula::RecoveryRate => Value::quotient(
             gp.sum(mask, |c| c.applied_recovered),
             gp.sum(mask, |c| c.applied),

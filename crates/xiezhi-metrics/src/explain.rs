@@ -33,7 +33,7 @@ pub fn explain(
     indicator_id: &str,
     group: &GroupKey,
 ) -> Result<Explanation, MetricsError> {
-    explain_with(snapshot, period, indicator_id, group, &Catalogue::default())
+    explain_with(snapshot, period, indicator_id, group, Catalogue::builtin())
 }
 
 /// As [`explain`], with a court's catalogue (its scopes).

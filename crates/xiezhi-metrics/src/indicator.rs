@@ -172,6 +172,8 @@ pub(crate) enum Formula {
     ClosedPerJudge,
     AvgDays,
     AvgNetDays,
+    /// Choice: the contract's scope "cases with a limit" is the catalogue scope (`all` by
+    /// default) intersected, in the formula, with the cases whose type has a 审限.
     OnTimeRate,
     /// Index into [`crate::engine::OVER_MONTHS`].
     PendingOver(usize),

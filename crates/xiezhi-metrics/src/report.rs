@@ -2,6 +2,7 @@
 //! reference intervals, the province comparison of cities, and the contract's JSON.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value as Json, json};
 
@@ -131,12 +132,27 @@ fn values_json(values: &[Value]) -> Json {
 /// Every indicator for every group over `period` and its previous-year period, with the
 /// default catalogue.
 pub fn compute(snapshot: &Snapshot, period: Period) -> MetricsReport {
-    compute_with(snapshot, period, &Catalogue::default())
+    compute_with(snapshot, period, Catalogue::builtin())
 }
 
 /// As [`compute`], with a court's catalogue (scopes, directions, reference intervals).
 pub fn compute_with(snapshot: &Snapshot, period: Period, catalogue: &Catalogue) -> MetricsReport {
     compute_with_partitions(snapshot, period, catalogue, default_partitions())
+}
+
+/// A judge roster (员额法官名册): the configured number of judges of a group. Where a group has
+/// one, it replaces J of closed_per_judge (over P and P'); a roster of 0 makes the value
+/// undefined. Groups without an entry keep J = distinct judges who closed a case.
+pub type Roster = BTreeMap<GroupKey, u32>;
+
+/// As [`compute_with`], with a judge roster.
+pub fn compute_with_roster(
+    snapshot: &Snapshot,
+    period: Period,
+    catalogue: &Catalogue,
+    roster: &Roster,
+) -> MetricsReport {
+    compute_full(snapshot, period, catalogue, roster, default_partitions())
 }
 
 /// As [`compute_with`], aggregating the rows in `partitions` threads (at least 1). The result
@@ -147,16 +163,34 @@ pub fn compute_with_partitions(
     catalogue: &Catalogue,
     partitions: usize,
 ) -> MetricsReport {
+    compute_full(snapshot, period, catalogue, &Roster::new(), partitions)
+}
+
+fn compute_full(
+    snapshot: &Snapshot,
+    period: Period,
+    catalogue: &Catalogue,
+    roster: &Roster,
+    partitions: usize,
+) -> MetricsReport {
     let previous_period = period.previous_year();
+    let mut roster_by_gid = vec![None; snapshot.group_count()];
+    for (key, count) in roster {
+        if let Some(gid) = snapshot.group_id(key) {
+            roster_by_gid[gid] = Some(*count);
+        }
+    }
     let now = derive_values(
         snapshot,
         catalogue,
         &aggregate(snapshot, period, partitions),
+        &roster_by_gid,
     );
     let before = derive_values(
         snapshot,
         catalogue,
         &aggregate(snapshot, previous_period, partitions),
+        &roster_by_gid,
     );
     let ranked: Vec<IndicatorId> = IndicatorId::ALL
         .into_iter()

@@ -248,6 +248,9 @@ impl SnapshotBuilder {
         }
 
         // Courts sorted by code text; cities and provinces implied by them.
+        // Choice: a province is its abbreviation exactly as written in the 案号, so 内/蒙 (内蒙古)
+        // and 贵/黔 (贵州) form two province groups each, as "the city groups whose code starts
+        // with the province abbreviation" reads literally.
         let mut court_order: Vec<u32> = (0..self.court_codes.len() as u32).collect();
         court_order.sort_by_key(|&i| self.court_codes[i as usize].to_string());
         let mut court_remap = vec![0u32; self.court_codes.len()];
@@ -325,24 +328,30 @@ impl SnapshotBuilder {
             court_city,
             court_province,
             class_of,
-            court: remap(self.court, &court_remap),
-            judge: remap(self.judge, &judge_remap),
-            type_code: self.type_code,
-            procedure: self.procedure,
-            disposition: self.disposition,
-            has_property: self.has_property,
-            filed: self.filed,
-            closed: self.closed,
-            deadline: self.deadline,
-            extension_days: self.extension_days,
-            suspended_days: self.suspended_days,
-            applied: self.applied,
-            recovered: self.recovered,
+            court: tight(remap(self.court, &court_remap)),
+            judge: tight(remap(self.judge, &judge_remap)),
+            type_code: tight(self.type_code),
+            procedure: tight(self.procedure),
+            disposition: tight(self.disposition),
+            has_property: tight(self.has_property),
+            filed: tight(self.filed),
+            closed: tight(self.closed),
+            deadline: tight(self.deadline),
+            extension_days: tight(self.extension_days),
+            suspended_days: tight(self.suspended_days),
+            applied: tight(self.applied),
+            recovered: tight(self.recovered),
             origin,
             child_start,
             children,
         }
     }
+}
+
+/// The vector without spare capacity (builders grow columns by doubling).
+fn tight<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
 }
 
 impl Snapshot {

@@ -101,7 +101,15 @@ impl Value {
         match *self {
             Value::Count(c) => serde_json::Value::from(c),
             Value::Undefined | Value::Unavailable(_) => serde_json::Value::Null,
-            _ => self
+            // Through the exact decimal text, so the float is the one nearest the true yuan
+            // value even beyond 2^53 ten-thousandths.
+            Value::Amount(a) => {
+                let sign = if a < 0 { "-" } else { "" };
+                let (whole, frac) = (a.unsigned_abs() / 10_000, a.unsigned_abs() % 10_000);
+                let yuan = format!("{sign}{whole}.{frac:04}");
+                serde_json::Value::from(yuan.parse::<f64>().expect("a decimal number"))
+            }
+            Value::Quotient { .. } => self
                 .as_f64()
                 .map_or(serde_json::Value::Null, serde_json::Value::from),
         }

@@ -97,7 +97,11 @@ fn migrator(backend: Backend) -> Migrator {
 /// Turns a user-facing URL into the one sqlx wants: SQLite files are created when missing.
 fn connect_url(url: &str) -> Result<(String, Backend), StoreError> {
     if let Some(rest) = url.strip_prefix("sqlite:") {
-        let with_mode = if rest.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
+        let with_mode = if rest.contains('?') {
+            url.to_owned()
+        } else {
+            format!("{url}?mode=rwc")
+        };
         Ok((with_mode, Backend::Sqlite))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         Ok((url.to_owned(), Backend::Postgres))
@@ -112,8 +116,11 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let (connect, backend) = connect_url(url)?;
-        let options = AnyConnectOptions::from_str(&connect)
-            .map_err(|source| StoreError::Connect { url: redact(url), source })?;
+        let options =
+            AnyConnectOptions::from_str(&connect).map_err(|source| StoreError::Connect {
+                url: redact(url),
+                source,
+            })?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
             .after_connect(move |conn, _| {
@@ -151,17 +158,26 @@ impl Store {
     /// Starts an import: everything written through the returned transaction is committed
     /// together or not at all.
     pub async fn begin_import(&self) -> Result<ImportTx, StoreError> {
-        Ok(ImportTx { tx: self.pool.begin().await?, batch_sql: None, courts: Default::default() })
+        Ok(ImportTx {
+            tx: self.pool.begin().await?,
+            batch_sql: None,
+            courts: Default::default(),
+        })
     }
 
     pub async fn count_cases(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM cases").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM cases")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Every case, ordered by 案号, passed one at a time to `each` (memory stays flat).
     pub async fn for_each_fact(&self, mut each: impl FnMut(CaseFacts)) -> Result<u64, StoreError> {
         use futures_util::StreamExt;
-        let sql = format!("SELECT {}, has_property FROM cases ORDER BY case_number", FACT_COLUMNS.join(", "));
+        let sql = format!(
+            "SELECT {}, has_property FROM cases ORDER BY case_number",
+            FACT_COLUMNS.join(", ")
+        );
         let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&self.pool);
         let mut n = 0;
         while let Some(row) = rows.next().await {
@@ -180,8 +196,14 @@ impl Store {
 
     /// One case by its canonical 案号.
     pub async fn case(&self, case_number: &str) -> Result<Option<CaseFacts>, StoreError> {
-        let sql = format!("SELECT {}, has_property FROM cases WHERE case_number = $1", FACT_COLUMNS.join(", "));
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(case_number.to_owned()).fetch_optional(&self.pool).await?;
+        let sql = format!(
+            "SELECT {}, has_property FROM cases WHERE case_number = $1",
+            FACT_COLUMNS.join(", ")
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(case_number.to_owned())
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|r| facts_from_row(&r)).transpose()
     }
 
@@ -212,10 +234,13 @@ impl Store {
 
     /// Court names recorded for court codes (code → name).
     pub async fn court_names(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let rows = sqlx::query("SELECT code, name FROM courts WHERE name IS NOT NULL ORDER BY code")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| Ok((r.try_get("code")?, r.try_get("name")?))).collect()
+        let rows =
+            sqlx::query("SELECT code, name FROM courts WHERE name IS NOT NULL ORDER BY code")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("code")?, r.try_get("name")?)))
+            .collect()
     }
 }
 
@@ -270,7 +295,10 @@ impl ImportTx {
         }
         // How many of these already exist: the rest are inserts.
         let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let existing_sql = format!("SELECT COUNT(*) FROM cases WHERE case_number IN ({})", placeholders.join(","));
+        let existing_sql = format!(
+            "SELECT COUNT(*) FROM cases WHERE case_number IN ({})",
+            placeholders.join(",")
+        );
         let mut existing_query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(existing_sql));
         for f in chunk {
             existing_query = existing_query.bind(f.case_number.as_str().to_owned());
@@ -292,11 +320,22 @@ impl ImportTx {
         let affected = query.execute(&mut *self.tx).await?.rows_affected();
         let inserted = chunk.len() as u64 - existing;
         let updated = affected.saturating_sub(inserted);
-        Ok(UpsertCounts { inserted, updated, unchanged: existing - updated })
+        Ok(UpsertCounts {
+            inserted,
+            updated,
+            unchanged: existing - updated,
+        })
     }
 
     /// Records the import and commits everything.
-    pub async fn commit(mut self, file_name: &str, imported_at: &str, rows: u64, counts: UpsertCounts, skipped: u64) -> Result<(), StoreError> {
+    pub async fn commit(
+        mut self,
+        file_name: &str,
+        imported_at: &str,
+        rows: u64,
+        counts: UpsertCounts,
+        skipped: u64,
+    ) -> Result<(), StoreError> {
         for (code, name) in std::mem::take(&mut self.courts) {
             let level = match code.level() {
                 xiezhi_domain::CourtLevel::Supreme => "supreme",
@@ -344,8 +383,14 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(connect_url("sqlite://x.db").unwrap(), ("sqlite://x.db?mode=rwc".to_owned(), Backend::Sqlite));
-        assert_eq!(connect_url("postgres://u@h/db").unwrap().1, Backend::Postgres);
+        assert_eq!(
+            connect_url("sqlite://x.db").unwrap(),
+            ("sqlite://x.db?mode=rwc".to_owned(), Backend::Sqlite)
+        );
+        assert_eq!(
+            connect_url("postgres://u@h/db").unwrap().1,
+            Backend::Postgres
+        );
         assert!(connect_url("mysql://h/db").is_err());
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
     }

@@ -67,7 +67,12 @@ impl TestDb {
     async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/test.db", dir.path().display());
-        TestDb { store: Store::open(&url).await.unwrap(), url, cleanup: None, _dir: Some(dir) }
+        TestDb {
+            store: Store::open(&url).await.unwrap(),
+            url,
+            cleanup: None,
+            _dir: Some(dir),
+        }
     }
 
     async fn postgres() -> Option<TestDb> {
@@ -78,7 +83,9 @@ impl TestDb {
         sqlx::any::install_default_drivers();
         let admin = match sqlx::AnyPool::connect(&admin_url).await {
             Ok(pool) => pool,
-            Err(e) if required => panic!("PostgreSQL required under CI but unreachable at {admin_url}: {e}"),
+            Err(e) if required => {
+                panic!("PostgreSQL required under CI but unreachable at {admin_url}: {e}")
+            }
             Err(e) => {
                 eprintln!("NOTICE: skipping PostgreSQL half: {admin_url} unreachable ({e})");
                 return None;
@@ -87,21 +94,40 @@ impl TestDb {
         let name = format!(
             "xiezhi_test_{}_{}",
             std::process::id(),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() % 1_000_000_000
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+                % 1_000_000_000
         );
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&admin)
+            .await
+            .unwrap();
         admin.close().await;
-        let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(b, _)| b);
         let url = format!("{base}/{name}");
         let store = Store::open(&url).await.unwrap();
-        Some(TestDb { store, url, cleanup: Some((admin_url, name)), _dir: None })
+        Some(TestDb {
+            store,
+            url,
+            cleanup: Some((admin_url, name)),
+            _dir: None,
+        })
     }
 
     async fn finish(self) {
         self.store.close().await;
         if let Some((admin_url, name)) = self.cleanup {
             let admin = sqlx::AnyPool::connect(&admin_url).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&admin).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name}"
+            )))
+            .execute(&admin)
+            .await
+            .unwrap();
             admin.close().await;
         }
     }
@@ -129,8 +155,17 @@ async fn round_trip(db: &TestDb) {
     let facts = fixtures();
     let mut tx = db.store.begin_import().await.unwrap();
     let counts = tx.upsert(&facts).await.unwrap();
-    assert_eq!(counts, UpsertCounts { inserted: 4, updated: 0, unchanged: 0 });
-    tx.commit("fixtures.csv", "2026-11-27 10:00:00", 4, counts, 0).await.unwrap();
+    assert_eq!(
+        counts,
+        UpsertCounts {
+            inserted: 4,
+            updated: 0,
+            unchanged: 0
+        }
+    );
+    tx.commit("fixtures.csv", "2026-11-27 10:00:00", 4, counts, 0)
+        .await
+        .unwrap();
     let mut expected = facts.clone();
     expected.sort_by(|a, b| a.case_number.as_str().cmp(b.case_number.as_str()));
     assert_eq!(db.store.load_facts().await.unwrap(), expected);
@@ -142,18 +177,46 @@ both_backends!(facts_round_trip_exactly, round_trip);
 
 async fn reimport_changes_nothing(db: &TestDb) {
     let facts = fixtures();
-    for expected in [UpsertCounts { inserted: 4, updated: 0, unchanged: 0 }, UpsertCounts { inserted: 0, updated: 0, unchanged: 4 }] {
+    for expected in [
+        UpsertCounts {
+            inserted: 4,
+            updated: 0,
+            unchanged: 0,
+        },
+        UpsertCounts {
+            inserted: 0,
+            updated: 0,
+            unchanged: 4,
+        },
+    ] {
         let mut tx = db.store.begin_import().await.unwrap();
         let counts = tx.upsert(&facts).await.unwrap();
         assert_eq!(counts, expected);
-        tx.commit("f.csv", "2026-11-27 10:00:00", 4, counts, 0).await.unwrap();
+        tx.commit("f.csv", "2026-11-27 10:00:00", 4, counts, 0)
+            .await
+            .unwrap();
     }
     let mut changed = fixtures();
     changed[2].closed_on = Some(d("2024-06-01"));
     changed[2].disposition = Some(Disposition::Affirmed);
     let mut tx = db.store.begin_import().await.unwrap();
-    assert_eq!(tx.upsert(&changed).await.unwrap(), UpsertCounts { inserted: 0, updated: 1, unchanged: 3 });
-    tx.commit("f.csv", "2026-11-27 10:00:00", 4, UpsertCounts::default(), 0).await.unwrap();
+    assert_eq!(
+        tx.upsert(&changed).await.unwrap(),
+        UpsertCounts {
+            inserted: 0,
+            updated: 1,
+            unchanged: 3
+        }
+    );
+    tx.commit(
+        "f.csv",
+        "2026-11-27 10:00:00",
+        4,
+        UpsertCounts::default(),
+        0,
+    )
+    .await
+    .unwrap();
     assert_eq!(db.store.count_cases().await.unwrap(), 4);
     let stored = db.store.case("（2024）粤07民终9号").await.unwrap().unwrap();
     assert_eq!(stored.disposition, Some(Disposition::Affirmed));
@@ -173,12 +236,23 @@ async fn rollback_leaves_nothing(db: &TestDb) {
     }
     assert_eq!(db.store.count_cases().await.unwrap(), 0);
 }
-both_backends!(uncommitted_import_leaves_database_unchanged, rollback_leaves_nothing);
+both_backends!(
+    uncommitted_import_leaves_database_unchanged,
+    rollback_leaves_nothing
+);
 
 async fn courts_with_hierarchy(db: &TestDb) {
     let mut tx = db.store.begin_import().await.unwrap();
     tx.upsert(&fixtures()).await.unwrap();
-    tx.commit("f.csv", "2026-11-27 10:00:00", 4, UpsertCounts::default(), 0).await.unwrap();
+    tx.commit(
+        "f.csv",
+        "2026-11-27 10:00:00",
+        4,
+        UpsertCounts::default(),
+        0,
+    )
+    .await
+    .unwrap();
     let courts = db.store.courts().await.unwrap();
     let codes: Vec<&str> = courts.iter().map(|c| c.code.as_str()).collect();
     // 粤0703 from two cases, 粤07 from the appeal (and implied), 粤 implied; the legacy case has no court.

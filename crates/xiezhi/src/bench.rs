@@ -39,7 +39,9 @@ struct Measured {
 /// Runs a command to completion, polling its high-water RSS (VmHWM) from /proc.
 fn measure(mut command: Command) -> anyhow::Result<Measured> {
     let started = Instant::now();
-    let mut child = command.spawn().with_context(|| format!("starting {command:?}"))?;
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("starting {command:?}"))?;
     let status_path = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     let status = loop {
@@ -60,7 +62,10 @@ fn measure(mut command: Command) -> anyhow::Result<Measured> {
     if !status.success() {
         bail!("{command:?} failed with {status}");
     }
-    Ok(Measured { elapsed, peak_rss_kib: peak })
+    Ok(Measured {
+        elapsed,
+        peak_rss_kib: peak,
+    })
 }
 
 fn bench_import(cases: u64, dir: Option<PathBuf>) -> anyhow::Result<()> {
@@ -71,8 +76,14 @@ fn bench_import(cases: u64, dir: Option<PathBuf>) -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let csv = dir.join("cases.csv");
     let started = Instant::now();
-    let config = DemoConfig { cases, seed: 7, as_of: Date::from_ymd(2026, 10, 31).expect("a real day"), years: 4 };
-    let file = std::fs::File::create(&csv).with_context(|| format!("creating {}", csv.display()))?;
+    let config = DemoConfig {
+        cases,
+        seed: 7,
+        as_of: Date::from_ymd(2026, 10, 31).expect("a real day"),
+        years: 4,
+    };
+    let file =
+        std::fs::File::create(&csv).with_context(|| format!("creating {}", csv.display()))?;
     let facts: Vec<_> = generate(&config).collect();
     let n = xiezhi_import::export::write_csv(file, &facts, false)?;
     drop(facts);
@@ -89,7 +100,10 @@ fn bench_import(cases: u64, dir: Option<PathBuf>) -> anyhow::Result<()> {
     for p in [&reference_db, &ours_db] {
         remove_database(p);
     }
-    let columns = xiezhi_import::export::headers(false).iter().map(|c| format!("{c} TEXT")).collect::<Vec<_>>();
+    let columns = xiezhi_import::export::headers(false)
+        .iter()
+        .map(|c| format!("{c} TEXT"))
+        .collect::<Vec<_>>();
     let mut sqlite = Command::new("sqlite3");
     sqlite
         .arg(&reference_db)
@@ -98,14 +112,20 @@ fn bench_import(cases: u64, dir: Option<PathBuf>) -> anyhow::Result<()> {
     let reference = measure(sqlite).context("running sqlite3 (apt-get install sqlite3)")?;
 
     let mut ours = Command::new(std::env::current_exe()?);
-    ours.arg("--db").arg(format!("sqlite://{}", ours_db.display())).arg("import").arg(&csv);
+    ours.arg("--db")
+        .arg(format!("sqlite://{}", ours_db.display()))
+        .arg("import")
+        .arg(&csv);
     ours.stdout(std::process::Stdio::null());
     let measured = measure(ours)?;
 
     let rate = |m: &Measured| n as f64 / m.elapsed.as_secs_f64();
     println!("| tool | rows | time (s) | rows/s | peak RSS (MiB) |");
     println!("|---|---:|---:|---:|---:|");
-    for (name, m) in [("sqlite3 .import (plain TEXT table, no checks)", &reference), ("xiezhi import (validated, upsert)", &measured)] {
+    for (name, m) in [
+        ("sqlite3 .import (plain TEXT table, no checks)", &reference),
+        ("xiezhi import (validated, upsert)", &measured),
+    ] {
         println!(
             "| {name} | {n} | {:.2} | {:.0} | {:.1} |",
             m.elapsed.as_secs_f64(),
@@ -113,7 +133,10 @@ fn bench_import(cases: u64, dir: Option<PathBuf>) -> anyhow::Result<()> {
             m.peak_rss_kib as f64 / 1024.0
         );
     }
-    println!("ratio xiezhi / sqlite3 rate: {:.2} (goal ≥ 0.5)", rate(&measured) / rate(&reference));
+    println!(
+        "ratio xiezhi / sqlite3 rate: {:.2} (goal ≥ 0.5)",
+        rate(&measured) / rate(&reference)
+    );
     Ok(())
 }
 

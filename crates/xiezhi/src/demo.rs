@@ -6,17 +6,25 @@ use xiezhi_domain::Date;
 use xiezhi_store::{BATCH_ROWS, Store, UpsertCounts};
 
 /// The banner shown wherever demo data shows.
-pub const SYNTHETIC_NOTICE: &str = "【合成演示数据 SYNTHETIC DEMO DATA — 非真实案件 not real cases】";
+pub const SYNTHETIC_NOTICE: &str =
+    "【合成演示数据 SYNTHETIC DEMO DATA — 非真实案件 not real cases】";
 
 /// Generates the demo province into `store` unless it already holds cases.
 pub async fn run(store: &Store, cases: u64, seed: u64, as_of: Date) -> anyhow::Result<()> {
     let existing = store.count_cases().await.context("counting cases")?;
     if existing > 0 {
         println!("{SYNTHETIC_NOTICE}");
-        println!("数据库已有 {existing} 件案件，未重新生成 the database already holds {existing} cases; nothing generated");
+        println!(
+            "数据库已有 {existing} 件案件，未重新生成 the database already holds {existing} cases; nothing generated"
+        );
         return Ok(());
     }
-    let config = DemoConfig { cases, seed, as_of, years: 4 };
+    let config = DemoConfig {
+        cases,
+        seed,
+        as_of,
+        years: 4,
+    };
     let started = std::time::Instant::now();
     let n = write_demo(store, &config).await?;
     println!("{SYNTHETIC_NOTICE}");
@@ -29,7 +37,10 @@ pub async fn run(store: &Store, cases: u64, seed: u64, as_of: Date) -> anyhow::R
 
 /// Streams the generator into one import transaction; returns the number of cases.
 pub async fn write_demo(store: &Store, config: &DemoConfig) -> anyhow::Result<u64> {
-    let mut tx = store.begin_import().await.context("starting the demo transaction")?;
+    let mut tx = store
+        .begin_import()
+        .await
+        .context("starting the demo transaction")?;
     let mut batch = Vec::with_capacity(BATCH_ROWS);
     let mut counts = UpsertCounts::default();
     let mut n = 0;
@@ -42,6 +53,8 @@ pub async fn write_demo(store: &Store, config: &DemoConfig) -> anyhow::Result<u6
         }
     }
     counts += tx.upsert(&batch).await.context("writing demo cases")?;
-    tx.commit("(demo)", &crate::clock::timestamp(), n, counts, 0).await.context("committing demo data")?;
+    tx.commit("(demo)", &crate::clock::timestamp(), n, counts, 0)
+        .await
+        .context("committing demo data")?;
     Ok(n)
 }

@@ -66,16 +66,28 @@ pub async fn import_file(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<ImportSummary, ImportFailure> {
     let mut reader = FactsReader::open(path, options.sheet.as_deref())?;
-    let mut summary = ImportSummary { unknown_columns: reader.header().unknown.clone(), ..Default::default() };
-    let mut tx = store.begin_import().await.context("starting the import transaction")?;
+    let mut summary = ImportSummary {
+        unknown_columns: reader.header().unknown.clone(),
+        ..Default::default()
+    };
+    let mut tx = store
+        .begin_import()
+        .await
+        .context("starting the import transaction")?;
     let mut seen: HashMap<u128, u64> = HashMap::new();
     let mut court_names: HashMap<CourtCode, (String, u64)> = HashMap::new();
     let mut batch: Vec<CaseFacts> = Vec::with_capacity(BATCH_ROWS);
-    let court_header = reader.header().header(xiezhi_import::Column::CourtName).to_owned();
-    let number_header = reader.header().header(xiezhi_import::Column::CaseNumber).to_owned();
+    let court_header = reader
+        .header()
+        .header(xiezhi_import::Column::CourtName)
+        .to_owned();
+    let number_header = reader
+        .header()
+        .header(xiezhi_import::Column::CaseNumber)
+        .to_owned();
     while let Some(outcome) = reader.next_row()? {
         summary.rows += 1;
-        if summary.rows % 4096 == 0 {
+        if summary.rows.is_multiple_of(4096) {
             progress(reader.bytes_read(), reader.total_bytes);
         }
         let facts = match outcome.result {
@@ -139,16 +151,26 @@ pub async fn import_file(
             .with_context(|| format!("writing the problem report {}", report.display()))?;
         summary.report = Some(report);
     }
-    let file_name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    tx.commit(&file_name, imported_at, summary.rows, summary.counts, summary.skipped)
-        .await
-        .context("committing the import")?;
+    let file_name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    tx.commit(
+        &file_name,
+        imported_at,
+        summary.rows,
+        summary.counts,
+        summary.skipped,
+    )
+    .await
+    .context("committing the import")?;
     Ok(summary)
 }
 
 /// `cases.csv` → `cases.problems.csv`, beside the input.
 pub fn report_path(input: &Path) -> PathBuf {
-    let stem = input.file_stem().map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
+    let stem = input
+        .file_stem()
+        .map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
     input.with_file_name(format!("{stem}.problems.csv"))
 }
 
@@ -159,7 +181,12 @@ pub fn write_problem_report(path: &Path, problems: &[Problem]) -> anyhow::Result
     let mut w = csv::Writer::from_writer(out);
     w.write_record(["行号 row", "列 column", "问题 problem", "值 value"])?;
     for p in problems {
-        w.write_record([p.row.to_string(), p.column.clone(), p.reason.clone(), p.value.clone()])?;
+        w.write_record([
+            p.row.to_string(),
+            p.column.clone(),
+            p.reason.clone(),
+            p.value.clone(),
+        ])?;
     }
     w.flush()?;
     Ok(())

@@ -1,0 +1,545 @@
+//! `xiezhi metrics`: every indicator of the catalogue for a period, as the contract JSON, a
+//! Chinese terminal table, CSV or XLSX; and `xiezhi metrics explain` for the cases behind one.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use xiezhi_domain::{CaseFacts, CourtCode, CourtLevel, Date};
+use xiezhi_metrics::{
+    Band, Catalogue, Change, GroupKey, GroupNames, GroupReport, IndicatorId, MetricsReport, Period,
+    Snapshot, SnapshotBuilder, Unit, Value,
+};
+use xiezhi_store::Store;
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = false)]
+pub struct MetricsArgs {
+    #[command(subcommand)]
+    explain: Option<MetricsCommand>,
+    /// 起始日期 first day of the period (YYYY-MM-DD)
+    #[arg(long, global = true, value_parser = crate::parse_date)]
+    from: Option<Date>,
+    /// 截止日期 last day of the period (YYYY-MM-DD)
+    #[arg(long, global = true, value_parser = crate::parse_date)]
+    to: Option<Date>,
+    /// 范围 only groups within this court, city or province code (e.g. 粤07)
+    #[arg(long, global = true)]
+    scope: Option<String>,
+    /// 输出格式 output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// 输出文件 output file (required for xlsx; default stdout for the others)
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// 指标目录 a court's catalogue TOML overriding the embedded default (names, scopes, intervals)
+    #[arg(long, global = true)]
+    catalogue: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum MetricsCommand {
+    /// 指标穿透 list the cases behind an indicator's numerator and denominator
+    Explain {
+        /// 指标 indicator id, e.g. clearance_rate
+        id: String,
+        /// 组 the group's code: a court, city or province code, or a judge's name (with --court)
+        #[arg(long)]
+        group: String,
+        /// 组类型 kind of group (default: court for a 4-digit code, city for 2 digits, province for 1 character)
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
+        /// 法院 the judge's court (for --kind judge)
+        #[arg(long)]
+        court: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Json,
+    Table,
+    Csv,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Kind {
+    Court,
+    City,
+    Province,
+    Judge,
+}
+
+fn usage(message: &str) -> anyhow::Result<ExitCode> {
+    eprintln!("用法错误 usage error: {message}");
+    Ok(ExitCode::from(2))
+}
+
+/// Names for the groups, from the courts' recorded names.
+pub fn group_names(court_names: &[(String, String)]) -> GroupNames {
+    let mut names = GroupNames::default();
+    for (code, name) in court_names {
+        let Some(code) = CourtCode::parse(code) else {
+            continue;
+        };
+        names.courts.insert(code, name.clone());
+        match code.level() {
+            CourtLevel::Intermediate => {
+                let place = name.strip_suffix("中级人民法院").unwrap_or(name);
+                names.cities.insert(code, format!("{place}全市法院"));
+            }
+            CourtLevel::High => {
+                let place = name.strip_suffix("高级人民法院").unwrap_or(name);
+                names.provinces.insert(code, format!("{place}全省法院"));
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+/// Reads every case of the database into a snapshot, streaming (facts are not kept).
+pub async fn load_snapshot(store: &Store) -> anyhow::Result<Snapshot> {
+    let names = group_names(&store.court_names().await.context("reading court names")?);
+    let mut builder = SnapshotBuilder::new();
+    store
+        .for_each_fact(|f| builder.push(&f))
+        .await
+        .context("reading cases")?;
+    Ok(builder.finish(&names))
+}
+
+fn load_catalogue(path: Option<&Path>) -> anyhow::Result<Catalogue> {
+    let mut catalogue = Catalogue::default();
+    if let Some(path) = path {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        catalogue
+            .apply(&text)
+            .with_context(|| format!("loading the catalogue {}", path.display()))?;
+    }
+    Ok(catalogue)
+}
+
+/// Whether a group lies within `scope` (a court, city or province code).
+fn in_scope(key: &GroupKey, scope: Option<&str>) -> bool {
+    let Some(scope) = scope else { return true };
+    match key {
+        GroupKey::Judge { court, .. } => court.to_string().starts_with(scope),
+        other => other.code().starts_with(scope),
+    }
+}
+
+pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
+    let (Some(from), Some(to)) = (args.from, args.to) else {
+        return usage("--from YYYY-MM-DD and --to YYYY-MM-DD are required");
+    };
+    let period = match Period::new(from, to) {
+        Ok(p) => p,
+        Err(e) => return usage(&e.to_string()),
+    };
+    if args.format == Format::Xlsx && args.out.is_none() {
+        return usage("--format xlsx needs --out FILE.xlsx");
+    }
+    let catalogue = load_catalogue(args.catalogue.as_deref())?;
+    let store = Store::open(db).await.context("opening the database")?;
+    if store.count_cases().await? == 0 {
+        bail!(
+            "the database holds no cases: import some first (xiezhi import FILE, or xiezhi demo)"
+        );
+    }
+    let scope = args.scope.as_deref();
+    if let Some(scope) = scope {
+        let known = store
+            .courts()
+            .await?
+            .iter()
+            .any(|c| c.code.starts_with(scope));
+        if !known {
+            bail!("no court in the data has a code within the scope {scope:?}");
+        }
+    }
+    if let Some(MetricsCommand::Explain {
+        id,
+        group,
+        kind,
+        court,
+    }) = args.explain
+    {
+        return explain(
+            &store,
+            period,
+            &catalogue,
+            &id,
+            &group,
+            kind,
+            court.as_deref(),
+        )
+        .await;
+    }
+    let snapshot = load_snapshot(&store).await?;
+    let report = xiezhi_metrics::compute_with(&snapshot, period, &catalogue);
+    let text = match args.format {
+        Format::Json => {
+            let mut json = report.to_json();
+            if let Some(groups) = json.get_mut("groups").and_then(|g| g.as_array_mut()) {
+                let keep: Vec<bool> = report
+                    .groups
+                    .iter()
+                    .map(|g| in_scope(&g.key, scope))
+                    .collect();
+                let mut i = 0;
+                groups.retain(|_| {
+                    i += 1;
+                    keep[i - 1]
+                });
+            }
+            let mut s = serde_json::to_string_pretty(&json).context("serialising JSON")?;
+            s.push('\n');
+            s
+        }
+        Format::Table => table(&report, &catalogue, scope),
+        Format::Csv => csv_text(&report, &catalogue, scope)?,
+        Format::Xlsx => {
+            let out = args.out.as_deref().expect("checked above");
+            write_xlsx(&report, &catalogue, scope, out)?;
+            println!("已写入 written: {}", out.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The value as a Chinese reader expects it: 95.12%, 1,234 件, 12.5 天, 1,234.56 元.
+pub fn format_value(value: &Value, unit: Unit) -> String {
+    match (value, value.as_f64()) {
+        (Value::Undefined, _) => "—".to_owned(),
+        (Value::Unavailable(_), _) => "不可得".to_owned(),
+        (_, Some(v)) => match unit {
+            Unit::Count => format!("{v:.0}"),
+            Unit::Ratio => format!("{:.2}%", v * 100.0),
+            Unit::Amount => format!("{v:.2}"),
+            Unit::Days | Unit::PerJudge => format!("{v:.2}"),
+        },
+        (_, None) => "—".to_owned(),
+    }
+}
+
+/// 同比: +3.20% for counts and amounts, +1.50个百分点 for ratios, +2.00 for days.
+pub fn format_change(change: Option<Change>, unit: Unit) -> String {
+    match change {
+        None => "—".to_owned(),
+        Some(Change::Relative(r)) => format!("{:+.2}%", r * 100.0),
+        Some(Change::Difference(d)) if unit == Unit::Ratio => format!("{:+.2}个百分点", d * 100.0),
+        Some(Change::Difference(d)) => format!("{d:+.2}"),
+    }
+}
+
+fn band_label(band: Option<Band>) -> &'static str {
+    match band {
+        Some(Band::Inside) => "达标",
+        Some(Band::Below) => "低于区间",
+        Some(Band::Above) => "高于区间",
+        None => "",
+    }
+}
+
+fn kind_label(key: &GroupKey) -> &'static str {
+    match key {
+        GroupKey::Province(_) => "全省",
+        GroupKey::City(_) => "全市",
+        GroupKey::Court(_) => "法院",
+        GroupKey::Judge { .. } => "法官",
+    }
+}
+
+fn group_title(g: &GroupReport) -> String {
+    let code = match &g.key {
+        GroupKey::Judge { court, judge } => format!("{judge}（{court}）"),
+        other => other.code(),
+    };
+    match &g.name {
+        Some(name) => format!("{} {code} {name}", kind_label(&g.key)),
+        None => format!("{} {code}", kind_label(&g.key)),
+    }
+}
+
+fn table(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "统计期间 {} 至 {}（同期 {} 至 {}）",
+        report.period.from(),
+        report.period.to(),
+        report.previous_period.from(),
+        report.previous_period.to()
+    );
+    for g in report.groups.iter().filter(|g| in_scope(&g.key, scope)) {
+        let _ = writeln!(out, "\n■ {}", group_title(g));
+        let mut rows = vec![
+            ["指标", "本期", "同期", "同比", "全省", "排名", "区间"]
+                .map(str::to_owned)
+                .to_vec(),
+        ];
+        for entry in catalogue.entries() {
+            let i = entry.id.index();
+            let province = g.province.as_ref();
+            rows.push(vec![
+                entry.name.clone(),
+                format_value(&g.values[i], entry.unit),
+                format_value(&g.previous[i], entry.unit),
+                format_change(g.change[i], entry.unit),
+                province.map_or(String::new(), |p| format_value(&p.values[i], entry.unit)),
+                province
+                    .and_then(|p| p.rank[i])
+                    .map_or(String::new(), |r| format!("第{r}位")),
+                band_label(g.band[i]).to_owned(),
+            ]);
+        }
+        out.push_str(&crate::text_table::render(
+            &rows,
+            &[false, true, true, true, true, true, false],
+            "  ",
+        ));
+    }
+    out
+}
+
+const LONG_HEADER: [&str; 14] = [
+    "kind 组类型",
+    "code 代码",
+    "court 法院",
+    "name 名称",
+    "indicator 指标",
+    "指标名称",
+    "value 本期",
+    "previous 同期",
+    "change 同比",
+    "change_unit 同比单位",
+    "province_value 全省",
+    "difference 与全省差",
+    "rank 全省排名",
+    "band 区间",
+];
+
+/// One row per (group, indicator): numbers as plain numbers (ratios as fractions).
+fn long_rows(
+    report: &MetricsReport,
+    catalogue: &Catalogue,
+    scope: Option<&str>,
+) -> Vec<Vec<LongCell>> {
+    let mut rows = Vec::new();
+    for g in report.groups.iter().filter(|g| in_scope(&g.key, scope)) {
+        let court = match &g.key {
+            GroupKey::Judge { court, .. } => court.to_string(),
+            _ => String::new(),
+        };
+        for entry in catalogue.entries() {
+            let i = entry.id.index();
+            let (change, change_unit) = match g.change[i] {
+                Some(Change::Relative(r)) => (Some(r), "relative"),
+                Some(Change::Difference(d)) => (Some(d), "difference"),
+                None => (None, ""),
+            };
+            let province = g.province.as_ref();
+            rows.push(vec![
+                LongCell::Text(g.key.kind().to_owned()),
+                LongCell::Text(g.key.code()),
+                LongCell::Text(court.clone()),
+                LongCell::Text(g.name.clone().unwrap_or_default()),
+                LongCell::Text(entry.id.as_str().to_owned()),
+                LongCell::Text(entry.name.clone()),
+                LongCell::Number(g.values[i].as_f64()),
+                LongCell::Number(g.previous[i].as_f64()),
+                LongCell::Number(change),
+                LongCell::Text(change_unit.to_owned()),
+                LongCell::Number(province.and_then(|p| p.values[i].as_f64())),
+                LongCell::Number(province.and_then(|p| p.difference[i])),
+                LongCell::Number(province.and_then(|p| p.rank[i]).map(f64::from)),
+                LongCell::Text(band_label(g.band[i]).to_owned()),
+            ]);
+        }
+    }
+    rows
+}
+
+enum LongCell {
+    Text(String),
+    Number(Option<f64>),
+}
+
+fn csv_text(
+    report: &MetricsReport,
+    catalogue: &Catalogue,
+    scope: Option<&str>,
+) -> anyhow::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(LONG_HEADER)?;
+    for row in long_rows(report, catalogue, scope) {
+        w.write_record(row.iter().map(|c| match c {
+            LongCell::Text(t) => t.clone(),
+            LongCell::Number(n) => n.map(|v| v.to_string()).unwrap_or_default(),
+        }))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?;
+    Ok(format!(
+        "\u{feff}{}",
+        String::from_utf8(bytes).context("CSV is UTF-8")?
+    ))
+}
+
+fn write_xlsx(
+    report: &MetricsReport,
+    catalogue: &Catalogue,
+    scope: Option<&str>,
+    out: &Path,
+) -> anyhow::Result<()> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("质效指标")?;
+    let bold = Format::new()
+        .set_bold()
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let title = Format::new().set_bold().set_font_size(14);
+    sheet.write_string_with_format(
+        0,
+        0,
+        format!(
+            "审判执行质效指标 {} 至 {}（同期 {} 至 {}）",
+            report.period.from(),
+            report.period.to(),
+            report.previous_period.from(),
+            report.previous_period.to()
+        ),
+        &title,
+    )?;
+    for (c, h) in LONG_HEADER.iter().enumerate() {
+        sheet.write_string_with_format(2, c as u16, *h, &bold)?;
+    }
+    for (r, row) in long_rows(report, catalogue, scope).iter().enumerate() {
+        let r = r as u32 + 3;
+        for (c, cell) in row.iter().enumerate() {
+            match cell {
+                LongCell::Text(t) if !t.is_empty() => {
+                    sheet.write_string(r, c as u16, t)?;
+                }
+                LongCell::Number(Some(v)) => {
+                    sheet.write_number(r, c as u16, *v)?;
+                }
+                _ => {}
+            }
+        }
+    }
+    sheet.set_freeze_panes(3, 0)?;
+    sheet.autofit();
+    let tmp = out.with_extension("partial");
+    workbook
+        .save(&tmp)
+        .with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, out).with_context(|| format!("writing {}", out.display()))?;
+    Ok(())
+}
+
+fn group_key(group: &str, kind: Option<Kind>, court: Option<&str>) -> anyhow::Result<GroupKey> {
+    let parse = |code: &str| {
+        CourtCode::parse(code).with_context(|| format!("{code:?} is not a court code"))
+    };
+    let kind = match kind {
+        Some(k) => k,
+        None if court.is_some() => Kind::Judge,
+        None => match parse(group)?.level() {
+            CourtLevel::Intermediate => Kind::City,
+            CourtLevel::High => Kind::Province,
+            _ => Kind::Court,
+        },
+    };
+    Ok(match kind {
+        Kind::Court => GroupKey::Court(parse(group)?),
+        Kind::City => GroupKey::City(parse(group)?),
+        Kind::Province => GroupKey::Province(parse(group)?),
+        Kind::Judge => GroupKey::Judge {
+            court: parse(court.context("--kind judge needs --court CODE")?)?,
+            judge: group.to_owned(),
+        },
+    })
+}
+
+async fn explain(
+    store: &Store,
+    period: Period,
+    catalogue: &Catalogue,
+    id: &str,
+    group: &str,
+    kind: Option<Kind>,
+    court: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let key = group_key(group, kind, court)?;
+    // The drill-down needs the facts themselves to print them: keep them beside the snapshot.
+    let names = group_names(&store.court_names().await?);
+    let facts: Vec<CaseFacts> = store.load_facts().await.context("reading cases")?;
+    let snapshot = Snapshot::new(&facts, &names);
+    let explanation = xiezhi_metrics::explain_with(&snapshot, period, id, &key, catalogue)?;
+    let entry = IndicatorId::from_str_id(id).map(|i| catalogue.entry(i));
+    let report = xiezhi_metrics::compute_with(&snapshot, period, catalogue);
+    let value = report
+        .group(&key)
+        .zip(entry)
+        .map(|(g, e)| format_value(&g.values[e.id.index()], e.unit));
+    println!(
+        "{} {} — {:?} — {} 至 {}: {}",
+        id,
+        entry.map_or("", |e| e.name.as_str()),
+        key,
+        period.from(),
+        period.to(),
+        value.unwrap_or_default()
+    );
+    for (title, rows) in [
+        ("分子 numerator", &explanation.numerator),
+        ("分母 denominator", &explanation.denominator),
+    ] {
+        println!("\n{title}: {} 件", rows.len());
+        if rows.is_empty() {
+            continue;
+        }
+        let mut table = vec![
+            [
+                "案号",
+                "立案日期",
+                "结案日期",
+                "结案方式",
+                "承办人",
+                "原审案号",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+        ];
+        for &row in rows.iter() {
+            let f = &facts[row];
+            table.push(vec![
+                f.case_number.to_string(),
+                f.filed_on.to_string(),
+                f.closed_on.map_or("未结".to_owned(), |d| d.to_string()),
+                f.disposition.map_or("", |d| d.label()).to_owned(),
+                f.judge.clone().unwrap_or_default(),
+                f.origin_case_number
+                    .as_ref()
+                    .map_or(String::new(), ToString::to_string),
+            ]);
+        }
+        print!("{}", crate::text_table::render(&table, &[false; 6], "  "));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,350 @@
+//! The `xiezhi` binary end to end: import rules, exit codes, export, demo, and a kill -9 in the
+//! middle of an import.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn xiezhi(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xiezhi"))
+        .current_dir(dir)
+        .env_remove("XIEZHI_DB")
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+/// Number of cases in an SQLite database, read with the sqlite3 shell, independently of our code.
+fn sqlite_count(db: &Path) -> i64 {
+    let out = Command::new("sqlite3")
+        .arg(db)
+        .arg("SELECT COUNT(*) FROM cases;")
+        .output()
+        .expect("sqlite3 installed");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).trim().parse().unwrap()
+}
+
+const GOOD: &str = "案号,立案日期,结案日期,结案方式,承办人,法院名称\n\
+(2024)粤0703民初1号,2024-01-05,2024-03-01,判决,审判员甲,江门市蓬江区人民法院\n\
+(2024)粤0703民初2号,2024/1/6,,,审判员乙,江门市蓬江区人民法院\n\
+(2024)粤07民终3号,2024年4月1日,,,审判员丙,江门市中级人民法院\n";
+
+#[test]
+fn import_is_idempotent_and_lists_courts() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.csv", GOOD);
+    let out = xiezhi(dir.path(), &["import", "good.csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("3 rows read, 3 new, 0 updated, 0 unchanged, 0 skipped"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = xiezhi(dir.path(), &["import", "good.csv"]);
+    assert!(
+        text(&out.stdout).contains("3 rows read, 0 new, 0 updated, 3 unchanged, 0 skipped"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3);
+    let out = xiezhi(dir.path(), &["courts"]);
+    let listing = text(&out.stdout);
+    assert!(
+        listing.contains("粤0703") && listing.contains("江门市蓬江区人民法院"),
+        "{listing}"
+    );
+    let line = listing.lines().find(|l| l.starts_with("粤0703")).unwrap();
+    let numbers: Vec<&str> = line.split_whitespace().collect();
+    // 粤0703: 2 cases, 1 pending.
+    assert_eq!(&numbers[2..4], ["2", "1"], "{line}");
+}
+
+#[test]
+fn a_file_with_bad_rows_imports_nothing_and_lists_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.csv", GOOD);
+    assert!(xiezhi(dir.path(), &["import", "good.csv"]).status.success());
+    let bad = "案号,立案日期,结案日期,结案方式,标的额,原审案号\n\
+(2024)粤0703民初10号,2024-02-01,,,,\n\
+(2024)粤0703民初11号,2024-02-30,,,,\n\
+(2024)粤0703民初12号,2024-02-01,2024-01-01,判决,,\n\
+(2024)粤0703民初10号,2024-02-01,,,,\n\
+(2024)粤0703民初13号,2024-02-01,,,-3,(2023)\n\
+(2024)粤0703民初14号,2024-02-01,2024-02-05,胜诉,,\n";
+    write(dir.path(), "bad.csv", bad);
+    let out = xiezhi(dir.path(), &["import", "bad.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    for expected in [
+        "row 3, column 立案日期: no such day (2024-02-30)",
+        "row 4, column 结案日期: closed before it was filed (2024-02-01) (2024-01-01)",
+        "row 5, column 案号: duplicate 案号 in the file (first at row 2) (（2024）粤0703民初10号)",
+        "row 6, column 标的额: amount must not be negative (-3)",
+        "row 6, column 原审案号: not a case number (案号): must end with 号 ((2023))",
+        "row 7, column 结案方式: not a 结案方式 of the vocabulary (胜诉)",
+        "nothing was imported",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in\n{err}");
+    }
+    assert_eq!(
+        sqlite_count(&dir.path().join("xiezhi.db")),
+        3,
+        "the database is as it was"
+    );
+
+    let out = xiezhi(dir.path(), &["import", "bad.csv", "--skip-invalid"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("6 rows read, 1 new, 0 updated, 0 unchanged, 5 skipped"),
+        "{}",
+        text(&out.stdout)
+    );
+    let report = std::fs::read_to_string(dir.path().join("bad.problems.csv")).unwrap();
+    assert_eq!(report.lines().count(), 1 + 6, "{report}");
+    assert!(
+        report.contains("3,立案日期,no such day,2024-02-30"),
+        "{report}"
+    );
+    assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 4);
+}
+
+#[test]
+fn whole_file_errors_and_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "empty.csv", "");
+    let out = xiezhi(dir.path(), &["import", "empty.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("the file is empty"),
+        "{}",
+        text(&out.stderr)
+    );
+    write(dir.path(), "cols.csv", "案号,法院\n(2024)粤0703民初1号,x\n");
+    let out = xiezhi(dir.path(), &["import", "cols.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("missing required column(s): filed_on"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = xiezhi(dir.path(), &["import", "missing.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("missing.csv"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(xiezhi(dir.path(), &["import"]).status.code(), Some(2));
+    assert_eq!(xiezhi(dir.path(), &["frobnicate"]).status.code(), Some(2));
+    let out = xiezhi(dir.path(), &["--db", "mysql://x/y", "courts"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("unsupported database URL"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn database_option_before_or_after_and_from_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.csv", GOOD);
+    let absolute = dir.path().join("abs.db");
+    let url = format!("sqlite://{}", absolute.display());
+    assert!(url.starts_with("sqlite:///"));
+    assert!(
+        xiezhi(dir.path(), &["import", "good.csv", "--db", &url])
+            .status
+            .success()
+    );
+    assert_eq!(sqlite_count(&absolute), 3);
+    assert!(
+        xiezhi(
+            dir.path(),
+            &["--db", "sqlite://rel.db", "import", "good.csv"]
+        )
+        .status
+        .success()
+    );
+    assert_eq!(sqlite_count(&dir.path().join("rel.db")), 3);
+    let out = Command::new(env!("CARGO_BIN_EXE_xiezhi"))
+        .current_dir(dir.path())
+        .env("XIEZHI_DB", "sqlite://env.db")
+        .args(["import", "good.csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(sqlite_count(&dir.path().join("env.db")), 3);
+    assert!(!dir.path().join("xiezhi.db").exists());
+}
+
+#[test]
+fn export_import_export_is_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = xiezhi(
+        dir.path(),
+        &[
+            "--db",
+            "sqlite://a.db",
+            "demo",
+            "--cases",
+            "2000",
+            "--seed",
+            "5",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for (file, flag) in [("a.csv", None), ("a.xlsx", Some("--chinese-headers"))] {
+        let mut args = vec!["--db", "sqlite://a.db", "export", file];
+        args.extend(flag);
+        assert!(xiezhi(dir.path(), &args).status.success());
+        let db = format!("sqlite://from-{file}.db");
+        let out = xiezhi(dir.path(), &["--db", &db, "import", file]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let again = format!("again-{file}.csv");
+        assert!(
+            xiezhi(dir.path(), &["--db", &db, "export", &again])
+                .status
+                .success()
+        );
+        let first = std::fs::read(dir.path().join("a.csv")).unwrap();
+        let second = std::fs::read(dir.path().join(&again)).unwrap();
+        assert!(
+            first == second,
+            "export → import → export differs for {file}"
+        );
+    }
+}
+
+#[test]
+fn demo_is_created_once_and_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = xiezhi(dir.path(), &["demo", "--cases", "3000", "--seed", "9"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("合成演示数据"), "{shown}");
+    assert!(shown.contains("已生成 3000 件合成案件"), "{shown}");
+    assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3000);
+    let again = xiezhi(dir.path(), &["demo", "--cases", "3000", "--seed", "9"]);
+    assert!(
+        text(&again.stdout).contains("nothing generated"),
+        "{}",
+        text(&again.stdout)
+    );
+    assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3000);
+    assert!(
+        xiezhi(
+            dir.path(),
+            &[
+                "--db",
+                "sqlite://b.db",
+                "demo",
+                "--cases",
+                "3000",
+                "--seed",
+                "9"
+            ]
+        )
+        .status
+        .success()
+    );
+    assert!(
+        xiezhi(
+            dir.path(),
+            &[
+                "--db",
+                "sqlite://c.db",
+                "demo",
+                "--cases",
+                "3000",
+                "--seed",
+                "10"
+            ]
+        )
+        .status
+        .success()
+    );
+    for name in ["xiezhi", "b", "c"] {
+        assert!(
+            xiezhi(
+                dir.path(),
+                &[
+                    "--db",
+                    &format!("sqlite://{name}.db"),
+                    "export",
+                    &format!("{name}.csv")
+                ]
+            )
+            .status
+            .success()
+        );
+    }
+    let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
+    assert!(read("xiezhi.csv") == read("b.csv"), "same seed, same data");
+    assert!(
+        read("xiezhi.csv") != read("c.csv"),
+        "another seed, other data"
+    );
+}
+
+#[test]
+fn kill_9_in_the_middle_of_an_import_leaves_the_database_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.csv", GOOD);
+    assert!(xiezhi(dir.path(), &["import", "good.csv"]).status.success());
+    let mut big = String::from("案号,立案日期,结案日期,结案方式,承办人\n");
+    for i in 0..400_000 {
+        big.push_str(&format!(
+            "(2023)粤0781民初{i}号,2023-03-0{},2023-09-01,调解,审判员{}\n",
+            1 + i % 9,
+            i % 40
+        ));
+    }
+    write(dir.path(), "big.csv", &big);
+    let wal = dir.path().join("xiezhi.db-wal");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xiezhi"))
+        .current_dir(dir.path())
+        .env_remove("XIEZHI_DB")
+        .args(["import", "big.csv"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the import has written a good part of its transaction, then kill it hard.
+    let started = std::time::Instant::now();
+    loop {
+        let written = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        if written > 4 << 20 {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import ended before it could be killed"
+        );
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "the import wrote nothing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3);
+    // And the database still works.
+    let out = xiezhi(dir.path(), &["import", "good.csv"]);
+    assert!(
+        text(&out.stdout).contains("3 unchanged"),
+        "{}",
+        text(&out.stdout)
+    );
+}
