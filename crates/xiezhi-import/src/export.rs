@@ -51,9 +51,9 @@ fn nonzero(n: u32) -> String {
 }
 
 /// Writes CSV (UTF-8 with a BOM, so that Excel opens the Chinese text correctly).
-pub fn write_csv<'a, W: Write>(
+pub fn write_csv<W: Write, F: std::borrow::Borrow<CaseFacts>>(
     out: W,
-    facts: impl IntoIterator<Item = &'a CaseFacts>,
+    facts: impl IntoIterator<Item = F>,
     chinese: bool,
 ) -> Result<u64, std::io::Error> {
     let mut out = std::io::BufWriter::new(out);
@@ -62,6 +62,7 @@ pub fn write_csv<'a, W: Write>(
     writer.write_record(headers(chinese))?;
     let mut n = 0;
     for f in facts {
+        let f = f.borrow();
         writer.write_record(Column::ALL.iter().map(|c| field_text(f, *c)))?;
         n += 1;
     }

@@ -128,7 +128,7 @@ impl Store {
                     if backend == Backend::Sqlite {
                         // WAL lets readers go on during an import; NORMAL is durable at each
                         // commit in WAL mode; the busy timeout covers a concurrent writer.
-                        sqlx::raw_sql("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;")
+                        sqlx::raw_sql("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")
                             .execute(conn)
                             .await?;
                     }
@@ -162,6 +162,7 @@ impl Store {
             tx: self.pool.begin().await?,
             batch_sql: None,
             courts: Default::default(),
+            backend: self.backend,
         })
     }
 
@@ -263,10 +264,11 @@ pub struct ImportTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     batch_sql: Option<(usize, String)>,
     courts: std::collections::BTreeMap<CourtCode, Option<String>>,
+    backend: Backend,
 }
 
-/// Rows per INSERT statement: 500 × 19 parameters stays below both backends' limits.
-pub const BATCH_ROWS: usize = 500;
+/// Rows per INSERT statement: 512 × 20 parameters stay below both backends' limits.
+pub const BATCH_ROWS: usize = 512;
 
 impl ImportTx {
     /// Inserts or updates (by 案号) a batch of at most [`BATCH_ROWS`] cases.
@@ -294,7 +296,7 @@ impl ImportTx {
             }
         }
         // How many of these already exist: the rest are inserts.
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| rows::placeholder(self.backend, i)).collect();
         let existing_sql = format!(
             "SELECT COUNT(*) FROM cases WHERE case_number IN ({})",
             placeholders.join(",")
@@ -308,7 +310,7 @@ impl ImportTx {
         let sql = match &self.batch_sql {
             Some((n, sql)) if *n == chunk.len() => sql.clone(),
             _ => {
-                let sql = rows::upsert_sql(chunk.len());
+                let sql = rows::upsert_sql(self.backend, chunk.len());
                 self.batch_sql = Some((chunk.len(), sql.clone()));
                 sql
             }

@@ -21,11 +21,35 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// 指标性能 the full catalogue for all groups over P and P′: warm (in memory) and cold
+    /// (`xiezhi metrics` on SQLite), beside DuckDB (bench/duckdb_metrics.py) on the same data
+    Metrics {
+        /// 案件数 cases to generate
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: u64,
+        /// 工作目录 working directory (default: a new temp dir)
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// 跳过冷启动 skip the cold run (no SQLite database is built)
+        #[arg(long)]
+        warm_only: bool,
+        /// DuckDB 对照脚本 the DuckDB script to run beside (skipped when missing)
+        #[arg(long, default_value = "bench/duckdb_metrics.py")]
+        duckdb_script: PathBuf,
+    },
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<std::process::ExitCode> {
     match command {
         BenchCommand::Import { cases, dir } => bench_import(cases, dir)?,
+        BenchCommand::Metrics {
+            cases,
+            dir,
+            warm_only,
+            duckdb_script,
+        } => {
+            bench_metrics(cases, dir, warm_only, &duckdb_script).await?;
+        }
     }
     Ok(std::process::ExitCode::SUCCESS)
 }
@@ -68,32 +92,165 @@ fn measure(mut command: Command) -> anyhow::Result<Measured> {
     })
 }
 
-fn bench_import(cases: u64, dir: Option<PathBuf>) -> anyhow::Result<()> {
+fn work_dir(dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     let dir = match dir {
         Some(d) => d,
         None => std::env::temp_dir().join(format!("xiezhi-bench-{}", std::process::id())),
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let csv = dir.join("cases.csv");
-    let started = Instant::now();
-    let config = DemoConfig {
+    Ok(dir)
+}
+
+/// The benchmark data set: the demo province, seed 7, up to 2026-10-31.
+fn bench_config(cases: u64) -> DemoConfig {
+    DemoConfig {
         cases,
         seed: 7,
         as_of: Date::from_ymd(2026, 10, 31).expect("a real day"),
         years: 4,
-    };
-    let file =
-        std::fs::File::create(&csv).with_context(|| format!("creating {}", csv.display()))?;
-    let facts: Vec<_> = generate(&config).collect();
-    let n = xiezhi_import::export::write_csv(file, &facts, false)?;
-    drop(facts);
-    let size = std::fs::metadata(&csv)?.len();
+    }
+}
+
+/// Writes the benchmark data set as CSV (English keys), streaming.
+fn write_bench_csv(cases: u64, csv: &Path) -> anyhow::Result<u64> {
+    let started = Instant::now();
+    let file = std::fs::File::create(csv).with_context(|| format!("creating {}", csv.display()))?;
+    let n = xiezhi_import::export::write_csv(file, generate(&bench_config(cases)), false)?;
+    let size = std::fs::metadata(csv)?.len();
     println!(
         "generated {n} rows ({:.1} MB) in {:.2} s: {}",
         size as f64 / 1e6,
         started.elapsed().as_secs_f64(),
         csv.display()
     );
+    Ok(n)
+}
+
+/// Peak resident memory of this process so far (VmHWM), in KiB.
+fn own_peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn bench_metrics(
+    cases: u64,
+    dir: Option<PathBuf>,
+    warm_only: bool,
+    duckdb_script: &Path,
+) -> anyhow::Result<()> {
+    use xiezhi_metrics::{Catalogue, Period, SnapshotBuilder};
+    let dir = work_dir(dir)?;
+    let period = Period::new(
+        Date::from_ymd(2026, 1, 1).expect("a day"),
+        Date::from_ymd(2026, 10, 31).expect("a day"),
+    )?;
+    let catalogue = Catalogue::default();
+
+    // Warm: facts streamed from the generator into the columnar snapshot, then computed.
+    let rss_before = own_peak_rss_kib();
+    let started = Instant::now();
+    let mut builder = SnapshotBuilder::new();
+    for facts in generate(&bench_config(cases)) {
+        builder.push(&facts);
+    }
+    let snapshot = builder.finish(&xiezhi_metrics::GroupNames::default());
+    let build = started.elapsed();
+    let mut best = Duration::MAX;
+    let mut groups = 0;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let report = xiezhi_metrics::compute_with(&snapshot, period, &catalogue);
+        best = best.min(started.elapsed());
+        groups = report.groups.len();
+    }
+    println!("| engine | cases | groups | step | time (s) | memory |");
+    println!("|---|---:|---:|---|---:|---:|");
+    println!(
+        "| xiezhi warm | {cases} | {groups} | snapshot from generator | {:.3} | {:.1} B/case resident ({:.0} MiB) |",
+        build.as_secs_f64(),
+        snapshot.resident_bytes() as f64 / cases.max(1) as f64,
+        snapshot.resident_bytes() as f64 / 1_048_576.0
+    );
+    println!(
+        "| xiezhi warm | {cases} | {groups} | compute P + P′, all ids, all groups (best of 3) | {:.3} | peak RSS {:.0} MiB (before: {:.0}) |",
+        best.as_secs_f64(),
+        own_peak_rss_kib() as f64 / 1024.0,
+        rss_before as f64 / 1024.0
+    );
+    drop(snapshot);
+
+    let csv = dir.join("metrics-cases.csv");
+    write_bench_csv(cases, &csv)?;
+    if !warm_only {
+        let db = dir.join("metrics.db");
+        remove_database(&db);
+        let url = format!("sqlite://{}", db.display());
+        let mut import = Command::new(std::env::current_exe()?);
+        import
+            .arg("--db")
+            .arg(&url)
+            .arg("import")
+            .arg(&csv)
+            .stdout(std::process::Stdio::null());
+        let imported = measure(import)?;
+        println!(
+            "(database built by xiezhi import in {:.1} s)",
+            imported.elapsed.as_secs_f64()
+        );
+        let mut cold = Command::new(std::env::current_exe()?);
+        cold.arg("--db")
+            .arg(&url)
+            .args([
+                "metrics",
+                "--from",
+                &period.from().to_string(),
+                "--to",
+                &period.to().to_string(),
+            ])
+            .args(["--format", "json", "--out"])
+            .arg(dir.join("metrics.json"));
+        let measured = measure(cold)?;
+        println!(
+            "| xiezhi cold | {cases} | {groups} | `xiezhi metrics --format json` on SQLite (load + compute + JSON) | {:.3} | peak RSS {:.0} MiB |",
+            measured.elapsed.as_secs_f64(),
+            measured.peak_rss_kib as f64 / 1024.0
+        );
+    }
+    if duckdb_script.exists() {
+        let mut duck = Command::new("python3");
+        duck.arg(duckdb_script).arg(&csv).args([
+            "--from",
+            &period.from().to_string(),
+            "--to",
+            &period.to().to_string(),
+            "--repeat",
+            "3",
+        ]);
+        let measured = measure(duck)?;
+        println!(
+            "| DuckDB (python, in-memory) | {cases} | — | whole script: load CSV + 3 × query | {:.3} | peak RSS {:.0} MiB |",
+            measured.elapsed.as_secs_f64(),
+            measured.peak_rss_kib as f64 / 1024.0
+        );
+    } else {
+        println!(
+            "(DuckDB script {} not found: skipped)",
+            duckdb_script.display()
+        );
+    }
+    Ok(())
+}
+
+fn bench_import(cases: u64, dir: Option<PathBuf>) -> anyhow::Result<()> {
+    let dir = work_dir(dir)?;
+    let csv = dir.join("cases.csv");
+    let n = write_bench_csv(cases, &csv)?;
 
     let reference_db = dir.join("sqlite3.db");
     let ours_db = dir.join("xiezhi.db");

@@ -9,6 +9,7 @@ mod clock;
 mod demo;
 mod ingest;
 mod metrics;
+mod report_cmd;
 mod text_table;
 
 use std::io::IsTerminal;
@@ -79,6 +80,10 @@ enum Command {
     /// 性能测试 benchmarks (writes figures to stdout)
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// 质效通报 the bulletin of a city or court as DOCX, HTML or XLSX
+    Report(report_cmd::ReportArgs),
+    /// 讲话稿填数 fill the data placeholders (XX) of a speech draft (.txt, .md, .docx)
+    Fill(report_cmd::FillArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -157,6 +162,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Metrics(args) => metrics::run(&cli.db, args).await,
         Command::Bench(command) => bench::run(command).await,
+        Command::Report(args) => report_cmd::report(&cli.db, args).await,
+        Command::Fill(args) => report_cmd::fill_draft(&cli.db, args).await,
     }
 }
 

@@ -1,0 +1,237 @@
+//! The inputs a bulletin needs beyond one [`MetricsReport`]: the scope ([`Scope`]), the monthly
+//! series ([`monthly_series`], computed by the same engine month by month) and the action lists
+//! ([`ActionListBuilder`]: 超审限 and 超12个月未结 cases, streamed from case facts).
+
+use xiezhi_domain::{CaseFacts, CourtCode, CourtLevel, Date, StatutoryLimit};
+use xiezhi_metrics::{Catalogue, GroupKey, IndicatorId, MetricsReport, Period, Snapshot, Value};
+
+use crate::error::ReportError;
+
+/// What a report is about: 全省 (a 高院 code such as `粤`), 全市法院 (a 中院 code such as `粤07`)
+/// or one court (a basic court's code, or `最高法`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub key: GroupKey,
+}
+
+impl Scope {
+    /// Parses a scope code: a province, a city (中院 code) or a basic court.
+    pub fn parse(code: &str) -> Result<Scope, ReportError> {
+        let court =
+            CourtCode::parse(code.trim()).ok_or_else(|| ReportError::UnknownScope(code.into()))?;
+        let key = match court.level() {
+            CourtLevel::High => GroupKey::Province(court),
+            CourtLevel::Intermediate => GroupKey::City(court),
+            CourtLevel::Basic | CourtLevel::Supreme => GroupKey::Court(court),
+        };
+        Ok(Scope { key })
+    }
+
+    /// Whether a case of court `court` belongs to the scope.
+    pub fn contains(&self, court: CourtCode) -> bool {
+        match self.key {
+            GroupKey::Province(p) => court.province_code() == Some(p),
+            GroupKey::City(c) => court.city() == Some(c),
+            GroupKey::Court(c) => court == c,
+            GroupKey::Judge { court: c, .. } => court == c,
+        }
+    }
+
+    /// The groups a bulletin tabulates one by one: the courts of a city, the cities of a
+    /// province, or the court itself — in report order.
+    pub fn members<'r>(&self, report: &'r MetricsReport) -> Vec<&'r xiezhi_metrics::GroupReport> {
+        report
+            .groups
+            .iter()
+            .filter(|g| match (&self.key, &g.key) {
+                (GroupKey::City(_), GroupKey::Court(c)) => self.contains(*c),
+                (GroupKey::Province(p), GroupKey::City(c)) => c.province_code() == Some(*p),
+                (GroupKey::Court(a), GroupKey::Court(b)) => a == b,
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// The scope's own group in `report`, or [`ReportError::UnknownScope`].
+    pub fn group<'r>(
+        &self,
+        report: &'r MetricsReport,
+    ) -> Result<&'r xiezhi_metrics::GroupReport, ReportError> {
+        report
+            .group(&self.key)
+            .ok_or_else(|| ReportError::UnknownScope(self.key.code()))
+    }
+
+    /// The scope's group, refusing a period in which it has no case at all (nothing accepted
+    /// and nothing pending): a report of such a period would be all zeros and dashes.
+    pub fn group_with_data<'r>(
+        &self,
+        report: &'r MetricsReport,
+    ) -> Result<&'r xiezhi_metrics::GroupReport, ReportError> {
+        let group = self.group(report)?;
+        let accepted = group.value(IndicatorId::Accepted);
+        let closed = group.value(IndicatorId::Closed);
+        if accepted == &Value::Count(0) && closed == &Value::Count(0) {
+            return Err(ReportError::EmptyPeriod {
+                scope: self.key.code(),
+                from: report.period.from().to_string(),
+                to: report.period.to().to_string(),
+            });
+        }
+        Ok(group)
+    }
+
+    /// 全市法院 / 全省法院 / the court's name, for prose.
+    pub fn subject(&self, report: &MetricsReport) -> String {
+        let name = report.group(&self.key).and_then(|g| g.name.clone());
+        match (&self.key, name) {
+            (_, Some(name)) => name,
+            (GroupKey::Province(_), None) => "全省法院".to_owned(),
+            (GroupKey::City(_), None) => "全市法院".to_owned(),
+            (key, None) => key.code(),
+        }
+    }
+}
+
+/// One month of the trend chart: filed and closed within the month (clipped to the period),
+/// pending at its last day — each the engine's value for that sub-period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthPoint {
+    /// e.g. `2024-03`.
+    pub label: String,
+    pub period: Period,
+    pub filed: u64,
+    pub closed: u64,
+    pub pending: u64,
+}
+
+/// The months of `period` (the first and last clipped to it) with the scope group's filed,
+/// closed and pending counts, computed by [`xiezhi_metrics::compute_with`] over each month.
+pub fn monthly_series(
+    snapshot: &Snapshot,
+    period: Period,
+    catalogue: &Catalogue,
+    scope: &Scope,
+) -> Vec<MonthPoint> {
+    let mut points = Vec::new();
+    let mut start = period.from();
+    while start <= period.to() {
+        let (y, m, _) = start.ymd();
+        let month_end = Date::from_ymd(y, m, 1)
+            .expect("the first of a month exists")
+            .add_months(1)
+            .add_days(-1);
+        let end = month_end.min(period.to());
+        let month = Period::new(start, end).expect("start <= end");
+        let report = xiezhi_metrics::compute_with(snapshot, month, catalogue);
+        let count = |id: IndicatorId| match report.group(&scope.key).map(|g| g.value(id)) {
+            Some(Value::Count(c)) => *c,
+            _ => 0,
+        };
+        points.push(MonthPoint {
+            label: format!("{y}-{m:02}"),
+            period: month,
+            filed: count(IndicatorId::Filed),
+            closed: count(IndicatorId::Closed),
+            pending: count(IndicatorId::Pending),
+        });
+        start = month_end.add_days(1);
+    }
+    points
+}
+
+/// One case of an action list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionCase {
+    /// 案号 (canonical text).
+    pub case_number: String,
+    /// The court's code.
+    pub court: String,
+    /// 承办人; `None` when blank.
+    pub judge: Option<String>,
+    pub filed_on: Date,
+    /// 审限届满日 (with extensions and suspensions), when the type has a limit.
+    pub deadline: Option<Date>,
+    /// 案龄: days from filing to the report's last day.
+    pub age_days: i32,
+}
+
+/// The cases that need action at the period's last day.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ActionLists {
+    /// 超审限未结: pending, with a statutory limit, past its deadline (in the on-time scope).
+    pub over_limit: Vec<ActionCase>,
+    /// 超12个月未结: the cases behind `pending_over_12m` (its catalogue scope).
+    pub over_12m: Vec<ActionCase>,
+}
+
+/// Streams case facts into [`ActionLists`] without keeping the facts.
+#[derive(Debug, Clone)]
+pub struct ActionListBuilder {
+    scope: Scope,
+    as_of: Date,
+    on_time_mask: xiezhi_metrics::TypeMask,
+    over_12m_mask: xiezhi_metrics::TypeMask,
+    lists: ActionLists,
+}
+
+impl ActionListBuilder {
+    /// Lists for `scope` at `as_of` (the period's last day), with the catalogue's scopes of
+    /// `on_time_rate` and `pending_over_12m`.
+    pub fn new(scope: Scope, as_of: Date, catalogue: &Catalogue) -> ActionListBuilder {
+        ActionListBuilder {
+            scope,
+            as_of,
+            on_time_mask: catalogue.entry(IndicatorId::OnTimeRate).mask(),
+            over_12m_mask: catalogue.entry(IndicatorId::PendingOver12m).mask(),
+            lists: ActionLists::default(),
+        }
+    }
+
+    /// Looks at one case.
+    pub fn push(&mut self, facts: &CaseFacts) {
+        let Some(court) = facts.case_number.court() else {
+            return;
+        };
+        if !self.scope.contains(court) {
+            return;
+        }
+        let pending =
+            facts.filed_on <= self.as_of && facts.closed_on.is_none_or(|c| c > self.as_of);
+        if !pending {
+            return;
+        }
+        let type_code = facts.case_number.type_code();
+        let deadline = StatutoryLimit::for_case(type_code, facts.procedure)
+            .map(|l| l.deadline(facts.filed_on, facts.extension_days, facts.suspended_days));
+        let row = || ActionCase {
+            case_number: facts.case_number.as_str().to_owned(),
+            court: court.to_string(),
+            judge: facts.judge.clone().filter(|j| !j.trim().is_empty()),
+            filed_on: facts.filed_on,
+            deadline,
+            age_days: self.as_of.days_since(facts.filed_on),
+        };
+        if self.on_time_mask.contains(type_code.index()) && deadline.is_some_and(|d| d < self.as_of)
+        {
+            self.lists.over_limit.push(row());
+        }
+        if self.over_12m_mask.contains(type_code.index())
+            && facts.filed_on.add_months(12) < self.as_of
+        {
+            self.lists.over_12m.push(row());
+        }
+    }
+
+    /// The lists, oldest case first (ties by 案号).
+    pub fn finish(mut self) -> ActionLists {
+        for list in [&mut self.lists.over_limit, &mut self.lists.over_12m] {
+            list.sort_by(|a, b| {
+                b.age_days
+                    .cmp(&a.age_days)
+                    .then_with(|| a.case_number.cmp(&b.case_number))
+            });
+        }
+        self.lists
+    }
+}

@@ -1,0 +1,814 @@
+//! Draft filling (讲话稿数据填充): the placeholders (`XX`, `X`, `XX.X`, full-width `ＸＸ`) of a
+//! draft that stand in a recognised phrase are filled from the scope's figures; every other
+//! placeholder is left exactly as written and listed with the reason.
+//!
+//! Recognition is a small phrase grammar, not a list of sentences: within a sentence, an
+//! **indicator name** (longest match: 实际执结率 before 执结率, 执行结案 before 结案) makes that
+//! indicator current; **modifiers** set what a following number means (同比 / 去年同期 → the
+//! year-on-year change, 全省平均 → the difference to the province, 居全省第 → the rank, 分别 →
+//! the changes of the two counts just named); the **unit** after the placeholder (件, %,
+//! 个百分点, 亿元/万元/元, 天, 位, 个月) must fit. Direction words (增长/下降, 提高/降低, 高于/低于)
+//! are rewritten to follow the sign; a zero change becomes 持平.
+
+use std::ops::Range;
+
+use serde_json::{Value as Json, json};
+use xiezhi_metrics::{Catalogue, GroupKey, GroupReport, IndicatorId, MetricsReport, Unit, Value};
+
+use crate::bulletin::scaled_two_decimals;
+use crate::data::Scope;
+use crate::error::ReportError;
+use crate::format::table_value;
+use crate::prose::{
+    Shown, Sign, difference_change, direction_word, province_difference, relative_change,
+};
+
+mod docx;
+pub use docx::fill_docx;
+
+/// What the figures come from.
+#[derive(Debug, Clone, Copy)]
+pub struct FillContext<'a> {
+    pub report: &'a MetricsReport,
+    pub catalogue: &'a Catalogue,
+    pub group: &'a GroupReport,
+}
+
+impl<'a> FillContext<'a> {
+    /// The context of `scope`; fails when the scope is not in the report or has no case.
+    pub fn new(
+        report: &'a MetricsReport,
+        catalogue: &'a Catalogue,
+        scope: &Scope,
+    ) -> Result<FillContext<'a>, ReportError> {
+        Ok(FillContext {
+            report,
+            catalogue,
+            group: scope.group_with_data(report)?,
+        })
+    }
+}
+
+/// Values for non-data placeholders: a phrase as written in the draft (e.g. `XX法院`) and the
+/// text that replaces the whole phrase (e.g. `江门法院`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FillConfig {
+    pub phrases: Vec<(String, String)>,
+}
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogEntry {
+    /// A data slot that was filled.
+    Slot {
+        sentence: String,
+        /// The indicator id (`period_month` for 前X个月).
+        indicator: String,
+        /// `value`, `yoy_change`, `province_difference`, `rank`, `comparison` or `month`.
+        quantity: &'static str,
+        /// The figure (the engine's value; changes in the unit shown).
+        value: Json,
+        /// The text written in place of the placeholder (and its direction word).
+        written: String,
+    },
+    /// A placeholder left as it is, with the reason (non-data text, or a slot that cannot be
+    /// filled; `indicator` says which slot it was).
+    Left {
+        sentence: String,
+        placeholder: String,
+        indicator: Option<String>,
+        reason: String,
+    },
+    /// A phrase replaced from the configuration.
+    Configured {
+        sentence: String,
+        phrase: String,
+        written: String,
+    },
+}
+
+/// What fill did, in document order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FillLog {
+    pub entries: Vec<LogEntry>,
+}
+
+impl FillLog {
+    /// The JSON form: `{"slots": n, "left": n, "entries": [...]}`.
+    pub fn to_json(&self) -> Json {
+        let entries: Vec<Json> = self
+            .entries
+            .iter()
+            .map(|e| match e {
+                LogEntry::Slot {
+                    sentence,
+                    indicator,
+                    quantity,
+                    value,
+                    written,
+                } => json!({"kind": "slot", "sentence": sentence, "indicator": indicator,
+                    "quantity": quantity, "value": value, "written": written}),
+                LogEntry::Left {
+                    sentence,
+                    placeholder,
+                    indicator,
+                    reason,
+                } => json!({"kind": "left", "sentence": sentence, "placeholder": placeholder,
+                    "indicator": indicator, "reason": reason}),
+                LogEntry::Configured {
+                    sentence,
+                    phrase,
+                    written,
+                } => json!({"kind": "configured", "sentence": sentence, "phrase": phrase,
+                    "written": written}),
+            })
+            .collect();
+        json!({
+            "slots": self.slots().count(),
+            "left": self.entries.iter().filter(|e| matches!(e, LogEntry::Left { .. })).count(),
+            "entries": entries,
+        })
+    }
+
+    /// The filled slots.
+    pub fn slots(&self) -> impl Iterator<Item = &LogEntry> {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e, LogEntry::Slot { .. }))
+    }
+
+    /// One line per entry, for people.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for e in &self.entries {
+            let line = match e {
+                LogEntry::Slot {
+                    sentence,
+                    indicator,
+                    quantity,
+                    value,
+                    written,
+                } => format!(
+                    "填入 filled  {indicator} ({quantity}) = {value} → “{written}”  | {sentence}"
+                ),
+                LogEntry::Left {
+                    sentence,
+                    placeholder,
+                    indicator,
+                    reason,
+                } => format!(
+                    "保留 left    {placeholder}{}: {reason}  | {sentence}",
+                    indicator
+                        .as_ref()
+                        .map_or(String::new(), |i| format!(" ({i})"))
+                ),
+                LogEntry::Configured {
+                    sentence,
+                    phrase,
+                    written,
+                } => format!("配置 set     {phrase} → “{written}”  | {sentence}"),
+            };
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// A replacement of `range` (byte offsets in a paragraph) by `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+/// Applies non-overlapping edits to `text`.
+pub fn apply(text: &str, edits: &[Edit]) -> String {
+    let mut edits: Vec<&Edit> = edits.iter().collect();
+    edits.sort_by_key(|e| e.range.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for e in edits {
+        out.push_str(&text[at..e.range.start]);
+        out.push_str(&e.text);
+        at = e.range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Fills a plain-text or Markdown draft (paragraph = line).
+pub fn fill_text(text: &str, ctx: &FillContext<'_>, config: &FillConfig) -> (String, FillLog) {
+    let mut log = FillLog::default();
+    let mut out = String::with_capacity(text.len() + 256);
+    for line in text.split_inclusive('\n') {
+        let edits = plan(line, ctx, config, &mut log);
+        out.push_str(&apply(line, &edits));
+    }
+    (out, log)
+}
+
+// ---------------------------------------------------------------------------------------
+// The phrase grammar.
+
+const NAMES: &[(&str, IndicatorId)] = {
+    use IndicatorId::*;
+    &[
+        ("超12个月未结", PendingOver12m),
+        ("超18个月未结", PendingOver18m),
+        ("超24个月未结", PendingOver24m),
+        ("超36个月未结", PendingOver36m),
+        ("实际执结率", ActualExecutionRate),
+        ("审限内结案率", OnTimeRate),
+        ("整体结案率", ClosureRate),
+        ("结案率", ClosureRate),
+        ("结收比", ClearanceRate),
+        ("执结率", EnfClosureRate),
+        ("执行到位金额", RecoveredAmount),
+        ("到位金额", RecoveredAmount),
+        ("执行到位率", RecoveryRate),
+        ("法官人均结案", ClosedPerJudge),
+        ("人均结案", ClosedPerJudge),
+        ("平均审理天数", AvgDays),
+        ("执行新收", EnfFiled),
+        ("执行旧存", EnfCarriedOver),
+        ("执行受理", EnfAccepted),
+        ("执行未结", EnfPending),
+        ("执行结案", EnfClosed),
+        ("执结", EnfClosed),
+        ("审执结", Closed),
+        ("结案", Closed),
+        ("受理", Accepted),
+        ("新收", Filed),
+        ("旧存", CarriedOver),
+        ("未结", Pending),
+    ]
+};
+
+const DIRECTION_WORDS: [&str; 11] = [
+    "增长", "提高", "上升", "增加", "下降", "降低", "减少", "高于", "低于", "多于", "少于",
+];
+
+fn is_x(c: char) -> bool {
+    c == 'X' || c == 'Ｘ'
+}
+
+/// The length in bytes of a placeholder at the start of `s` (`XX`, `X`, `XX.X`), if any.
+fn placeholder_len(s: &str) -> Option<usize> {
+    let run = |t: &str| -> usize { t.chars().take_while(|c| is_x(*c)).map(char::len_utf8).sum() };
+    let first = run(s);
+    if first == 0 {
+        return None;
+    }
+    let rest = &s[first..];
+    for dot in ['.', '．'] {
+        if let Some(after) = rest.strip_prefix(dot) {
+            let second = run(after);
+            if second > 0 {
+                return Some(first + dot.len_utf8() + second);
+            }
+        }
+    }
+    Some(first)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    None,
+    Yoy,
+    Province,
+}
+
+/// The unit after a placeholder.
+fn unit_after(s: &str) -> Option<&'static str> {
+    [
+        "个百分点",
+        "个月",
+        "亿元",
+        "万元",
+        "%",
+        "％",
+        "件",
+        "元",
+        "天",
+        "位",
+        "月",
+    ]
+    .into_iter()
+    .find(|u| s.starts_with(u))
+}
+
+struct Sentence<'s> {
+    text: &'s str,
+    /// Offset of `text` in the paragraph.
+    base: usize,
+}
+
+struct State {
+    current: Option<IndicatorId>,
+    mode: Mode,
+    /// The last direction word since the last comma: (range in the sentence, word).
+    direction: Option<(Range<usize>, &'static str)>,
+    counts: Vec<IndicatorId>,
+    /// Position of 分别 when it was seen after the last count.
+    respectively: Option<Range<usize>>,
+}
+
+fn names(catalogue: &Catalogue) -> Vec<(String, IndicatorId)> {
+    let mut list: Vec<(String, IndicatorId)> =
+        NAMES.iter().map(|(n, id)| ((*n).to_owned(), *id)).collect();
+    for e in catalogue.entries() {
+        let name = e
+            .name
+            .split([' ', '(', '（'])
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        if name.chars().count() >= 3 && !list.iter().any(|(n, _)| *n == name) {
+            list.push((name, e.id));
+        }
+    }
+    // Longest first, so that a longer name wins at the same position.
+    list.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+    list
+}
+
+/// Plans the edits of one paragraph and logs them.
+pub fn plan(
+    paragraph: &str,
+    ctx: &FillContext<'_>,
+    config: &FillConfig,
+    log: &mut FillLog,
+) -> Vec<Edit> {
+    let lexicon = names(ctx.catalogue);
+    let mut edits = Vec::new();
+    let mut start = 0;
+    for (i, c) in paragraph.char_indices() {
+        if matches!(c, '。' | '！' | '？' | '!' | '?') || i + c.len_utf8() == paragraph.len() {
+            let end = i + c.len_utf8();
+            let sentence = Sentence {
+                text: &paragraph[start..end],
+                base: start,
+            };
+            plan_sentence(&sentence, ctx, config, &lexicon, log, &mut edits);
+            start = end;
+        }
+    }
+    edits
+}
+
+fn plan_sentence(
+    s: &Sentence<'_>,
+    ctx: &FillContext<'_>,
+    config: &FillConfig,
+    lexicon: &[(String, IndicatorId)],
+    log: &mut FillLog,
+    edits: &mut Vec<Edit>,
+) {
+    let text = s.text;
+    let sentence_text = text.trim().to_owned();
+    let mut st = State {
+        current: None,
+        mode: Mode::None,
+        direction: None,
+        counts: Vec::new(),
+        respectively: None,
+    };
+    let mut i = 0;
+    'scan: while i < text.len() {
+        let rest = &text[i..];
+        // Configured phrases.
+        for (phrase, value) in &config.phrases {
+            if !phrase.is_empty() && rest.starts_with(phrase.as_str()) {
+                edits.push(Edit {
+                    range: s.base + i..s.base + i + phrase.len(),
+                    text: value.clone(),
+                });
+                log.entries.push(LogEntry::Configured {
+                    sentence: sentence_text.clone(),
+                    phrase: phrase.clone(),
+                    written: value.clone(),
+                });
+                i += phrase.len();
+                continue 'scan;
+            }
+        }
+        if let Some(len) = placeholder_len(rest) {
+            let preceded_by_letter = text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphabetic());
+            if !preceded_by_letter {
+                i = placeholder(s, i, len, ctx, &mut st, log, edits, &sentence_text);
+                continue;
+            }
+        }
+        if let Some((name, id)) = lexicon.iter().find(|(n, _)| rest.starts_with(n.as_str())) {
+            st.current = Some(*id);
+            st.mode = Mode::None;
+            st.direction = None;
+            if matches!(id.unit(), Unit::Count | Unit::Amount) {
+                st.counts.push(*id);
+                st.respectively = None;
+            }
+            i += name.len();
+            continue;
+        }
+        if rest.starts_with("同比") || rest.starts_with("去年同期") {
+            st.mode = Mode::Yoy;
+        } else if rest.starts_with("全省平均") {
+            st.mode = Mode::Province;
+            // 高于全省平均水平 with no number: only the comparison word.
+            let after = rest
+                .strip_prefix("全省平均水平")
+                .or_else(|| rest.strip_prefix("全省平均"))
+                .unwrap_or("");
+            if placeholder_len(after).is_none()
+                && let Some((range, _)) = st.direction.clone()
+            {
+                comparison_word(
+                    s,
+                    range,
+                    i,
+                    rest.len() - after.len(),
+                    ctx,
+                    &st,
+                    log,
+                    edits,
+                    &sentence_text,
+                );
+                st.direction = None;
+            }
+        } else if rest.starts_with("分别") {
+            st.respectively = Some(i..i + "分别".len());
+        } else if let Some(word) = DIRECTION_WORDS.iter().find(|w| rest.starts_with(**w)) {
+            st.direction = Some((i..i + word.len(), word));
+            i += word.len();
+            continue;
+        } else if rest.starts_with('，') || rest.starts_with(',') || rest.starts_with('；') {
+            st.direction = None;
+        }
+        i += rest.chars().next().map_or(1, char::len_utf8);
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // One call site; the grammar state is spelled out.
+fn comparison_word(
+    s: &Sentence<'_>,
+    word: Range<usize>,
+    at: usize,
+    phrase_len: usize,
+    ctx: &FillContext<'_>,
+    st: &State,
+    log: &mut FillLog,
+    edits: &mut Vec<Edit>,
+    sentence: &str,
+) {
+    let Some(id) = st.current else { return };
+    match province_difference(ctx.report, ctx.group, id) {
+        Ok(shown) => {
+            let (range, written) = match direction_word(&s.text[word.clone()], shown.sign) {
+                Some(w) => (word, w.to_owned()),
+                None => (word.start..at + phrase_len, "与全省平均水平持平".to_owned()),
+            };
+            edits.push(Edit {
+                range: s.base + range.start..s.base + range.end,
+                text: written.clone(),
+            });
+            log.entries.push(LogEntry::Slot {
+                sentence: sentence.to_owned(),
+                indicator: id.as_str().to_owned(),
+                quantity: "comparison",
+                value: json!(shown.value),
+                written,
+            });
+        }
+        Err(reason) => log.entries.push(LogEntry::Left {
+            sentence: sentence.to_owned(),
+            placeholder: s.text[word].to_owned(),
+            indicator: Some(id.as_str().to_owned()),
+            reason: reason.to_owned(),
+        }),
+    }
+}
+
+/// The figure of a value slot, as officials write it; `Err` with the reason when there is none.
+fn value_text(id: IndicatorId, value: &Value, unit: &str) -> Result<String, String> {
+    match value {
+        Value::Undefined => return Err("指标无定义（分母为0）".to_owned()),
+        Value::Unavailable(reason) => return Err(format!("指标不可得：{reason}")),
+        _ => {}
+    }
+    let fits = match id.unit() {
+        Unit::Count => unit == "件",
+        Unit::PerJudge => unit == "件",
+        Unit::Ratio => unit == "%" || unit == "％",
+        Unit::Days => unit == "天",
+        Unit::Amount => matches!(unit, "亿元" | "万元" | "元"),
+    };
+    if !fits {
+        return Err(format!("单位“{unit}”与指标{}不符", id.as_str()));
+    }
+    Ok(match (id.unit(), value) {
+        (Unit::Amount, Value::Amount(a)) => {
+            let divisor: i128 = match unit {
+                "亿元" => 1_000_000_000_000,
+                "万元" => 100_000_000,
+                _ => 10_000,
+            };
+            scaled_two_decimals(*a, divisor)
+        }
+        (Unit::Ratio, v) => table_value(v, Unit::Ratio).trim_end_matches('%').to_owned(),
+        (Unit::Count, v) => table_value(v, Unit::Count),
+        (_, v) => table_value(v, Unit::Days),
+    })
+}
+
+/// Handles the placeholder at `i` (length `len`); returns where scanning goes on.
+#[allow(clippy::too_many_arguments)] // The grammar's state is spelled out.
+fn placeholder(
+    s: &Sentence<'_>,
+    i: usize,
+    len: usize,
+    ctx: &FillContext<'_>,
+    st: &mut State,
+    log: &mut FillLog,
+    edits: &mut Vec<Edit>,
+    sentence: &str,
+) -> usize {
+    let text = s.text;
+    let ph = &text[i..i + len];
+    let after = &text[i + len..];
+    let unit = unit_after(after);
+    let before = &text[..i];
+    let unit_end = i + len + unit.map_or(0, str::len);
+    let left = |log: &mut FillLog, indicator: Option<IndicatorId>, reason: String| {
+        log.entries.push(LogEntry::Left {
+            sentence: sentence.to_owned(),
+            placeholder: ph.to_owned(),
+            indicator: indicator.map(|id| id.as_str().to_owned()),
+            reason,
+        });
+    };
+    let at = |r: Range<usize>| s.base + r.start..s.base + r.end;
+    let slot = |log: &mut FillLog,
+                edits: &mut Vec<Edit>,
+                id: &str,
+                quantity: &'static str,
+                value: Json,
+                written: String| {
+        edits.push(Edit {
+            range: at(i..i + len),
+            text: written.clone(),
+        });
+        log.entries.push(LogEntry::Slot {
+            sentence: sentence.to_owned(),
+            indicator: id.to_owned(),
+            quantity,
+            value,
+            written,
+        });
+    };
+
+    // 今年前X个月 / 1-X月.
+    if matches!(unit, Some("个月") | Some("月"))
+        && (before.ends_with('前')
+            || ["1-", "1－", "1—", "1至", "1~", "1～", "1月至", "1月-"]
+                .iter()
+                .any(|p| before.ends_with(p)))
+    {
+        let month = ctx.report.period.to().month();
+        slot(
+            log,
+            edits,
+            "period_month",
+            "month",
+            json!(month),
+            month.to_string(),
+        );
+        return i + len;
+    }
+    let Some(unit) = unit else {
+        left(
+            log,
+            None,
+            "不在可识别的数据短语中（非数据占位符）".to_owned(),
+        );
+        return i + len;
+    };
+    // 居全省第X位.
+    if unit == "位" {
+        if !before.ends_with("全省第") {
+            left(
+                log,
+                None,
+                "不在可识别的数据短语中（非数据占位符）".to_owned(),
+            );
+            return i + len;
+        }
+        let Some(id) = st.current else {
+            left(log, None, "排名前没有可识别的指标名称".to_owned());
+            return i + len;
+        };
+        let rank = match &ctx.group.province {
+            None => Err("排名只对全市法院（地级市）在全省各市中计算，本范围无排名".to_owned()),
+            Some(p) => p.rank[id.index()].ok_or_else(|| {
+                if ctx.catalogue.entry(id).direction == xiezhi_metrics::Direction::None {
+                    "该指标无优劣方向，不排名".to_owned()
+                } else {
+                    "指标无定义，无排名".to_owned()
+                }
+            }),
+        };
+        match rank {
+            Ok(r) => slot(log, edits, id.as_str(), "rank", json!(r), r.to_string()),
+            Err(reason) => left(log, Some(id), reason),
+        }
+        return i + len;
+    }
+    // 分别增长XX%和XX%.
+    if (unit == "%" || unit == "％")
+        && let Some(resp) = st.respectively.clone()
+        && st.counts.len() >= 2
+    {
+        st.respectively = None;
+        let pair = [
+            st.counts[st.counts.len() - 2],
+            st.counts[st.counts.len() - 1],
+        ];
+        let tail = &text[unit_end..];
+        let second = ["和", "、", "与"].iter().find_map(|joiner| {
+            let t = tail.strip_prefix(joiner)?;
+            let l = placeholder_len(t)?;
+            let u = unit_after(&t[l..]).filter(|u| *u == "%" || *u == "％")?;
+            let start = unit_end + joiner.len();
+            Some((start..start + l, start + l + u.len()))
+        });
+        let Some((ph2, end2)) = second else {
+            left(log, None, "“分别”后未找到第二个占位符".to_owned());
+            return i + len;
+        };
+        let changes = pair.map(|id| relative_change(ctx.group, id));
+        if let Some((k, Err(reason))) = changes.iter().enumerate().find(|(_, c)| c.is_err()) {
+            for id in pair {
+                left(log, Some(id), (*reason).to_owned());
+            }
+            let _ = k;
+            return end2;
+        }
+        let [a, b] = changes.map(|c| c.expect("checked above"));
+        let dir = st.direction.take();
+        let word_of = |sh: &Shown| direction_word(dir.as_ref().map_or("增长", |d| d.1), sh.sign);
+        let both_same = a.sign == b.sign && a.sign != Sign::Flat;
+        let write_pair = |log: &mut FillLog, texts: [String; 2]| {
+            for (k, (id, sh)) in pair.iter().zip([&a, &b]).enumerate() {
+                log.entries.push(LogEntry::Slot {
+                    sentence: sentence.to_owned(),
+                    indicator: id.as_str().to_owned(),
+                    quantity: "yoy_change",
+                    value: json!(sh.value),
+                    written: texts[k].clone(),
+                });
+            }
+        };
+        if both_same {
+            if let Some((range, _)) = &dir {
+                edits.push(Edit {
+                    range: at(range.clone()),
+                    text: word_of(&a).expect("not flat").to_owned(),
+                });
+            }
+            let first = if dir.is_some() {
+                a.figure.clone()
+            } else {
+                format!("{}{}", word_of(&a).expect("not flat"), a.figure)
+            };
+            edits.push(Edit {
+                range: at(i..i + len),
+                text: first.clone(),
+            });
+            edits.push(Edit {
+                range: at(ph2),
+                text: b.figure.clone(),
+            });
+            write_pair(log, [first, b.figure.clone()]);
+        } else {
+            let phrase = |sh: &Shown| match word_of(sh) {
+                Some(w) => format!("{w}{}%", sh.figure),
+                None => "持平".to_owned(),
+            };
+            let (start, text) = if a.sign == Sign::Flat && b.sign == Sign::Flat {
+                (resp.start, "均持平".to_owned())
+            } else {
+                let start = dir.as_ref().map_or(i, |d| d.0.start);
+                (start, format!("{}和{}", phrase(&a), phrase(&b)))
+            };
+            edits.push(Edit {
+                range: at(start..end2),
+                text: text.clone(),
+            });
+            write_pair(log, [phrase(&a), phrase(&b)]);
+        }
+        return end2;
+    }
+    let Some(id) = st.current else {
+        left(
+            log,
+            None,
+            "前面没有可识别的指标名称（非数据占位符）".to_owned(),
+        );
+        return i + len;
+    };
+    // Changes: 同比提高XX% / XX个百分点, 高于全省平均水平XX个百分点.
+    if st.mode != Mode::None && matches!(unit, "%" | "％" | "个百分点" | "件" | "天") {
+        let shown = match (st.mode, unit) {
+            (Mode::Yoy, "%" | "％") => relative_change(ctx.group, id),
+            (Mode::Yoy, "个百分点") if id.unit() == Unit::Ratio => {
+                difference_change(ctx.group, id)
+            }
+            (Mode::Yoy, "件") if matches!(id.unit(), Unit::Count | Unit::PerJudge) => {
+                difference_change(ctx.group, id)
+            }
+            (Mode::Yoy, "天") if id.unit() == Unit::Days => difference_change(ctx.group, id),
+            (Mode::Province, "个百分点") if id.unit() == Unit::Ratio => {
+                province_difference(ctx.report, ctx.group, id)
+            }
+            _ => Err("单位与指标不符"),
+        };
+        let (quantity, default_word, flat_text) = if st.mode == Mode::Yoy {
+            ("yoy_change", "增长", "持平")
+        } else {
+            ("province_difference", "高于", "与全省平均水平持平")
+        };
+        match shown {
+            Ok(sh) => {
+                let dir = st.direction.take();
+                let word = direction_word(dir.as_ref().map_or(default_word, |d| d.1), sh.sign);
+                match (word, &dir) {
+                    (Some(w), Some((range, _))) => {
+                        edits.push(Edit {
+                            range: at(range.clone()),
+                            text: w.to_owned(),
+                        });
+                        slot(
+                            log,
+                            edits,
+                            id.as_str(),
+                            quantity,
+                            json!(sh.value),
+                            sh.figure.clone(),
+                        );
+                        if let Some(LogEntry::Slot { written, .. }) = log.entries.last_mut() {
+                            *written = format!("{w}{}", sh.figure);
+                        }
+                    }
+                    (Some(w), None) => {
+                        slot(
+                            log,
+                            edits,
+                            id.as_str(),
+                            quantity,
+                            json!(sh.value),
+                            format!("{w}{}", sh.figure),
+                        );
+                    }
+                    (None, _) => {
+                        let start = dir.as_ref().map_or(i, |d| d.0.start);
+                        edits.push(Edit {
+                            range: at(start..unit_end),
+                            text: flat_text.to_owned(),
+                        });
+                        log.entries.push(LogEntry::Slot {
+                            sentence: sentence.to_owned(),
+                            indicator: id.as_str().to_owned(),
+                            quantity,
+                            value: json!(sh.value),
+                            written: flat_text.to_owned(),
+                        });
+                        return unit_end;
+                    }
+                }
+            }
+            Err(reason) => left(log, Some(id), reason.to_owned()),
+        }
+        return i + len;
+    }
+    match value_text(id, ctx.group.value(id), unit) {
+        Ok(figure) => {
+            let value = ctx.group.value(id).to_json();
+            slot(log, edits, id.as_str(), "value", value, figure);
+        }
+        Err(reason) => left(log, Some(id), reason),
+    }
+    i + len
+}
+
+/// The scope's group kind in words, for messages.
+pub fn scope_words(key: &GroupKey) -> &'static str {
+    match key {
+        GroupKey::Province(_) => "全省",
+        GroupKey::City(_) => "全市法院",
+        GroupKey::Court(_) => "法院",
+        GroupKey::Judge { .. } => "法官",
+    }
+}
