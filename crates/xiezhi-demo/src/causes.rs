@@ -26,20 +26,8 @@ pub(crate) struct CivilCause {
     pub sigma: f64,
 }
 
-const fn civil(
-    name: &'static str,
-    weight: f64,
-    category: Category,
-    median: f64,
-    sigma: f64,
-) -> CivilCause {
-    CivilCause {
-        name,
-        weight,
-        category,
-        median,
-        sigma,
-    }
+const fn civil(name: &'static str, weight: f64, category: Category, median: f64, sigma: f64) -> CivilCause {
+    CivilCause { name, weight, category, median, sigma }
 }
 
 use Category::*;
@@ -96,12 +84,7 @@ pub(crate) struct CriminalCause {
 }
 
 const fn crim(name: &'static str, weight: f64, expedited: f64, property: bool) -> CriminalCause {
-    CriminalCause {
-        name,
-        weight,
-        expedited,
-        property,
-    }
+    CriminalCause { name, weight, expedited, property }
 }
 
 /// 基层法院刑事一审罪名.
@@ -181,6 +164,5 @@ pub(crate) fn cumulative(weights: impl Iterator<Item = f64>) -> Vec<f64> {
 pub(crate) fn pick(cum: &[f64], u: f64) -> usize {
     let total = cum.last().copied().unwrap_or(0.0);
     let x = u * total;
-    cum.partition_point(|&c| c <= x)
-        .min(cum.len().saturating_sub(1))
+    cum.partition_point(|&c| c <= x).min(cum.len().saturating_sub(1))
 }

@@ -5,9 +5,7 @@
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 
-use xiezhi_domain::{
-    Amount, CaseFacts, CaseNumber, CourtLevel, Date, Disposition, Procedure, StatutoryLimit,
-};
+use xiezhi_domain::{Amount, CaseFacts, CaseNumber, CourtLevel, Date, Disposition, Procedure, StatutoryLimit};
 
 use crate::causes::{self, Category, CivilCause, CriminalCause, pick};
 use crate::province::Dept;
@@ -41,14 +39,7 @@ struct Pace {
 
 impl Pace {
     const fn new(typical: f64, min_days: i32, extensions: &'static [u32]) -> Pace {
-        Pace {
-            typical,
-            min_days,
-            late: 1.0,
-            stuck: 1.0,
-            extensions,
-            nominal: 30,
-        }
+        Pace { typical, min_days, late: 1.0, stuck: 1.0, extensions, nominal: 30 }
     }
 }
 
@@ -71,14 +62,7 @@ struct Row {
 }
 
 impl Row {
-    fn new(
-        ty: Ty,
-        court: usize,
-        filed: Date,
-        timing: Timing,
-        disposition: Disposition,
-        cause: &'static str,
-    ) -> Row {
+    fn new(ty: Ty, court: usize, filed: Date, timing: Timing, disposition: Disposition, cause: &'static str) -> Row {
         Row {
             ty,
             court,
@@ -204,11 +188,7 @@ impl Engine {
         let mut extension = 0u32;
         let stuck = p.stuck * pace.stuck;
         let late = p.late * pace.late;
-        let extend = if pace.extensions.is_empty() {
-            0.0
-        } else {
-            p.extension
-        };
+        let extend = if pace.extensions.is_empty() { 0.0 } else { p.extension };
         let susp = suspended as i32;
         let u = self.rng.f64();
         let duration = if u < stuck {
@@ -232,9 +212,7 @@ impl Engine {
             if f > 0.97 {
                 f = self.rng.uniform(0.5, 0.97);
             }
-            susp + ((limit as f64 * f) as i32)
-                .max(pace.min_days)
-                .min(limit - 1)
+            susp + ((limit as f64 * f) as i32).max(pace.min_days).min(limit - 1)
         };
         let mut closed = filed.add_days(duration.max(0));
         // 年底结案冲刺: closures due in early next year are pulled into late Nov/Dec.
@@ -255,28 +233,12 @@ impl Engine {
             _ => {}
         }
         if closed <= w.as_of {
-            return Timing {
-                closed: Some(closed),
-                extension,
-                suspended,
-            };
+            return Timing { closed: Some(closed), extension, suspended };
         }
         // Pending: only what could have happened by as_of is recorded.
-        let extension = if base_deadline <= w.as_of {
-            extension
-        } else {
-            0
-        };
-        let suspended = if filed.add_days(30) <= w.as_of {
-            suspended
-        } else {
-            0
-        };
-        Timing {
-            closed: None,
-            extension,
-            suspended,
-        }
+        let extension = if base_deadline <= w.as_of { extension } else { 0 };
+        let suspended = if filed.add_days(30) <= w.as_of { suspended } else { 0 };
+        Timing { closed: None, extension, suspended }
     }
 
     /// Numbers the case, writes it to `buf` and returns its position there.
@@ -287,14 +249,8 @@ impl Engine {
         self.counters[index] += 1;
         let seq = self.counters[index];
         self.text.clear();
-        let _ = write!(
-            self.text,
-            "（{year}）{}{}{seq}号",
-            court.code_text,
-            row.ty.code()
-        );
-        let case_number =
-            CaseNumber::parse(&self.text).expect("the generator writes well-formed 案号");
+        let _ = write!(self.text, "（{year}）{}{}{seq}号", court.code_text, row.ty.code());
+        let case_number = CaseNumber::parse(&self.text).expect("the generator writes well-formed 案号");
         let roster = court.roster(row.dept);
         let judge = match (roster, row.judge) {
             (Some(r), Some(k)) => Some(r.judges[k].clone()),
@@ -360,25 +316,16 @@ impl Engine {
         let (cause, claim, origin) = match remand {
             Some((origin, cause, claim)) => (cause, claim, Some(origin)),
             None => {
-                let (table, cum) = if basic {
-                    (causes::CIVIL_BASIC, &w.civil_basic)
-                } else {
-                    (causes::CIVIL_UPPER, &w.civil_upper)
-                };
+                let (table, cum) =
+                    if basic { (causes::CIVIL_BASIC, &w.civil_basic) } else { (causes::CIVIL_UPPER, &w.civil_upper) };
                 let cause = &table[pick(cum, self.rng.f64())];
-                let scale = if info.level == CourtLevel::High {
-                    4.0
-                } else {
-                    1.0
-                };
+                let scale = if info.level == CourtLevel::High { 4.0 } else { 1.0 };
                 let claim = self.claim(cause.median * scale, cause.sigma);
                 (cause, claim, None)
             }
         };
-        let small = matches!(
-            cause.category,
-            Category::Debt | Category::Contract | Category::Labor
-        ) && claim.is_some_and(|a| a <= Amount::from_yuan(50_000));
+        let small = matches!(cause.category, Category::Debt | Category::Contract | Category::Labor)
+            && claim.is_some_and(|a| a <= Amount::from_yuan(50_000));
         let procedure = if !basic || remanded {
             Procedure::Ordinary
         } else if small && self.rng.chance(p.small_claims) {
@@ -390,23 +337,11 @@ impl Engine {
         };
         let fast = basic
             && (procedure == Procedure::SmallClaims
-                || (procedure == Procedure::Summary
-                    && cause.category == Category::Debt
-                    && self.rng.chance(0.3)));
-        let dept = if fast {
-            Dept::FastTrack
-        } else {
-            Self::civil_dept(cause.category)
-        };
+                || (procedure == Procedure::Summary && cause.category == Category::Debt && self.rng.chance(0.3)));
+        let dept = if fast { Dept::FastTrack } else { Self::civil_dept(cause.category) };
 
-        const OUTCOMES: [Disposition; 6] = [
-            D::Judgment,
-            D::Mediation,
-            D::Withdrawal,
-            D::DismissalOfClaim,
-            D::NonAcceptance,
-            D::Transfer,
-        ];
+        const OUTCOMES: [Disposition; 6] =
+            [D::Judgment, D::Mediation, D::Withdrawal, D::DismissalOfClaim, D::NonAcceptance, D::Transfer];
         let mut weights: [f64; 6] = match cause.category {
             Category::Debt => [60.0, 12.0, 24.0, 2.0, 1.0, 1.0],
             Category::Contract => [46.0, 18.0, 31.0, 3.0, 1.0, 1.0],
@@ -440,20 +375,9 @@ impl Engine {
             pace.typical *= 1.3;
             pace.late = 1.5;
         }
-        let stated = if self.rng.chance(0.01) {
-            None
-        } else {
-            Some(procedure)
-        };
+        let stated = if self.rng.chance(0.01) { None } else { Some(procedure) };
         let timing = self.timing(w, court, Ty::CivilFirst, stated, filed, &pace, speed);
-        let mut row = Row::new(
-            Ty::CivilFirst,
-            court,
-            filed,
-            timing,
-            disposition,
-            cause.name,
-        );
+        let mut row = Row::new(Ty::CivilFirst, court, filed, timing, disposition, cause.name);
         row.procedure = stated;
         row.dept = dept;
         row.judge = judge;
@@ -491,32 +415,18 @@ impl Engine {
                     D::DismissalOfClaim => 0.35,
                     _ => 0.3,
                 };
-                let appeal = info
-                    .parent
-                    .filter(|_| self.rng.chance((base * p.appeal).min(0.9)));
+                let appeal = info.parent.filter(|_| self.rng.chance((base * p.appeal).min(0.9)));
                 if let Some(parent) = appeal {
                     let days = 30 + (self.rng.exponential(25.0) as i32).min(120);
                     if let Some(f) = Self::later(w, closed, days) {
                         let judged = disposition == D::Judgment;
-                        self.civil_appeal(
-                            w, parent, court, f, this, cause, claim, remanded, judged,
-                        );
+                        self.civil_appeal(w, parent, court, f, this, cause, claim, remanded, judged);
                     }
                 } else if disposition == D::Judgment {
-                    self.maybe_enforce(
-                        w,
-                        court,
-                        closed.add_days(25),
-                        this,
-                        cause,
-                        claim,
-                        Basis::Judgment,
-                    );
+                    self.maybe_enforce(w, court, closed.add_days(25), this, cause, claim, Basis::Judgment);
                 }
             }
-            D::Mediation => {
-                self.maybe_enforce(w, court, closed, this, cause, claim, Basis::Mediation)
-            }
+            D::Mediation => self.maybe_enforce(w, court, closed, this, cause, claim, Basis::Mediation),
             _ => {}
         }
     }
@@ -537,23 +447,10 @@ impl Engine {
         judged: bool,
     ) {
         let rev = w.courts[first].profile.reversal;
-        const OUTCOMES: [Disposition; 6] = [
-            D::Affirmed,
-            D::Amended,
-            D::Remanded,
-            D::AppealWithdrawn,
-            D::Mediation,
-            D::Other,
-        ];
+        const OUTCOMES: [Disposition; 6] =
+            [D::Affirmed, D::Amended, D::Remanded, D::AppealWithdrawn, D::Mediation, D::Other];
         // 发回重审后再上诉的案件不得再次发回 (民诉法第一百七十七条).
-        let weights = [
-            62.0,
-            9.0 * rev,
-            if after_remand { 0.0 } else { 4.0 * rev },
-            15.0,
-            6.0,
-            1.5,
-        ];
+        let weights = [62.0, 9.0 * rev, if after_remand { 0.0 } else { 4.0 * rev }, 15.0, 6.0, 1.5];
         let disposition = OUTCOMES[self.rng.choose(&weights)];
         let dept = Self::civil_dept(cause.category);
         let (judge, speed) = self.judge(w, court, dept);
@@ -564,23 +461,8 @@ impl Engine {
             D::AppealWithdrawn => 0.3,
             _ => 0.45,
         };
-        let timing = self.timing(
-            w,
-            court,
-            Ty::CivilAppeal,
-            None,
-            filed,
-            &Pace::new(typical, 10, &[90]),
-            speed,
-        );
-        let mut row = Row::new(
-            Ty::CivilAppeal,
-            court,
-            filed,
-            timing,
-            disposition,
-            cause.name,
-        );
+        let timing = self.timing(w, court, Ty::CivilAppeal, None, filed, &Pace::new(typical, 10, &[90]), speed);
+        let mut row = Row::new(Ty::CivilAppeal, court, filed, timing, disposition, cause.name);
         row.dept = dept;
         row.judge = judge;
         row.claim = claim;
@@ -605,31 +487,17 @@ impl Engine {
                 }
                 // Upholding a 驳回起诉/不予受理 ruling leaves nothing to enforce.
                 if judged {
-                    let basis = if disposition == D::Affirmed {
-                        Basis::Judgment
-                    } else {
-                        Basis::Amended
-                    };
+                    let basis = if disposition == D::Affirmed { Basis::Judgment } else { Basis::Amended };
                     self.maybe_enforce(w, first, closed.add_days(10), this, cause, claim, basis);
                 }
             }
             D::AppealWithdrawn if judged => {
                 // The first-instance judgment becomes effective: it is the 执行依据.
                 if let Some(effective) = self.buf[i].origin_case_number.clone() {
-                    self.maybe_enforce(
-                        w,
-                        first,
-                        closed.add_days(5),
-                        effective,
-                        cause,
-                        claim,
-                        Basis::Judgment,
-                    );
+                    self.maybe_enforce(w, first, closed.add_days(5), effective, cause, claim, Basis::Judgment);
                 }
             }
-            D::Mediation => {
-                self.maybe_enforce(w, first, closed, this, cause, claim, Basis::Mediation)
-            }
+            D::Mediation => self.maybe_enforce(w, first, closed, this, cause, claim, Basis::Mediation),
             _ => {}
         }
     }
@@ -647,47 +515,19 @@ impl Engine {
         claim: Option<Amount>,
     ) {
         // 其他 = 裁定再审 (提审/指令再审), which the 结案方式 vocabulary has no word for.
-        const OUTCOMES: [Disposition; 4] = [
-            D::ApplicationRejected,
-            D::Withdrawal,
-            D::Other,
-            D::Mediation,
-        ];
+        const OUTCOMES: [Disposition; 4] = [D::ApplicationRejected, D::Withdrawal, D::Other, D::Mediation];
         let disposition = OUTCOMES[self.rng.choose(&[72.0, 10.0, 15.0, 3.0])];
         let (judge, speed) = self.judge(w, court, Dept::Supervision);
-        let typical = if disposition == D::Withdrawal {
-            0.3
-        } else {
-            0.6
-        };
-        let timing = self.timing(
-            w,
-            court,
-            Ty::CivilReview,
-            None,
-            filed,
-            &Pace::new(typical, 10, &[90]),
-            speed,
-        );
-        let mut row = Row::new(
-            Ty::CivilReview,
-            court,
-            filed,
-            timing,
-            disposition,
-            cause.name,
-        );
+        let typical = if disposition == D::Withdrawal { 0.3 } else { 0.6 };
+        let timing = self.timing(w, court, Ty::CivilReview, None, filed, &Pace::new(typical, 10, &[90]), speed);
+        let mut row = Row::new(Ty::CivilReview, court, filed, timing, disposition, cause.name);
         row.dept = Dept::Supervision;
         row.judge = judge;
         row.claim = claim;
         row.origin = Some(origin.clone());
         self.emit(w, row);
         if let (Some(closed), D::Other) = (timing.closed, disposition) {
-            let retrial_court = if court == w.high && self.rng.chance(0.5) {
-                w.high
-            } else {
-                appellate
-            };
+            let retrial_court = if court == w.high && self.rng.chance(0.5) { w.high } else { appellate };
             let days = self.rng.int(10, 40);
             if let Some(f) = Self::later(w, closed, days) {
                 // 民再 names the effective judgment it retries (the 民终), not the 民申.
@@ -705,33 +545,12 @@ impl Engine {
         cause: &'static CivilCause,
         claim: Option<Amount>,
     ) {
-        const OUTCOMES: [Disposition; 6] = [
-            D::Affirmed,
-            D::Amended,
-            D::Remanded,
-            D::Mediation,
-            D::Withdrawal,
-            D::Other,
-        ];
+        const OUTCOMES: [Disposition; 6] =
+            [D::Affirmed, D::Amended, D::Remanded, D::Mediation, D::Withdrawal, D::Other];
         let disposition = OUTCOMES[self.rng.choose(&[40.0, 36.0, 8.0, 7.0, 4.0, 5.0])];
         let (judge, speed) = self.judge(w, court, Dept::Supervision);
-        let timing = self.timing(
-            w,
-            court,
-            Ty::CivilRetrial,
-            None,
-            filed,
-            &Pace::new(0.5, 20, &[180]),
-            speed,
-        );
-        let mut row = Row::new(
-            Ty::CivilRetrial,
-            court,
-            filed,
-            timing,
-            disposition,
-            cause.name,
-        );
+        let timing = self.timing(w, court, Ty::CivilRetrial, None, filed, &Pace::new(0.5, 20, &[180]), speed);
+        let mut row = Row::new(Ty::CivilRetrial, court, filed, timing, disposition, cause.name);
         row.dept = Dept::Supervision;
         row.judge = judge;
         row.claim = claim;
@@ -766,10 +585,7 @@ impl Engine {
             Basis::Amended => 0.8,
             Basis::Mediation => 0.7,
         };
-        if !self
-            .rng
-            .chance(base * mult * w.courts[court].profile.enforcement)
-        {
+        if !self.rng.chance(base * mult * w.courts[court].profile.enforcement) {
             return;
         }
         let days = 15 + (self.rng.exponential(110.0) as i32).min(700);
@@ -840,11 +656,7 @@ impl Engine {
         let mut pace = Pace::new(typical, min_days, &[90, 180]);
         pace.late = 2.5;
         pace.stuck = 1.5;
-        let ty = if resumed {
-            Ty::EnforcementResumed
-        } else {
-            Ty::Enforcement
-        };
+        let ty = if resumed { Ty::EnforcementResumed } else { Ty::Enforcement };
         let timing = self.timing(w, court, ty, None, filed, &pace, speed);
         let cents = applied < 100_000.0 && self.rng.chance(0.3);
         let applied_amount = money(applied.max(500.0), cents);
@@ -854,9 +666,7 @@ impl Engine {
             (None, _) => 0.0,
             (_, D::EnforcementCompleted) if self.rng.chance(0.85) => a,
             (_, D::EnforcementCompleted) => a * self.rng.uniform(0.6, 1.0),
-            (_, D::TerminalEnforcementSuspension) if self.rng.chance(0.35) => {
-                a * self.rng.uniform(0.0, 0.4)
-            }
+            (_, D::TerminalEnforcementSuspension) if self.rng.chance(0.35) => a * self.rng.uniform(0.0, 0.4),
             (_, D::EnforcementTerminated) if self.rng.chance(0.5) => a * self.rng.f64(),
             _ => 0.0,
         };
@@ -915,36 +725,17 @@ impl Engine {
         } else {
             None
         };
-        const OUTCOMES: [Disposition; 4] = [
-            D::EnforcementCompleted,
-            D::EnforcementTerminated,
-            D::Other,
-            D::ApplicationRejected,
-        ];
+        const OUTCOMES: [Disposition; 4] =
+            [D::EnforcementCompleted, D::EnforcementTerminated, D::Other, D::ApplicationRejected];
         let disposition = OUTCOMES[self.rng.choose(&[88.0, 6.0, 4.0, 2.0])];
         let (judge, speed) = self.judge(w, court, Dept::Enforcement);
         let mut pace = Pace::new(0.4, 1, &[]);
         pace.nominal = 20;
         pace.late = 0.3;
         pace.stuck = 0.3;
-        let timing = self.timing(
-            w,
-            court,
-            Ty::PreservationEnforcement,
-            None,
-            filed,
-            &pace,
-            speed,
-        );
+        let timing = self.timing(w, court, Ty::PreservationEnforcement, None, filed, &pace, speed);
         let applied = claim.to_yuan_f64() * self.rng.uniform(0.5, 1.0);
-        let mut row = Row::new(
-            Ty::PreservationEnforcement,
-            court,
-            filed,
-            timing,
-            disposition,
-            cause,
-        );
+        let mut row = Row::new(Ty::PreservationEnforcement, court, filed, timing, disposition, cause);
         row.dept = Dept::Enforcement;
         row.judge = judge;
         row.applied = Some(money(applied.max(500.0), false));
@@ -962,23 +753,8 @@ impl Engine {
         let mut pace = Pace::new(0.7, 5, &[]);
         pace.late = 4.0;
         pace.stuck = 0.2;
-        let timing = self.timing(
-            w,
-            court,
-            Ty::EnforcementObjection,
-            None,
-            filed,
-            &pace,
-            speed,
-        );
-        let mut row = Row::new(
-            Ty::EnforcementObjection,
-            court,
-            filed,
-            timing,
-            disposition,
-            cause,
-        );
+        let timing = self.timing(w, court, Ty::EnforcementObjection, None, filed, &pace, speed);
+        let mut row = Row::new(Ty::EnforcementObjection, court, filed, timing, disposition, cause);
         row.dept = Dept::EnforcementReview;
         row.judge = judge;
         row.origin = Some(origin);
@@ -1001,14 +777,8 @@ impl Engine {
         let remanded = remand.is_some();
         let (cause, origin) = match remand {
             Some((origin, cause)) => (cause, Some(origin)),
-            None if basic => (
-                &causes::CRIMINAL_BASIC[pick(&w.criminal_basic, self.rng.f64())],
-                None,
-            ),
-            None => (
-                &causes::CRIMINAL_UPPER[pick(&w.criminal_upper, self.rng.f64())],
-                None,
-            ),
+            None if basic => (&causes::CRIMINAL_BASIC[pick(&w.criminal_basic, self.rng.f64())], None),
+            None => (&causes::CRIMINAL_UPPER[pick(&w.criminal_upper, self.rng.f64())], None),
         };
         let procedure = if !basic || remanded {
             Procedure::Ordinary
@@ -1031,27 +801,12 @@ impl Engine {
             Procedure::Summary => (0.55, 5, &[]),
             _ => (0.5, 15, &[90]),
         };
-        let typical = if disposition == D::Judgment {
-            typical
-        } else {
-            typical * 0.7
-        };
+        let typical = if disposition == D::Judgment { typical } else { typical * 0.7 };
         let mut pace = Pace::new(typical, min_days, extensions);
         pace.stuck = 0.4;
-        let stated = if self.rng.chance(0.01) {
-            None
-        } else {
-            Some(procedure)
-        };
+        let stated = if self.rng.chance(0.01) { None } else { Some(procedure) };
         let timing = self.timing(w, court, Ty::CriminalFirst, stated, filed, &pace, speed);
-        let mut row = Row::new(
-            Ty::CriminalFirst,
-            court,
-            filed,
-            timing,
-            disposition,
-            cause.name,
-        );
+        let mut row = Row::new(Ty::CriminalFirst, court, filed, timing, disposition, cause.name);
         row.procedure = stated;
         row.dept = Dept::Criminal;
         row.judge = judge;
@@ -1094,39 +849,12 @@ impl Engine {
         after_remand: bool,
     ) {
         let rev = w.courts[first].profile.reversal;
-        const OUTCOMES: [Disposition; 5] = [
-            D::Affirmed,
-            D::Amended,
-            D::Remanded,
-            D::AppealWithdrawn,
-            D::Other,
-        ];
-        let weights = [
-            68.0,
-            12.0 * rev,
-            if after_remand { 0.0 } else { 5.0 * rev },
-            13.0,
-            2.0,
-        ];
+        const OUTCOMES: [Disposition; 5] = [D::Affirmed, D::Amended, D::Remanded, D::AppealWithdrawn, D::Other];
+        let weights = [68.0, 12.0 * rev, if after_remand { 0.0 } else { 5.0 * rev }, 13.0, 2.0];
         let disposition = OUTCOMES[self.rng.choose(&weights)];
         let (judge, speed) = self.judge(w, court, Dept::Criminal);
-        let timing = self.timing(
-            w,
-            court,
-            Ty::CriminalAppeal,
-            None,
-            filed,
-            &Pace::new(0.55, 10, &[60]),
-            speed,
-        );
-        let mut row = Row::new(
-            Ty::CriminalAppeal,
-            court,
-            filed,
-            timing,
-            disposition,
-            cause.name,
-        );
+        let timing = self.timing(w, court, Ty::CriminalAppeal, None, filed, &Pace::new(0.55, 10, &[60]), speed);
+        let mut row = Row::new(Ty::CriminalAppeal, court, filed, timing, disposition, cause.name);
         row.dept = Dept::Criminal;
         row.judge = judge;
         row.origin = Some(origin);
@@ -1151,23 +879,10 @@ impl Engine {
         } else {
             causes::ADMIN_UPPER[pick(&w.admin_upper, self.rng.f64())].0
         };
-        let procedure = if basic && self.rng.chance(0.22) {
-            Procedure::Summary
-        } else {
-            Procedure::Ordinary
-        };
-        const OUTCOMES: [Disposition; 6] = [
-            D::Judgment,
-            D::DismissalOfClaim,
-            D::Withdrawal,
-            D::Mediation,
-            D::Transfer,
-            D::NonAcceptance,
-        ];
-        let disposition =
-            OUTCOMES[self
-                .rng
-                .choose(&[40.0, 28.0, 25.0 * p.withdrawal, 3.0, 2.0, 2.0])];
+        let procedure = if basic && self.rng.chance(0.22) { Procedure::Summary } else { Procedure::Ordinary };
+        const OUTCOMES: [Disposition; 6] =
+            [D::Judgment, D::DismissalOfClaim, D::Withdrawal, D::Mediation, D::Transfer, D::NonAcceptance];
+        let disposition = OUTCOMES[self.rng.choose(&[40.0, 28.0, 25.0 * p.withdrawal, 3.0, 2.0, 2.0])];
         let (judge, speed) = self.judge(w, court, Dept::Admin);
         let typical = match disposition {
             D::Judgment => 0.6,
@@ -1177,18 +892,10 @@ impl Engine {
             D::Transfer => 0.1,
             _ => 0.05,
         };
-        let extensions: &'static [u32] = if procedure == Procedure::Ordinary {
-            &[90, 180]
-        } else {
-            &[]
-        };
+        let extensions: &'static [u32] = if procedure == Procedure::Ordinary { &[90, 180] } else { &[] };
         let mut pace = Pace::new(typical, 3, extensions);
         pace.late = 1.2;
-        let stated = if self.rng.chance(0.01) {
-            None
-        } else {
-            Some(procedure)
-        };
+        let stated = if self.rng.chance(0.01) { None } else { Some(procedure) };
         let timing = self.timing(w, court, Ty::AdminFirst, stated, filed, &pace, speed);
         let mut row = Row::new(Ty::AdminFirst, court, filed, timing, disposition, cause);
         row.procedure = stated;
@@ -1202,10 +909,7 @@ impl Engine {
             D::NonAcceptance => 0.3,
             _ => return,
         };
-        if let Some(parent) = info
-            .parent
-            .filter(|_| self.rng.chance((rate * p.appeal).min(0.9)))
-        {
+        if let Some(parent) = info.parent.filter(|_| self.rng.chance((rate * p.appeal).min(0.9))) {
             let days = 25 + (self.rng.exponential(20.0) as i32).min(95);
             if let Some(f) = Self::later(w, closed, days) {
                 let this = self.number(i);
@@ -1224,24 +928,10 @@ impl Engine {
         cause: &'static str,
     ) {
         let rev = w.courts[first].profile.reversal;
-        const OUTCOMES: [Disposition; 5] = [
-            D::Affirmed,
-            D::Amended,
-            D::Remanded,
-            D::AppealWithdrawn,
-            D::Other,
-        ];
+        const OUTCOMES: [Disposition; 5] = [D::Affirmed, D::Amended, D::Remanded, D::AppealWithdrawn, D::Other];
         let disposition = OUTCOMES[self.rng.choose(&[74.0, 6.0 * rev, 4.0 * rev, 13.0, 3.0])];
         let (judge, speed) = self.judge(w, court, Dept::Admin);
-        let timing = self.timing(
-            w,
-            court,
-            Ty::AdminAppeal,
-            None,
-            filed,
-            &Pace::new(0.55, 10, &[90]),
-            speed,
-        );
+        let timing = self.timing(w, court, Ty::AdminAppeal, None, filed, &Pace::new(0.55, 10, &[90]), speed);
         let mut row = Row::new(Ty::AdminAppeal, court, filed, timing, disposition, cause);
         row.dept = Dept::Admin;
         row.judge = judge;

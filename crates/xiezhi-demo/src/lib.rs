@@ -83,12 +83,7 @@ pub struct DemoConfig {
 impl DemoConfig {
     /// `cases` cases over 3 years up to `as_of`.
     pub fn new(cases: u64, seed: u64, as_of: Date) -> DemoConfig {
-        DemoConfig {
-            cases,
-            seed,
-            as_of,
-            years: MIN_YEARS,
-        }
+        DemoConfig { cases, seed, as_of, years: MIN_YEARS }
     }
 
     /// The first possible filing date: 1 January of the year before the one holding the day
@@ -117,19 +112,10 @@ pub fn generate(config: &DemoConfig) -> Cases {
     // (sampling error of the calibration and of the run itself); the rows that remain are filled
     // with roots on random dates. If a run still overshoots, the last roots' families are cut.
     let expected_roots = (target as f64 / mean).max(1.0);
-    let margin =
-        0.02 + 2.5 * cv / (CALIBRATION_ROOTS as f64).sqrt() + 2.5 * cv / expected_roots.sqrt();
+    let margin = 0.02 + 2.5 * cv / (CALIBRATION_ROOTS as f64).sqrt() + 2.5 * cv / expected_roots.sqrt();
     let chrono_roots = (target as f64 / (mean * (1.0 + margin))).floor() as u64;
     let engine = Engine::new(&world, rng::mix(config.seed, 0x6E4E_7261_7465));
-    Cases {
-        world,
-        engine,
-        target,
-        emitted: 0,
-        chrono_roots,
-        root_index: 0,
-        cursor: 0,
-    }
+    Cases { world, engine, target, emitted: 0, chrono_roots, root_index: 0, cursor: 0 }
 }
 
 /// Families sampled to estimate the mean family size.

@@ -25,12 +25,7 @@ struct CitySpec {
 }
 
 const fn b(code: &'static str, name: &'static str, weight: f64, admin: bool) -> BasicSpec {
-    BasicSpec {
-        code,
-        name,
-        weight,
-        admin,
-    }
+    BasicSpec { code, name, weight, admin }
 }
 
 const PROVINCE_NAME: &str = "广东省";
@@ -235,10 +230,7 @@ impl Profile {
         let key = index as u64 + 1;
         let p = |k: u64, lo: f64, hi: f64| lo + (hi - lo) * unit(key, k);
         let (criminal, admin) = match level {
-            CourtLevel::Basic => (
-                p(1, 0.06, 0.15),
-                if admin_court { p(2, 0.04, 0.09) } else { 0.0 },
-            ),
+            CourtLevel::Basic => (p(1, 0.06, 0.15), if admin_court { p(2, 0.04, 0.09) } else { 0.0 }),
             CourtLevel::Intermediate => (p(1, 0.08, 0.14), p(2, 0.10, 0.18)),
             _ => (0.0, 0.2),
         };
@@ -299,66 +291,34 @@ impl CourtInfo {
 
 // 合成姓名: 常见姓氏 × 固定字表; never the name of a real person on purpose.
 const SURNAMES: &[&str] = &[
-    "陈", "李", "黄", "张", "梁", "刘", "林", "何", "王", "吴", "罗", "郑", "杨", "谢", "邓", "冯",
-    "曾", "周", "徐", "许", "蔡", "朱", "钟", "赖", "叶", "胡", "苏", "彭", "潘", "廖",
+    "陈", "李", "黄", "张", "梁", "刘", "林", "何", "王", "吴", "罗", "郑", "杨", "谢", "邓", "冯", "曾", "周", "徐",
+    "许", "蔡", "朱", "钟", "赖", "叶", "胡", "苏", "彭", "潘", "廖",
 ];
 const GIVEN: &[&str] = &[
-    "晓", "文", "志", "思", "嘉", "俊", "婷", "丽", "敏", "家", "明", "伟", "华", "建", "海", "永",
-    "国", "玉", "慧", "雅", "颖", "杰", "锦", "泽", "子", "欣", "宇", "佳", "荣", "少", "振", "秀",
-    "春", "凤", "洁", "琳", "彬", "瑞", "静", "宏",
+    "晓", "文", "志", "思", "嘉", "俊", "婷", "丽", "敏", "家", "明", "伟", "华", "建", "海", "永", "国", "玉", "慧",
+    "雅", "颖", "杰", "锦", "泽", "子", "欣", "宇", "佳", "荣", "少", "振", "秀", "春", "凤", "洁", "琳", "彬", "瑞",
+    "静", "宏",
 ];
 
 /// (code, name, city, weight, hears admin cases, parent index).
-type Spec = (
-    CourtCode,
-    &'static str,
-    &'static str,
-    f64,
-    bool,
-    Option<usize>,
-);
+type Spec = (CourtCode, &'static str, &'static str, f64, bool, Option<usize>);
 
 /// Builds all courts: [高院, then per city: 中院, its basic courts].
 pub(crate) fn build_courts() -> Vec<CourtInfo> {
     let province = HIGH_CODE.chars().next().unwrap_or('粤');
     let mut specs: Vec<Spec> = Vec::new();
-    let total_basic: f64 = CITIES
-        .iter()
-        .flat_map(|c| c.basics.iter())
-        .map(|b| b.weight)
-        .sum();
+    let total_basic: f64 = CITIES.iter().flat_map(|c| c.basics.iter()).map(|b| b.weight).sum();
     let basic_count = CITIES.iter().map(|c| c.basics.len()).sum::<usize>() as f64;
     let high = CourtCode::High { province };
-    specs.push((
-        high,
-        HIGH_NAME,
-        PROVINCE_NAME,
-        total_basic * (1.0 + INTERMEDIATE_SHARE) * HIGH_SHARE,
-        false,
-        None,
-    ));
+    specs.push((high, HIGH_NAME, PROVINCE_NAME, total_basic * (1.0 + INTERMEDIATE_SHARE) * HIGH_SHARE, false, None));
     for city in CITIES {
         let code = CourtCode::parse(city.code).expect("static 中院 code is valid");
         let basic_sum: f64 = city.basics.iter().map(|b| b.weight).sum();
         let intermediate = specs.len();
-        specs.push((
-            code,
-            city.name,
-            city.city,
-            basic_sum * INTERMEDIATE_SHARE,
-            true,
-            Some(0),
-        ));
+        specs.push((code, city.name, city.city, basic_sum * INTERMEDIATE_SHARE, true, Some(0)));
         for basic in city.basics {
             let code = CourtCode::parse(basic.code).expect("static basic court code is valid");
-            specs.push((
-                code,
-                basic.name,
-                city.city,
-                basic.weight,
-                basic.admin,
-                Some(intermediate),
-            ));
+            specs.push((code, basic.name, city.city, basic.weight, basic.admin, Some(intermediate)));
         }
     }
     let average = total_basic / basic_count;
@@ -391,14 +351,8 @@ pub(crate) fn build_courts() -> Vec<CourtInfo> {
                             }
                         })
                         .collect();
-                    let speed = (0..n)
-                        .map(|k| 0.75 + 0.6 * unit(index as u64 * 131 + dept as u64, k as u64))
-                        .collect();
-                    Roster {
-                        name: dept.name(level),
-                        judges,
-                        speed,
-                    }
+                    let speed = (0..n).map(|k| 0.75 + 0.6 * unit(index as u64 * 131 + dept as u64, k as u64)).collect();
+                    Roster { name: dept.name(level), judges, speed }
                 })
             });
             CourtInfo {
@@ -450,10 +404,7 @@ impl Province {
                     .rosters
                     .iter()
                     .flatten()
-                    .map(|r| Department {
-                        name: r.name,
-                        judges: r.judges.clone(),
-                    })
+                    .map(|r| Department { name: r.name, judges: r.judges.clone() })
                     .collect(),
                 annual_growth: c.profile.growth,
             })
@@ -488,10 +439,7 @@ impl Province {
 
     /// The cities as (中院代字, 城市名).
     pub fn cities(&self) -> impl Iterator<Item = (CourtCode, &'static str)> + '_ {
-        self.courts
-            .iter()
-            .filter(|c| c.code.level() == CourtLevel::Intermediate)
-            .map(|c| (c.code, c.city))
+        self.courts.iter().filter(|c| c.code.level() == CourtLevel::Intermediate).map(|c| (c.code, c.city))
     }
 }
 
@@ -522,9 +470,7 @@ impl Court {
 
     /// Every judge of the court.
     pub fn judges(&self) -> impl Iterator<Item = &str> + '_ {
-        self.departments
-            .iter()
-            .flat_map(|d| d.judges.iter().map(String::as_str))
+        self.departments.iter().flat_map(|d| d.judges.iter().map(String::as_str))
     }
 
     /// The built-in year-on-year change of this court's filings (e.g. 0.08 = +8 % a year).

@@ -38,12 +38,7 @@ pub(crate) struct Rng {
 impl Rng {
     pub(crate) fn new(seed: u64) -> Rng {
         let mut sm = seed;
-        let s = [
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-        ];
+        let s = [splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm)];
         Rng { s }
     }
 
@@ -155,9 +150,7 @@ pub(crate) fn ln(x: f64) -> f64 {
     let series = s
         * (2.0
             + s2 * (2.0 / 3.0
-                + s2 * (2.0 / 5.0
-                    + s2 * (2.0 / 7.0
-                        + s2 * (2.0 / 9.0 + s2 * (2.0 / 11.0 + s2 * (2.0 / 13.0)))))));
+                + s2 * (2.0 / 5.0 + s2 * (2.0 / 7.0 + s2 * (2.0 / 9.0 + s2 * (2.0 / 11.0 + s2 * (2.0 / 13.0)))))));
     exponent as f64 * LN_2 + series
 }
 
@@ -181,13 +174,8 @@ mod tests {
 
     #[test]
     fn ln_and_exp_match_std_closely() {
-        for &x in &[
-            1e-12f64, 1e-5, 0.1, 0.5, 0.7, 1.0, 1.5, 2.0, 10.0, 12345.678, 1e30,
-        ] {
-            assert!(
-                (ln(x) - x.ln()).abs() < 1e-9 * (1.0 + x.ln().abs()),
-                "ln {x}"
-            );
+        for &x in &[1e-12f64, 1e-5, 0.1, 0.5, 0.7, 1.0, 1.5, 2.0, 10.0, 12345.678, 1e30] {
+            assert!((ln(x) - x.ln()).abs() < 1e-9 * (1.0 + x.ln().abs()), "ln {x}");
         }
         for &x in &[-50.0f64, -3.3, -1.0, 0.0, 0.5, 1.0, 2.0, 7.7, 40.0] {
             let want: f64 = x.exp();

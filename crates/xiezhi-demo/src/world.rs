@@ -107,17 +107,13 @@ pub(crate) fn weekday(date: Date) -> i32 {
 impl World {
     pub(crate) fn new(config: &DemoConfig) -> World {
         let courts = build_courts();
-        let high = courts
-            .iter()
-            .position(|c| c.level == CourtLevel::High)
-            .unwrap_or(0);
+        let high = courts.iter().position(|c| c.level == CourtLevel::High).unwrap_or(0);
         let as_of = config.as_of;
         let start = config.first_filing_date();
         let start_year = start.year();
         let year_count = (as_of.year() - start_year + 1).max(1) as usize;
-        let type_codes = Ty::ALL.map(|t| {
-            TypeCode::from_text(t.code()).expect("generator type codes are in the SPC table")
-        });
+        let type_codes =
+            Ty::ALL.map(|t| TypeCode::from_text(t.code()).expect("generator type codes are in the SPC table"));
 
         let months = year_count * 12;
         let mut month_court_cum = Vec::with_capacity(months * courts.len());
@@ -171,8 +167,7 @@ impl World {
     pub(crate) fn court_on(&self, date: Date, u: f64) -> usize {
         let (y, m, _) = date.ymd();
         let n = self.courts.len();
-        let mi = (((y - self.start_year) * 12 + m as i32 - 1).max(0) as usize)
-            .min(self.year_count * 12 - 1);
+        let mi = (((y - self.start_year) * 12 + m as i32 - 1).max(0) as usize).min(self.year_count * 12 - 1);
         causes::pick(&self.month_court_cum[mi * n..(mi + 1) * n], u)
     }
 

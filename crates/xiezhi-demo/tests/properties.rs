@@ -4,9 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use xiezhi_demo::{DemoConfig, generate, province};
-use xiezhi_domain::{
-    CaseClass, CaseFacts, CourtCode, CourtLevel, Date, Disposition, Procedure, StatutoryLimit,
-};
+use xiezhi_domain::{CaseClass, CaseFacts, CourtCode, CourtLevel, Date, Disposition, Procedure, StatutoryLimit};
 
 fn as_of() -> Date {
     Date::from_ymd(2025, 6, 30).expect("valid date")
@@ -25,19 +23,12 @@ fn code(c: &CaseFacts) -> &'static str {
 }
 
 fn court(c: &CaseFacts) -> CourtCode {
-    c.case_number
-        .court()
-        .expect("generated numbers carry a court code")
+    c.case_number.court().expect("generated numbers carry a court code")
 }
 
 fn is_late(c: &CaseFacts) -> bool {
-    match (
-        c.closed_on,
-        StatutoryLimit::for_case(c.case_number.type_code(), c.procedure),
-    ) {
-        (Some(closed), Some(limit)) => {
-            closed > limit.deadline(c.filed_on, c.extension_days, c.suspended_days)
-        }
+    match (c.closed_on, StatutoryLimit::for_case(c.case_number.type_code(), c.procedure)) {
+        (Some(closed), Some(limit)) => closed > limit.deadline(c.filed_on, c.extension_days, c.suspended_days),
         _ => false,
     }
 }
@@ -77,16 +68,9 @@ fn rows_satisfy_the_import_rules_and_links_are_plausible() {
     for c in &all {
         let number = c.case_number.as_str().to_owned();
         // Numbers parse back to themselves and are unique.
-        assert_eq!(
-            xiezhi_domain::CaseNumber::parse(&number).as_ref(),
-            Ok(&c.case_number)
-        );
+        assert_eq!(xiezhi_domain::CaseNumber::parse(&number).as_ref(), Ok(&c.case_number));
         assert!(!seen.contains_key(&number), "duplicate {number}");
-        assert!(
-            c.filed_on >= start && c.filed_on <= as_of(),
-            "{number} filed {}",
-            c.filed_on
-        );
+        assert!(c.filed_on >= start && c.filed_on <= as_of(), "{number} filed {}", c.filed_on);
         assert_eq!(c.closed_on.is_some(), c.disposition.is_some(), "{number}");
         if let Some(closed) = c.closed_on {
             assert!(closed >= c.filed_on && closed <= as_of(), "{number}");
@@ -95,10 +79,7 @@ fn rows_satisfy_the_import_rules_and_links_are_plausible() {
         let info = province.court(here).expect("court of the province");
         assert_eq!(c.court_name.as_deref(), Some(info.name()));
         if let Some(judge) = &c.judge {
-            assert!(
-                info.judges().any(|j| j == judge),
-                "{judge} is not a judge of {here}"
-            );
+            assert!(info.judges().any(|j| j == judge), "{judge} is not a judge of {here}");
         }
         if let (Some(applied), Some(recovered)) = (c.applied_amount, c.recovered_amount) {
             assert!(recovered <= applied, "{number}");
@@ -116,26 +97,17 @@ fn rows_satisfy_the_import_rules_and_links_are_plausible() {
             let od = origin.disposition;
             match code(c) {
                 "民终" | "刑终" | "行终" => {
-                    assert!(
-                        origin.case_number.type_code().class().is_first_instance(),
-                        "{number} ← {o}"
-                    );
+                    assert!(origin.case_number.type_code().class().is_first_instance(), "{number} ← {o}");
                     assert_eq!(&o[..3], &code(c)[..3], "{number}: same branch");
                     assert!(closed_before, "{number}");
                     assert!(matches!(
                         od,
-                        Some(
-                            Disposition::Judgment
-                                | Disposition::DismissalOfClaim
-                                | Disposition::NonAcceptance
-                        )
+                        Some(Disposition::Judgment | Disposition::DismissalOfClaim | Disposition::NonAcceptance)
                     ));
                     match there.level() {
-                        CourtLevel::Basic => assert_eq!(
-                            Some(here),
-                            there.city(),
-                            "{number}: appeal at the origin's 中院"
-                        ),
+                        CourtLevel::Basic => {
+                            assert_eq!(Some(here), there.city(), "{number}: appeal at the origin's 中院")
+                        }
                         CourtLevel::Intermediate => {
                             assert_eq!(here, high, "{number}: 中院 一审 appeals go to the 高院")
                         }
@@ -143,29 +115,15 @@ fn rows_satisfy_the_import_rules_and_links_are_plausible() {
                     }
                 }
                 "民初" | "刑初" => {
-                    assert!(
-                        matches!(o, "民终" | "刑终") && od == Some(Disposition::Remanded),
-                        "{number} ← {o}"
-                    );
+                    assert!(matches!(o, "民终" | "刑终") && od == Some(Disposition::Remanded), "{number} ← {o}");
                     assert!(closed_before);
                     // Back to the court the appeal came from.
-                    let first = seen[origin
-                        .origin_case_number
-                        .as_ref()
-                        .expect("appeals have origins")
-                        .as_str()];
-                    assert_eq!(
-                        court(first),
-                        here,
-                        "{number}: retried where it was first tried"
-                    );
+                    let first = seen[origin.origin_case_number.as_ref().expect("appeals have origins").as_str()];
+                    assert_eq!(court(first), here, "{number}: retried where it was first tried");
                 }
                 "民申" => {
                     assert_eq!(o, "民终");
-                    assert!(
-                        closed_before
-                            && matches!(od, Some(Disposition::Affirmed | Disposition::Amended))
-                    );
+                    assert!(closed_before && matches!(od, Some(Disposition::Affirmed | Disposition::Amended)));
                     assert!(here == high || here == there, "{number}");
                 }
                 "民再" => {
@@ -182,18 +140,11 @@ fn rows_satisfy_the_import_rules_and_links_are_plausible() {
                 "执" => {
                     assert!(closed_before, "{number}");
                     match o {
-                        "民初" => assert!(matches!(
-                            od,
-                            Some(Disposition::Judgment | Disposition::Mediation)
-                        )),
+                        "民初" => assert!(matches!(od, Some(Disposition::Judgment | Disposition::Mediation))),
                         "刑初" => assert_eq!(od, Some(Disposition::Judgment)),
                         "民终" => assert!(matches!(
                             od,
-                            Some(
-                                Disposition::Affirmed
-                                    | Disposition::Amended
-                                    | Disposition::Mediation
-                            )
+                            Some(Disposition::Affirmed | Disposition::Amended | Disposition::Mediation)
                         )),
                         other => panic!("{number}: 执 based on {other}"),
                     }
@@ -206,9 +157,7 @@ fn rows_satisfy_the_import_rules_and_links_are_plausible() {
                 }
                 "执恢" => {
                     assert_eq!(o, "执");
-                    assert!(
-                        closed_before && od == Some(Disposition::TerminalEnforcementSuspension)
-                    );
+                    assert!(closed_before && od == Some(Disposition::TerminalEnforcementSuspension));
                     assert_eq!(here, there);
                 }
                 "执保" => {
@@ -228,10 +177,7 @@ fn rows_satisfy_the_import_rules_and_links_are_plausible() {
                 other => panic!("{number}: unexpected origin on a {other}"),
             }
         } else {
-            assert!(
-                matches!(code(c), "民初" | "刑初" | "行初"),
-                "{number}: only first-instance roots lack an origin"
-            );
+            assert!(matches!(code(c), "民初" | "刑初" | "行初"), "{number}: only first-instance roots lack an origin");
         }
         seen.insert(number, c);
     }
@@ -241,10 +187,8 @@ fn rows_satisfy_the_import_rules_and_links_are_plausible() {
 fn every_class_procedure_and_hard_case_is_present() {
     let all = cases(50_000, 5);
     let codes: HashSet<&str> = all.iter().map(code).collect();
-    for wanted in [
-        "民初", "民终", "民申", "民再", "执", "执恢", "执保", "执异", "刑初", "刑终", "行初",
-        "行终",
-    ] {
+    for wanted in ["民初", "民终", "民申", "民再", "执", "执恢", "执保", "执异", "刑初", "刑终", "行初", "行终"]
+    {
         assert!(codes.contains(wanted), "no {wanted}");
     }
     for (type_code, procedure) in [
@@ -255,11 +199,7 @@ fn every_class_procedure_and_hard_case_is_present() {
         ("刑初", Procedure::Summary),
         ("行初", Procedure::Ordinary),
     ] {
-        assert!(
-            all.iter()
-                .any(|c| code(c) == type_code && c.procedure == Some(procedure)),
-            "{type_code} {procedure}"
-        );
+        assert!(all.iter().any(|c| code(c) == type_code && c.procedure == Some(procedure)), "{type_code} {procedure}");
     }
     let dispositions: HashSet<Disposition> = all.iter().filter_map(|c| c.disposition).collect();
     for d in [
@@ -281,21 +221,12 @@ fn every_class_procedure_and_hard_case_is_present() {
         assert!(dispositions.contains(&d), "no {d}");
     }
     // 重审 after 发回, 执 based on a 民终, 执 of a criminal judgment.
-    assert!(
-        all.iter()
-            .any(|c| code(c) == "民初" && c.origin_case_number.is_some())
-    );
+    assert!(all.iter().any(|c| code(c) == "民初" && c.origin_case_number.is_some()));
     assert!(all.iter().any(|c| {
-        code(c) == "执"
-            && c.origin_case_number
-                .as_ref()
-                .is_some_and(|o| o.type_code().as_str() == "民终")
+        code(c) == "执" && c.origin_case_number.as_ref().is_some_and(|o| o.type_code().as_str() == "民终")
     }));
     assert!(all.iter().any(|c| {
-        code(c) == "执"
-            && c.origin_case_number
-                .as_ref()
-                .is_some_and(|o| o.type_code().as_str() == "刑初")
+        code(c) == "执" && c.origin_case_number.as_ref().is_some_and(|o| o.type_code().as_str() == "刑初")
     }));
 
     let trial_pending_over = |months: i32| {
@@ -304,41 +235,26 @@ fn every_class_procedure_and_hard_case_is_present() {
             .filter(|c| c.filed_on.add_months(months) < as_of())
             .count()
     };
-    let (p12, p18, p24, p36) = (
-        trial_pending_over(12),
-        trial_pending_over(18),
-        trial_pending_over(24),
-        trial_pending_over(36),
-    );
-    assert!(
-        p36 > 0 && p24 > p36 && p18 > p24 && p12 > p18,
-        "{p12} {p18} {p24} {p36}"
-    );
+    let (p12, p18, p24, p36) =
+        (trial_pending_over(12), trial_pending_over(18), trial_pending_over(24), trial_pending_over(36));
+    assert!(p36 > 0 && p24 > p36 && p18 > p24 && p12 > p18, "{p12} {p18} {p24} {p36}");
     // A minority, not the rule.
     let pending = all.iter().filter(|c| c.closed_on.is_none()).count();
     assert!(p12 * 4 < pending, "{p12} of {pending}");
 
     let closed_with_limit = all
         .iter()
-        .filter(|c| {
-            c.closed_on.is_some()
-                && StatutoryLimit::for_case(c.case_number.type_code(), c.procedure).is_some()
-        })
+        .filter(|c| c.closed_on.is_some() && StatutoryLimit::for_case(c.case_number.type_code(), c.procedure).is_some())
         .count();
     let late = all.iter().filter(|c| is_late(c)).count();
-    assert!(
-        late * 100 > closed_with_limit && late * 10 < closed_with_limit,
-        "{late} late of {closed_with_limit}"
-    );
+    assert!(late * 100 > closed_with_limit && late * 10 < closed_with_limit, "{late} late of {closed_with_limit}");
     let extended = all.iter().filter(|c| c.extension_days > 0).count();
     let suspended = all.iter().filter(|c| c.suspended_days > 0).count();
     assert!(extended > 100 && extended * 5 < all.len(), "{extended}");
     assert!(suspended > 100 && suspended * 5 < all.len(), "{suspended}");
     // Extended cases mostly close within the extended limit (that is what extensions are for).
-    let extended_closed: Vec<&CaseFacts> = all
-        .iter()
-        .filter(|c| c.extension_days > 0 && c.closed_on.is_some())
-        .collect();
+    let extended_closed: Vec<&CaseFacts> =
+        all.iter().filter(|c| c.extension_days > 0 && c.closed_on.is_some()).collect();
     let extended_on_time = extended_closed.iter().filter(|c| !is_late(c)).count();
     assert!(extended_on_time * 2 > extended_closed.len());
 
@@ -360,19 +276,12 @@ fn time_shape_covers_the_years_with_a_year_end_bulge() {
     assert!(first <= as_of().add_months(-36), "first filing {first}");
     assert!(cfg.first_filing_date() <= as_of().add_months(-48));
     // Filings reach as_of: the last month is not empty.
-    let last_month = all
-        .iter()
-        .filter(|c| c.filed_on > as_of().add_months(-1))
-        .count();
+    let last_month = all.iter().filter(|c| c.filed_on > as_of().add_months(-1)).count();
     assert!(last_month * 100 > all.len(), "{last_month}");
     // Closures per calendar month over the full years 2022–2024: December well above the mean,
     // January below it.
     let mut by_month = [0usize; 12];
-    for d in all
-        .iter()
-        .filter_map(|c| c.closed_on)
-        .filter(|d| (2022..=2024).contains(&d.year()))
-    {
+    for d in all.iter().filter_map(|c| c.closed_on).filter(|d| (2022..=2024).contains(&d.year())) {
         by_month[d.month() as usize - 1] += 1;
     }
     let mean = by_month.iter().sum::<usize>() / 12;
@@ -389,29 +298,17 @@ fn courts_differ_and_the_upper_courts_have_their_own_cases() {
     let province = province();
     // The 中院 has its own 一审 and 执; the 高院 has a few cases.
     for (city, _) in province.cities() {
-        let own = |type_code: &str| {
-            all.iter()
-                .filter(|c| court(c) == city && code(c) == type_code)
-                .count()
-        };
-        assert!(
-            own("民初") > 0 && own("民终") > 0 && own("执") > 0,
-            "{city}"
-        );
+        let own = |type_code: &str| all.iter().filter(|c| court(c) == city && code(c) == type_code).count();
+        assert!(own("民初") > 0 && own("民终") > 0 && own("执") > 0, "{city}");
     }
-    let high = all
-        .iter()
-        .filter(|c| court(c).level() == CourtLevel::High)
-        .count();
+    let high = all.iter().filter(|c| court(c).level() == CourtLevel::High).count();
     assert!(high > 0 && high * 50 < all.len(), "{high}");
 
     // Per basic court: 调解率 over closed 民初, 终本 share over closed 执, y/y change of filings.
     let as_of = as_of();
     let year_ago = as_of.add_months(-12);
     let two_years_ago = as_of.add_months(-24);
-    let spread = |v: &[f64]| {
-        v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min)
-    };
+    let spread = |v: &[f64]| v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min);
     let mut mediation = Vec::new();
     let mut terminal = Vec::new();
     let mut growth = Vec::new();
@@ -422,81 +319,36 @@ fn courts_differ_and_the_upper_courts_have_their_own_cases() {
         .filter(|c| c.case_number.type_code().class() == CaseClass::Appeal)
         .filter_map(|c| c.origin_case_number.as_ref().map(|o| o.as_str()))
         .collect();
-    for (code_, _) in province
-        .courts()
-        .filter(|(c, _)| c.level() == CourtLevel::Basic)
-    {
+    for (code_, _) in province.courts().filter(|(c, _)| c.level() == CourtLevel::Basic) {
         let mine: Vec<&CaseFacts> = all.iter().filter(|c| court(c) == code_).collect();
-        let civil: Vec<_> = mine
-            .iter()
-            .filter(|c| code(c) == "民初" && c.closed_on.is_some())
-            .collect();
-        let med = civil
-            .iter()
-            .filter(|c| c.disposition == Some(Disposition::Mediation))
-            .count();
+        let civil: Vec<_> = mine.iter().filter(|c| code(c) == "民初" && c.closed_on.is_some()).collect();
+        let med = civil.iter().filter(|c| c.disposition == Some(Disposition::Mediation)).count();
         mediation.push(med as f64 / civil.len() as f64);
-        let enf: Vec<_> = mine
-            .iter()
-            .filter(|c| code(c) == "执" && c.closed_on.is_some())
-            .collect();
-        let term = enf
-            .iter()
-            .filter(|c| c.disposition == Some(Disposition::TerminalEnforcementSuspension))
-            .count();
+        let enf: Vec<_> = mine.iter().filter(|c| code(c) == "执" && c.closed_on.is_some()).collect();
+        let term = enf.iter().filter(|c| c.disposition == Some(Disposition::TerminalEnforcementSuspension)).count();
         terminal.push(term as f64 / enf.len() as f64);
         let now = mine.iter().filter(|c| c.filed_on > year_ago).count() as f64;
-        let before = mine
-            .iter()
-            .filter(|c| c.filed_on > two_years_ago && c.filed_on <= year_ago)
-            .count() as f64;
+        let before = mine.iter().filter(|c| c.filed_on > two_years_ago && c.filed_on <= year_ago).count() as f64;
         growth.push(now / before - 1.0);
         let closed: Vec<_> = mine.iter().filter(|c| c.closed_on.is_some()).collect();
         on_time.push(closed.iter().filter(|c| !is_late(c)).count() as f64 / closed.len() as f64);
-        let judged: Vec<_> = civil
-            .iter()
-            .filter(|c| c.disposition == Some(Disposition::Judgment))
-            .collect();
-        let up = judged
-            .iter()
-            .filter(|c| appeal_origins.contains(c.case_number.as_str()))
-            .count();
+        let judged: Vec<_> = civil.iter().filter(|c| c.disposition == Some(Disposition::Judgment)).collect();
+        let up = judged.iter().filter(|c| appeal_origins.contains(c.case_number.as_str())).count();
         appealed.push(up as f64 / judged.len() as f64);
     }
     assert!(spread(&on_time) > 0.02, "{on_time:?}");
     assert!(spread(&appealed) > 0.05, "{appealed:?}");
-    assert!(
-        appealed.iter().all(|&r| r > 0.02 && r < 0.5),
-        "{appealed:?}"
-    );
-    let spread = |v: &[f64]| {
-        v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min)
-    };
+    assert!(appealed.iter().all(|&r| r > 0.02 && r < 0.5), "{appealed:?}");
+    let spread = |v: &[f64]| v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min);
     assert!(spread(&mediation) > 0.1, "{mediation:?}");
     assert!(spread(&terminal) > 0.1, "{terminal:?}");
-    assert!(
-        growth.iter().any(|&g| g > 0.05) && growth.iter().any(|&g| g < -0.03),
-        "{growth:?}"
-    );
-    assert!(
-        province
-            .court_details()
-            .iter()
-            .any(|c| c.annual_growth() < -0.05)
-    );
-    assert!(
-        province
-            .court_details()
-            .iter()
-            .any(|c| c.annual_growth() > 0.05)
-    );
+    assert!(growth.iter().any(|&g| g > 0.05) && growth.iter().any(|&g| g < -0.03), "{growth:?}");
+    assert!(province.court_details().iter().any(|c| c.annual_growth() < -0.05));
+    assert!(province.court_details().iter().any(|c| c.annual_growth() > 0.05));
 
     // Mix: civil dominates, enforcement is a large minority, appeals a small one.
     let share = |class: CaseClass| {
-        all.iter()
-            .filter(|c| c.case_number.type_code().class() == class)
-            .count() as f64
-            / all.len() as f64
+        all.iter().filter(|c| c.case_number.type_code().class() == class).count() as f64 / all.len() as f64
     };
     assert!((0.5..0.75).contains(&share(CaseClass::CivilFirst)));
     assert!((0.12..0.35).contains(&share(CaseClass::Enforcement)));
@@ -513,34 +365,19 @@ fn province_layout_is_fixed_and_synthetic() {
     let cities: Vec<CourtCode> = p.cities().map(|(c, _)| c).collect();
     assert!((4..=6).contains(&cities.len()));
     for city in &cities {
-        let basics = courts
-            .iter()
-            .filter(|(c, _)| c.level() == CourtLevel::Basic && c.city() == Some(*city))
-            .count();
+        let basics = courts.iter().filter(|(c, _)| c.level() == CourtLevel::Basic && c.city() == Some(*city)).count();
         assert!((3..=8).contains(&basics), "{city}: {basics}");
     }
     let names: HashSet<&str> = courts.iter().map(|(_, n)| *n).collect();
     assert_eq!(names.len(), courts.len());
     // Judges: three characters, unique across the province, the same every time.
-    let judges: Vec<String> = p
-        .court_details()
-        .iter()
-        .flat_map(|c| c.judges().map(str::to_owned))
-        .collect();
+    let judges: Vec<String> = p.court_details().iter().flat_map(|c| c.judges().map(str::to_owned)).collect();
     assert!(judges.iter().all(|j| j.chars().count() == 3));
     assert_eq!(judges.iter().collect::<HashSet<_>>().len(), judges.len());
-    let again: Vec<String> = province()
-        .court_details()
-        .iter()
-        .flat_map(|c| c.judges().map(str::to_owned))
-        .collect();
+    let again: Vec<String> = province().court_details().iter().flat_map(|c| c.judges().map(str::to_owned)).collect();
     assert_eq!(judges, again);
     // Every court hears something: a department with judges.
-    assert!(
-        p.court_details()
-            .iter()
-            .all(|c| c.departments().iter().any(|d| !d.judges().is_empty()))
-    );
+    assert!(p.court_details().iter().all(|c| c.departments().iter().any(|d| !d.judges().is_empty())));
 }
 
 #[test]
@@ -551,26 +388,14 @@ fn numbers_follow_filing_order_within_a_year() {
     let mut by_key: HashMap<(CourtCode, u16), Vec<(u64, Date)>> = HashMap::new();
     for c in all.iter().filter(|c| code(c) == "民初") {
         let text = c.case_number.as_str();
-        let seq: u64 = text
-            .trim_end_matches('号')
-            .rsplit("民初")
-            .next()
-            .and_then(|s| s.parse().ok())
-            .expect("sequence");
-        by_key
-            .entry((court(c), c.case_number.year()))
-            .or_default()
-            .push((seq, c.filed_on));
+        let seq: u64 =
+            text.trim_end_matches('号').rsplit("民初").next().and_then(|s| s.parse().ok()).expect("sequence");
+        by_key.entry((court(c), c.case_number.year())).or_default().push((seq, c.filed_on));
     }
     let (mut ordered, mut pairs) = (0usize, 0usize);
     for list in by_key.values_mut() {
         list.sort();
-        assert!(
-            list.iter()
-                .enumerate()
-                .all(|(i, (seq, _))| *seq as usize == i + 1),
-            "sequence without gaps"
-        );
+        assert!(list.iter().enumerate().all(|(i, (seq, _))| *seq as usize == i + 1), "sequence without gaps");
         for w in list.windows(2) {
             pairs += 1;
             ordered += usize::from(w[0].1 <= w[1].1);
@@ -581,19 +406,9 @@ fn numbers_follow_filing_order_within_a_year() {
 
 #[test]
 fn odd_dates_and_long_windows_keep_the_rules() {
-    for (y, m, d, years) in [
-        (2024, 2, 29, 3),
-        (2025, 1, 1, 3),
-        (2024, 12, 31, 10),
-        (1001, 3, 1, 3),
-    ] {
+    for (y, m, d, years) in [(2024, 2, 29, 3), (2025, 1, 1, 3), (2024, 12, 31, 10), (1001, 3, 1, 3)] {
         let as_of = Date::from_ymd(y, m, d).expect("valid date");
-        let cfg = DemoConfig {
-            cases: 3_000,
-            seed: 99,
-            as_of,
-            years,
-        };
+        let cfg = DemoConfig { cases: 3_000, seed: 99, as_of, years };
         let all: Vec<CaseFacts> = generate(&cfg).collect();
         assert_eq!(all.len(), 3_000);
         let numbers: HashSet<&str> = all.iter().map(|c| c.case_number.as_str()).collect();

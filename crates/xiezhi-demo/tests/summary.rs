@@ -25,28 +25,17 @@ fn mix_and_speed() {
         if let Some(d) = case.disposition {
             *dispositions.entry((code.as_str(), d.label())).or_default() += 1;
         }
-        if let (Some(closed), Some(limit)) = (
-            case.closed_on,
-            StatutoryLimit::for_case(code, case.procedure),
-        ) {
+        if let (Some(closed), Some(limit)) = (case.closed_on, StatutoryLimit::for_case(code, case.procedure)) {
             limited += 1;
-            late += u64::from(
-                closed > limit.deadline(case.filed_on, case.extension_days, case.suspended_days),
-            );
+            late += u64::from(closed > limit.deadline(case.filed_on, case.extension_days, case.suspended_days));
         }
         extended += u64::from(case.extension_days > 0);
         suspended += u64::from(case.suspended_days > 0);
     }
     let elapsed = started.elapsed();
-    eprintln!(
-        "{rows} cases in {elapsed:?} ({:.0} cases/s, debug build)",
-        rows as f64 / elapsed.as_secs_f64()
-    );
+    eprintln!("{rows} cases in {elapsed:?} ({:.0} cases/s, debug build)", rows as f64 / elapsed.as_secs_f64());
     for (code, (n, pending)) in &by_code {
-        eprintln!(
-            "{code}: {n} ({:.1} %), pending {pending}",
-            100.0 * *n as f64 / rows as f64
-        );
+        eprintln!("{code}: {n} ({:.1} %), pending {pending}", 100.0 * *n as f64 / rows as f64);
     }
     for ((code, d), n) in &dispositions {
         let total = by_code[code].0 - by_code[code].1;

@@ -50,11 +50,7 @@ impl Amount {
     /// fraction, thousands separators `,` allowed, a trailing `元` allowed.
     pub fn parse(text: &str, in_wan: bool) -> Result<Amount, AmountError> {
         let text = text.strip_suffix('元').unwrap_or(text).trim();
-        let text = if in_wan {
-            text.strip_suffix('万').unwrap_or(text)
-        } else {
-            text
-        };
+        let text = if in_wan { text.strip_suffix('万').unwrap_or(text) } else { text };
         if text.starts_with('-') {
             return Err(AmountError::Negative);
         }
@@ -77,8 +73,7 @@ impl Amount {
         if int_part.contains(',') && int_part.starts_with(',') {
             return Err(AmountError::NotANumber);
         }
-        if !digits.iter().all(u8::is_ascii_digit) || !frac_part.bytes().all(|b| b.is_ascii_digit())
-        {
+        if !digits.iter().all(u8::is_ascii_digit) || !frac_part.bytes().all(|b| b.is_ascii_digit()) {
             return Err(AmountError::NotANumber);
         }
         // The value = int.frac × 10^shift ten-thousandths, shift 4 (yuan) or 8 (万元).
@@ -89,10 +84,7 @@ impl Amount {
         }
         let mut value: i64 = 0;
         let push = |value: i64, d: u8| -> Result<i64, AmountError> {
-            value
-                .checked_mul(10)
-                .and_then(|v| v.checked_add(i64::from(d - b'0')))
-                .ok_or(AmountError::TooLarge)
+            value.checked_mul(10).and_then(|v| v.checked_add(i64::from(d - b'0'))).ok_or(AmountError::TooLarge)
         };
         for &d in &digits {
             value = push(value, d)?;
@@ -147,14 +139,8 @@ mod tests {
         assert_eq!(Amount::parse("-1", false), Err(AmountError::Negative));
         assert_eq!(Amount::parse("1,23", false), Err(AmountError::NotANumber));
         assert_eq!(Amount::parse("abc", false), Err(AmountError::NotANumber));
-        assert_eq!(
-            Amount::parse("1.00001", false),
-            Err(AmountError::TooPrecise)
-        );
-        assert_eq!(
-            Amount::parse("99999999999999999999", false),
-            Err(AmountError::TooLarge)
-        );
+        assert_eq!(Amount::parse("1.00001", false), Err(AmountError::TooPrecise));
+        assert_eq!(Amount::parse("99999999999999999999", false), Err(AmountError::TooLarge));
     }
 
     proptest! {

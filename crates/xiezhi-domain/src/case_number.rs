@@ -46,9 +46,7 @@ pub enum CaseNumberError {
 }
 
 const SPECIALIZED_CODES: &[char] = &['知'];
-const DIVISION_MARKS: &[char] = &[
-    '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '公', '自',
-];
+const DIVISION_MARKS: &[char] = &['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '公', '自'];
 
 impl CaseNumber {
     /// Parses a 案号 in any accepted form (ASCII, full-width or 〔〕 brackets; legacy 字第).
@@ -63,9 +61,7 @@ impl CaseNumber {
         }
         let year: u16 = year_text.parse().map_err(|_| CaseNumberError::BadYear)?;
         let rest = strip_one_of(&rest[4..], &[')', '）', '〕']).ok_or(CaseNumberError::BadYear)?;
-        let body = rest
-            .strip_suffix('号')
-            .ok_or(CaseNumberError::MissingSuffix)?;
+        let body = rest.strip_suffix('号').ok_or(CaseNumberError::MissingSuffix)?;
         if let Some((head, sequence)) = body.split_once("字第") {
             return parse_legacy(year, head, sequence);
         }
@@ -74,9 +70,7 @@ impl CaseNumber {
             Some(c) if SPECIALIZED_CODES.contains(&c) => (Some(c), &rest[c.len_utf8()..]),
             _ => (None, rest),
         };
-        let n_type = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
+        let n_type = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
         let (type_text, sequence) = rest.split_at(n_type);
         // Some real numbers keep a stray 字 of the old form, e.g. （2016）辽0106刑初字70号.
         let type_code = TypeCode::from_text(type_text)
@@ -164,12 +158,7 @@ fn parse_legacy(year: u16, head: &str, sequence: &str) -> Result<CaseNumber, Cas
         let plain: String = tail.iter().map(|&(_, c)| c).collect();
         let mut found = TypeCode::from_text(&plain);
         if found.is_none() && tail.len() >= 3 && DIVISION_MARKS.contains(&tail[1].1) {
-            let without: String = tail
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != 1)
-                .map(|(_, &(_, c))| c)
-                .collect();
+            let without: String = tail.iter().enumerate().filter(|&(j, _)| j != 1).map(|(_, &(_, c))| c).collect();
             found = TypeCode::from_text(&without);
         }
         if let Some(type_code) = found {

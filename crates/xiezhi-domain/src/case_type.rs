@@ -153,12 +153,7 @@ static BY_TEXT: LazyLock<HashMap<&'static str, TypeCode>> = LazyLock::new(|| {
     TYPE_CODES
         .iter()
         .enumerate()
-        .map(|(i, &code)| {
-            (
-                code,
-                TypeCode(u8::try_from(i).expect("fewer than 256 type codes")),
-            )
-        })
+        .map(|(i, &code)| (code, TypeCode(u8::try_from(i).expect("fewer than 256 type codes"))))
         .collect()
 });
 
@@ -202,12 +197,10 @@ impl TypeCode {
             "刑初" => CriminalFirst,
             "民初" => CivilFirst,
             "行初" | "行赔初" => AdminFirst,
-            "刑终" | "民终" | "行终" | "行赔终" | "民辖终" | "行辖终" | "清终" | "破终" => {
-                Appeal
-            }
+            "刑终" | "民终" | "行终" | "行赔终" | "民辖终" | "行辖终" | "清终" | "破终" => Appeal,
             "刑再" | "民再" | "行再" | "行赔再" => Retrial,
-            "刑申" | "刑监" | "刑抗" | "民申" | "民监" | "民抗" | "行申" | "行监" | "行抗"
-            | "行赔申" | "行赔监" | "行赔抗" => RetrialReview,
+            "刑申" | "刑监" | "刑抗" | "民申" | "民监" | "民抗" | "行申" | "行监" | "行抗" | "行赔申" | "行赔监"
+            | "行赔抗" => RetrialReview,
             "执" | "执恢" => Enforcement,
             "执保" => PreservationEnforcement,
             "执异" | "执复" | "执监" | "执协" | "执他" => EnforcementReview,
@@ -315,20 +308,12 @@ impl CaseClass {
 
     /// 审判 (trial) cases: every class except the enforcement ones.
     pub fn is_trial(self) -> bool {
-        !matches!(
-            self,
-            CaseClass::Enforcement
-                | CaseClass::PreservationEnforcement
-                | CaseClass::EnforcementReview
-        )
+        !matches!(self, CaseClass::Enforcement | CaseClass::PreservationEnforcement | CaseClass::EnforcementReview)
     }
 
     /// 一审 (first instance) cases.
     pub fn is_first_instance(self) -> bool {
-        matches!(
-            self,
-            CaseClass::CivilFirst | CaseClass::CriminalFirst | CaseClass::AdminFirst
-        )
+        matches!(self, CaseClass::CivilFirst | CaseClass::CriminalFirst | CaseClass::AdminFirst)
     }
 }
 
@@ -394,11 +379,7 @@ mod tests {
     #[test]
     fn table_has_no_duplicates_and_fits_limit() {
         assert_eq!(BY_TEXT.len(), TYPE_CODES.len());
-        assert!(
-            TYPE_CODES
-                .iter()
-                .all(|c| c.chars().count() <= MAX_TYPE_CODE_CHARS)
-        );
+        assert!(TYPE_CODES.iter().all(|c| c.chars().count() <= MAX_TYPE_CODE_CHARS));
     }
 
     #[test]

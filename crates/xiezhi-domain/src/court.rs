@@ -7,9 +7,8 @@ use std::fmt;
 /// （2016）黔2323刑初98号, which the contract's list lacks); 兵 is the 新疆兵团 branch, 军 the
 /// military courts.
 pub const PROVINCE_ABBREVIATIONS: &[char] = &[
-    '京', '津', '沪', '渝', '冀', '豫', '云', '辽', '黑', '湘', '皖', '鲁', '新', '苏', '浙', '赣',
-    '鄂', '桂', '甘', '晋', '蒙', '内', '陕', '吉', '闽', '贵', '黔', '粤', '青', '藏', '川', '宁',
-    '琼', '兵', '军',
+    '京', '津', '沪', '渝', '冀', '豫', '云', '辽', '黑', '湘', '皖', '鲁', '新', '苏', '浙', '赣', '鄂', '桂', '甘',
+    '晋', '蒙', '内', '陕', '吉', '闽', '贵', '黔', '粤', '青', '藏', '川', '宁', '琼', '兵', '军',
 ];
 
 /// A court's code (法院代字): `最高法`, a province abbreviation (高院), +2 digits (中院) or
@@ -23,11 +22,7 @@ pub enum CourtCode {
     /// 中级人民法院: abbreviation + 2 digits, e.g. `粤07`.
     Intermediate { province: char, city: u8 },
     /// 基层人民法院: abbreviation + 4 digits, e.g. `粤0703`.
-    Basic {
-        province: char,
-        city: u8,
-        county: u8,
-    },
+    Basic { province: char, city: u8, county: u8 },
 }
 
 /// The level of a court in the hierarchy.
@@ -62,15 +57,8 @@ impl CourtCode {
         let two = |i: usize| (digits[i] - b'0') * 10 + (digits[i + 1] - b'0');
         let code = match n_digits {
             0 => CourtCode::High { province },
-            2 => CourtCode::Intermediate {
-                province,
-                city: two(0),
-            },
-            4 => CourtCode::Basic {
-                province,
-                city: two(0),
-                county: two(2),
-            },
+            2 => CourtCode::Intermediate { province, city: two(0) },
+            4 => CourtCode::Basic { province, city: two(0), county: two(2) },
             _ => return None,
         };
         Some((code, &rest[n_digits..]))
@@ -100,9 +88,7 @@ impl CourtCode {
     pub fn city(self) -> Option<CourtCode> {
         match self {
             CourtCode::Intermediate { .. } => Some(self),
-            CourtCode::Basic { province, city, .. } => {
-                Some(CourtCode::Intermediate { province, city })
-            }
+            CourtCode::Basic { province, city, .. } => Some(CourtCode::Intermediate { province, city }),
             CourtCode::Supreme | CourtCode::High { .. } => None,
         }
     }
@@ -119,11 +105,7 @@ impl fmt::Display for CourtCode {
             CourtCode::Supreme => f.write_str("最高法"),
             CourtCode::High { province } => write!(f, "{province}"),
             CourtCode::Intermediate { province, city } => write!(f, "{province}{city:02}"),
-            CourtCode::Basic {
-                province,
-                city,
-                county,
-            } => write!(f, "{province}{city:02}{county:02}"),
+            CourtCode::Basic { province, city, county } => write!(f, "{province}{city:02}{county:02}"),
         }
     }
 }

@@ -100,12 +100,7 @@ impl Disposition {
             DismissalOfClaim => &["裁定驳回起诉"],
             NonAcceptance => &["裁定不予受理"],
             Transfer => &["移送管辖", "移送其他法院"],
-            Affirmed => &[
-                "维持原判",
-                "驳回上诉维持原判",
-                "驳回上诉，维持原判",
-                "驳回上诉,维持原判",
-            ],
+            Affirmed => &["维持原判", "驳回上诉维持原判", "驳回上诉，维持原判", "驳回上诉,维持原判"],
             Amended => &["部分改判"],
             Remanded => &["撤销原判发回重审"],
             AppealWithdrawn => &["准予撤回上诉", "按撤回上诉处理"],
@@ -117,10 +112,7 @@ impl Disposition {
 
     /// Maps a canonical value or a synonym to the canonical value.
     pub fn parse(text: &str) -> Result<Disposition, DispositionError> {
-        Disposition::ALL
-            .into_iter()
-            .find(|d| d.label() == text || d.synonyms().contains(&text))
-            .ok_or(DispositionError)
+        Disposition::ALL.into_iter().find(|d| d.label() == text || d.synonyms().contains(&text)).ok_or(DispositionError)
     }
 }
 
@@ -136,22 +128,10 @@ mod tests {
 
     #[test]
     fn synonyms_map_to_canonical() {
-        assert_eq!(
-            Disposition::parse("驳回上诉，维持原判"),
-            Ok(Disposition::Affirmed)
-        );
-        assert_eq!(
-            Disposition::parse("终本"),
-            Ok(Disposition::TerminalEnforcementSuspension)
-        );
-        assert_eq!(
-            Disposition::parse("按撤诉处理"),
-            Ok(Disposition::Withdrawal)
-        );
-        assert_eq!(
-            Disposition::parse("撤销原判发回重审"),
-            Ok(Disposition::Remanded)
-        );
+        assert_eq!(Disposition::parse("驳回上诉，维持原判"), Ok(Disposition::Affirmed));
+        assert_eq!(Disposition::parse("终本"), Ok(Disposition::TerminalEnforcementSuspension));
+        assert_eq!(Disposition::parse("按撤诉处理"), Ok(Disposition::Withdrawal));
+        assert_eq!(Disposition::parse("撤销原判发回重审"), Ok(Disposition::Remanded));
         assert_eq!(Disposition::parse("其它"), Err(DispositionError));
         for d in Disposition::ALL {
             assert_eq!(Disposition::parse(d.label()), Ok(d));

@@ -23,13 +23,8 @@ pub enum Procedure {
 pub struct ProcedureError;
 
 impl Procedure {
-    pub const ALL: [Procedure; 5] = [
-        Procedure::Ordinary,
-        Procedure::Summary,
-        Procedure::SmallClaims,
-        Procedure::Expedited,
-        Procedure::Special,
-    ];
+    pub const ALL: [Procedure; 5] =
+        [Procedure::Ordinary, Procedure::Summary, Procedure::SmallClaims, Procedure::Expedited, Procedure::Special];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -52,9 +47,7 @@ impl Procedure {
             "特别" => Some(Procedure::Special),
             _ => None,
         };
-        short
-            .or_else(|| Procedure::ALL.into_iter().find(|p| p.label() == text))
-            .ok_or(ProcedureError)
+        short.or_else(|| Procedure::ALL.into_iter().find(|p| p.label() == text)).ok_or(ProcedureError)
     }
 }
 

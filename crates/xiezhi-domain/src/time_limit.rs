@@ -47,11 +47,7 @@ impl StatutoryLimit {
             StatutoryLimit::Days(d) => filed_on.add_days(i32::from(d)),
         };
         let extra = i64::from(extension_days) + i64::from(suspended_days);
-        base.add_days(
-            i32::try_from(extra)
-                .unwrap_or(i32::MAX / 4)
-                .min(i32::MAX / 4),
-        )
+        base.add_days(i32::try_from(extra).unwrap_or(i32::MAX / 4).min(i32::MAX / 4))
     }
 }
 
@@ -84,22 +80,10 @@ mod tests {
     #[test]
     fn deadline_counts_from_the_day_after_filing() {
         let filed = Date::from_ymd(2024, 3, 5).unwrap();
-        assert_eq!(
-            StatutoryLimit::Months(6).deadline(filed, 0, 0),
-            Date::from_ymd(2024, 9, 5).unwrap()
-        );
+        assert_eq!(StatutoryLimit::Months(6).deadline(filed, 0, 0), Date::from_ymd(2024, 9, 5).unwrap());
         let jan31 = Date::from_ymd(2024, 1, 31).unwrap();
-        assert_eq!(
-            StatutoryLimit::Months(1).deadline(jan31, 0, 0),
-            Date::from_ymd(2024, 2, 29).unwrap()
-        );
-        assert_eq!(
-            StatutoryLimit::Months(1).deadline(jan31, 2, 3),
-            Date::from_ymd(2024, 3, 5).unwrap()
-        );
-        assert_eq!(
-            StatutoryLimit::Days(20).deadline(jan31, 0, 0),
-            Date::from_ymd(2024, 2, 20).unwrap()
-        );
+        assert_eq!(StatutoryLimit::Months(1).deadline(jan31, 0, 0), Date::from_ymd(2024, 2, 29).unwrap());
+        assert_eq!(StatutoryLimit::Months(1).deadline(jan31, 2, 3), Date::from_ymd(2024, 3, 5).unwrap());
+        assert_eq!(StatutoryLimit::Days(20).deadline(jan31, 0, 0), Date::from_ymd(2024, 2, 20).unwrap());
     }
 }

@@ -89,10 +89,7 @@ impl Column {
     }
 
     pub fn is_amount(self) -> bool {
-        matches!(
-            self,
-            Column::ClaimAmount | Column::AppliedAmount | Column::RecoveredAmount
-        )
+        matches!(self, Column::ClaimAmount | Column::AppliedAmount | Column::RecoveredAmount)
     }
 
     pub fn is_required(self) -> bool {
@@ -101,9 +98,7 @@ impl Column {
 
     /// Finds the column a header cell names (key or label, after normalisation).
     fn from_header(name: &str) -> Option<Column> {
-        Column::ALL
-            .into_iter()
-            .find(|c| c.key().eq_ignore_ascii_case(name) || c.labels().contains(&name))
+        Column::ALL.into_iter().find(|c| c.key().eq_ignore_ascii_case(name) || c.labels().contains(&name))
     }
 }
 
@@ -148,9 +143,7 @@ impl HeaderMap {
                 continue;
             };
             if in_wan && !column.is_amount() {
-                return Err(ImportError::WanOnNonAmount {
-                    header: written.to_owned(),
-                });
+                return Err(ImportError::WanOnNonAmount { header: written.to_owned() });
             }
             let slot = &mut map.positions[column as usize];
             if let Some(first) = *slot {
@@ -184,21 +177,15 @@ impl HeaderMap {
 
     /// The header of `column` as the file writes it.
     pub fn header(&self, column: Column) -> &str {
-        self.position(column)
-            .map_or(column.key(), |i| &self.headers[i])
+        self.position(column).map_or(column.key(), |i| &self.headers[i])
     }
 }
 
 /// Splits a unit suffix off a header: `标的额(万元)`, `标的额（万元）`, `标的额万元`, `标的额(元)`.
 /// Returns the bare name and whether the unit is 万元.
 fn strip_unit(header: &str) -> (&str, bool) {
-    for (suffix, wan) in [
-        ("(万元)", true),
-        ("（万元）", true),
-        ("万元", true),
-        ("(元)", false),
-        ("（元）", false),
-    ] {
+    for (suffix, wan) in [("(万元)", true), ("（万元）", true), ("万元", true), ("(元)", false), ("（元）", false)]
+    {
         if let Some(name) = header.strip_suffix(suffix) {
             return (trim_cell(name), wan);
         }
@@ -235,15 +222,9 @@ mod tests {
     fn rejects_bad_headers() {
         assert!(matches!(
             HeaderMap::new(&["case_number", "案号", "filed_on"]),
-            Err(ImportError::DuplicateColumn {
-                key: "case_number",
-                ..
-            })
+            Err(ImportError::DuplicateColumn { key: "case_number", .. })
         ));
-        assert!(matches!(
-            HeaderMap::new(&["案号", "立案日期(万元)"]),
-            Err(ImportError::WanOnNonAmount { .. })
-        ));
+        assert!(matches!(HeaderMap::new(&["案号", "立案日期(万元)"]), Err(ImportError::WanOnNonAmount { .. })));
         assert!(
             matches!(HeaderMap::new(&["案号", "结案日期"]), Err(ImportError::MissingColumns(m)) if m == ["filed_on"])
         );

@@ -11,10 +11,7 @@ use crate::{Column, ImportError};
 
 /// Header texts for the export.
 pub fn headers(chinese: bool) -> Vec<&'static str> {
-    Column::ALL
-        .iter()
-        .map(|c| if chinese { c.labels()[0] } else { c.key() })
-        .collect()
+    Column::ALL.iter().map(|c| if chinese { c.labels()[0] } else { c.key() }).collect()
 }
 
 /// The text of one field as CSV writes it (empty for a blank value).
@@ -38,11 +35,7 @@ pub fn field_text(facts: &CaseFacts, column: Column) -> String {
         Column::ExtensionDays => nonzero(facts.extension_days),
         Column::SuspendedDays => nonzero(facts.suspended_days),
         Column::OriginCaseNumber => opt(&facts.origin_case_number),
-        Column::HasProperty => facts
-            .has_property
-            .map(|b| if b { "是" } else { "否" })
-            .unwrap_or_default()
-            .to_owned(),
+        Column::HasProperty => facts.has_property.map(|b| if b { "是" } else { "否" }).unwrap_or_default().to_owned(),
     }
 }
 
@@ -76,19 +69,15 @@ pub fn write_xlsx<'a>(
     facts: impl IntoIterator<Item = &'a CaseFacts>,
     chinese: bool,
 ) -> Result<u64, ImportError> {
-    let err = |e: rust_xlsxwriter::XlsxError| ImportError::Write {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    };
+    let err =
+        |e: rust_xlsxwriter::XlsxError| ImportError::Write { path: path.display().to_string(), message: e.to_string() };
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet_with_constant_memory().map_err(err)?;
     sheet.set_name("案件").map_err(err)?;
     let bold = Format::new().set_bold();
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
     for (i, h) in headers(chinese).iter().enumerate() {
-        sheet
-            .write_string_with_format(0, i as u16, *h, &bold)
-            .map_err(err)?;
+        sheet.write_string_with_format(0, i as u16, *h, &bold).map_err(err)?;
     }
     let mut n: u32 = 0;
     for f in facts {
@@ -97,18 +86,11 @@ pub fn write_xlsx<'a>(
             let col = i as u16;
             match column {
                 Column::FiledOn | Column::ClosedOn => {
-                    let date = if *column == Column::FiledOn {
-                        Some(f.filed_on)
-                    } else {
-                        f.closed_on
-                    };
+                    let date = if *column == Column::FiledOn { Some(f.filed_on) } else { f.closed_on };
                     if let Some(date) = date {
                         let (y, m, d) = date.ymd();
-                        let dt =
-                            ExcelDateTime::from_ymd(y as u16, m as u8, d as u8).map_err(err)?;
-                        sheet
-                            .write_datetime_with_format(n, col, &dt, &date_format)
-                            .map_err(err)?;
+                        let dt = ExcelDateTime::from_ymd(y as u16, m as u8, d as u8).map_err(err)?;
+                        sheet.write_datetime_with_format(n, col, &dt, &date_format).map_err(err)?;
                     }
                 }
                 Column::ClaimAmount | Column::AppliedAmount | Column::RecoveredAmount => {
@@ -122,11 +104,7 @@ pub fn write_xlsx<'a>(
                     }
                 }
                 Column::ExtensionDays | Column::SuspendedDays => {
-                    let days = if *column == Column::ExtensionDays {
-                        f.extension_days
-                    } else {
-                        f.suspended_days
-                    };
+                    let days = if *column == Column::ExtensionDays { f.extension_days } else { f.suspended_days };
                     if days != 0 {
                         sheet.write_number(n, col, f64::from(days)).map_err(err)?;
                     }

@@ -22,10 +22,7 @@ pub use xiezhi_domain::CaseFacts;
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("reading {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error("the file is empty: no header row and no cases")]
     Empty,
     #[error("the file has a header but no case rows")]
@@ -41,11 +38,7 @@ pub enum ImportError {
     #[error("missing required column(s): {} (header must name them by key or Chinese label, e.g. 案号, 立案日期)", .0.join(", "))]
     MissingColumns(Vec<&'static str>),
     #[error("columns {first:?} and {second:?} both map to {key}")]
-    DuplicateColumn {
-        key: &'static str,
-        first: String,
-        second: String,
-    },
+    DuplicateColumn { key: &'static str, first: String, second: String },
     #[error("column {header:?} says 万元 but is not an amount column")]
     WanOnNonAmount { header: String },
     #[error("writing {path}: {message}")]

@@ -30,11 +30,7 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "row {}, column {}: {} ({})",
-            self.row, self.column, self.reason, self.value
-        )
+        write!(f, "row {}, column {}: {} ({})", self.row, self.column, self.reason, self.value)
     }
 }
 
@@ -60,9 +56,7 @@ impl Cell<'_> {
 /// Parses a date in any accepted form: `2024-03-05`, `2024/3/5`, `2024.3.5`, `2024年3月5日`,
 /// `20240305`. A bare number in a CSV is not an Excel serial.
 pub fn parse_date_text(text: &str) -> Result<Date, String> {
-    let bad = || {
-        "not a date (accepted: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305)".to_owned()
-    };
+    let bad = || "not a date (accepted: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305)".to_owned();
     let (y, m, d) = if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
         (&text[0..4], &text[4..6], &text[6..8])
     } else if let Some(rest) = text.strip_suffix('日') {
@@ -70,29 +64,20 @@ pub fn parse_date_text(text: &str) -> Result<Date, String> {
         let (m, d) = rest.split_once('月').ok_or_else(bad)?;
         (y, m, d)
     } else {
-        let sep = text
-            .chars()
-            .find(|c| matches!(c, '-' | '/' | '.'))
-            .ok_or_else(bad)?;
+        let sep = text.chars().find(|c| matches!(c, '-' | '/' | '.')).ok_or_else(bad)?;
         let mut parts = text.split(sep);
-        let (Some(y), Some(m), Some(d), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(bad());
         };
         (y, m, d)
     };
-    let digits = |s: &str, min: usize, max: usize| {
-        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-    };
+    let digits =
+        |s: &str, min: usize, max: usize| (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(y, 4, 4) || !digits(m, 1, 2) || !digits(d, 1, 2) {
         return Err(bad());
     }
-    let (y, m, d) = (
-        y.parse::<i32>().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        d.parse().map_err(|_| bad())?,
-    );
+    let (y, m, d) =
+        (y.parse::<i32>().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
     Date::from_ymd(y, m, d).map_err(|_| "no such day".to_owned())
 }
 
@@ -104,9 +89,7 @@ pub fn date_from_serial(serial: f64) -> Result<Date, String> {
     // Serial 1 = 1900-01-01, and Excel counts a non-existent 1900-02-29 (serial 60); from
     // serial 61 on, day n is 1899-12-30 + n.
     let whole = serial.floor() as i32;
-    let epoch = Date::from_ymd(1899, 12, 30)
-        .expect("a real day")
-        .day_number();
+    let epoch = Date::from_ymd(1899, 12, 30).expect("a real day").day_number();
     let n = if whole < 61 { whole + 1 } else { whole };
     Ok(Date::from_day_number(epoch + n))
 }
@@ -129,9 +112,7 @@ struct RowParser<'h, 'c, F: Fn(usize) -> Cell<'c>> {
 
 impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
     fn cell(&self, column: Column) -> Cell<'c> {
-        self.header
-            .position(column)
-            .map_or(Cell::Empty, |i| (self.get)(i))
+        self.header.position(column).map_or(Cell::Empty, |i| (self.get)(i))
     }
 
     fn problem(&mut self, column: Column, reason: impl Into<String>, value: String) {
@@ -147,11 +128,7 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
         text_of(self.cell(column))
     }
 
-    fn required<T>(
-        &mut self,
-        column: Column,
-        parse: impl FnOnce(&mut Self, Cell<'c>) -> Option<T>,
-    ) -> Option<T> {
+    fn required<T>(&mut self, column: Column, parse: impl FnOnce(&mut Self, Cell<'c>) -> Option<T>) -> Option<T> {
         let cell = self.cell(column);
         if cell.is_empty() {
             self.problem(column, "required value missing", String::new());
@@ -160,17 +137,9 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
         parse(self, cell)
     }
 
-    fn optional<T>(
-        &mut self,
-        column: Column,
-        parse: impl FnOnce(&mut Self, Cell<'c>) -> Option<T>,
-    ) -> Option<T> {
+    fn optional<T>(&mut self, column: Column, parse: impl FnOnce(&mut Self, Cell<'c>) -> Option<T>) -> Option<T> {
         let cell = self.cell(column);
-        if cell.is_empty() {
-            None
-        } else {
-            parse(self, cell)
-        }
+        if cell.is_empty() { None } else { parse(self, cell) }
     }
 
     fn case_number(&mut self, column: Column, cell: Cell<'c>) -> Option<CaseNumber> {
@@ -190,17 +159,13 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
             Cell::DateSerial(n) | Cell::Number(n) => date_from_serial(n),
             other => parse_date_text(&other.display()),
         };
-        parsed
-            .map_err(|reason| self.problem(column, reason, cell.display()))
-            .ok()
+        parsed.map_err(|reason| self.problem(column, reason, cell.display())).ok()
     }
 
     fn amount(&mut self, column: Column, cell: Cell<'c>) -> Option<Amount> {
         let in_wan = self.header.in_wan(column);
         let text = cell.display();
-        Amount::parse(&text, in_wan)
-            .map_err(|e| self.problem(column, format!("amount {e}"), text))
-            .ok()
+        Amount::parse(&text, in_wan).map_err(|e| self.problem(column, format!("amount {e}"), text)).ok()
     }
 
     fn days(&mut self, column: Column, cell: Cell<'c>) -> Option<u32> {
@@ -225,11 +190,7 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
             "是" | "有" | "true" | "1" | "y" | "yes" => Some(true),
             "否" | "无" | "false" | "0" | "n" | "no" => Some(false),
             _ => {
-                self.problem(
-                    column,
-                    "not a yes/no value (是/否, 有/无, true/false, 1/0, Y/N)",
-                    text,
-                );
+                self.problem(column, "not a yes/no value (是/否, 有/无, true/false, 1/0, Y/N)", text);
                 None
             }
         }
@@ -237,75 +198,36 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
 }
 
 /// Parses one row. `get(i)` returns the cell at file position `i`.
-pub fn parse_row<'c>(
-    row: u64,
-    header: &HeaderMap,
-    get: impl Fn(usize) -> Cell<'c>,
-) -> Result<CaseFacts, Vec<Problem>> {
-    let mut p = RowParser {
-        row,
-        header,
-        get,
-        problems: Vec::new(),
-    };
-    let case_number = p.required(Column::CaseNumber, |p, c| {
-        p.case_number(Column::CaseNumber, c)
-    });
+pub fn parse_row<'c>(row: u64, header: &HeaderMap, get: impl Fn(usize) -> Cell<'c>) -> Result<CaseFacts, Vec<Problem>> {
+    let mut p = RowParser { row, header, get, problems: Vec::new() };
+    let case_number = p.required(Column::CaseNumber, |p, c| p.case_number(Column::CaseNumber, c));
     let filed_on = p.required(Column::FiledOn, |p, c| p.date(Column::FiledOn, c));
     let closed_on = p.optional(Column::ClosedOn, |p, c| p.date(Column::ClosedOn, c));
     let procedure = p.optional(Column::Procedure, |p, c| {
         let text = c.display();
-        Procedure::parse(&text)
-            .map_err(|e| p.problem(Column::Procedure, e.to_string(), text))
-            .ok()
+        Procedure::parse(&text).map_err(|e| p.problem(Column::Procedure, e.to_string(), text)).ok()
     });
     let disposition_cell = p.cell(Column::Disposition);
     let disposition = p.optional(Column::Disposition, |p, c| {
         let text = c.display();
-        Disposition::parse(&text)
-            .map_err(|e| p.problem(Column::Disposition, e.to_string(), text))
-            .ok()
+        Disposition::parse(&text).map_err(|e| p.problem(Column::Disposition, e.to_string(), text)).ok()
     });
     let claim_amount = p.optional(Column::ClaimAmount, |p, c| p.amount(Column::ClaimAmount, c));
-    let applied_amount = p.optional(Column::AppliedAmount, |p, c| {
-        p.amount(Column::AppliedAmount, c)
-    });
-    let recovered_amount = p.optional(Column::RecoveredAmount, |p, c| {
-        p.amount(Column::RecoveredAmount, c)
-    });
-    let extension_days = p
-        .optional(Column::ExtensionDays, |p, c| {
-            p.days(Column::ExtensionDays, c)
-        })
-        .unwrap_or(0);
-    let suspended_days = p
-        .optional(Column::SuspendedDays, |p, c| {
-            p.days(Column::SuspendedDays, c)
-        })
-        .unwrap_or(0);
-    let origin_case_number = p.optional(Column::OriginCaseNumber, |p, c| {
-        p.case_number(Column::OriginCaseNumber, c)
-    });
-    let has_property = p.optional(Column::HasProperty, |p, c| {
-        p.boolean(Column::HasProperty, c)
-    });
+    let applied_amount = p.optional(Column::AppliedAmount, |p, c| p.amount(Column::AppliedAmount, c));
+    let recovered_amount = p.optional(Column::RecoveredAmount, |p, c| p.amount(Column::RecoveredAmount, c));
+    let extension_days = p.optional(Column::ExtensionDays, |p, c| p.days(Column::ExtensionDays, c)).unwrap_or(0);
+    let suspended_days = p.optional(Column::SuspendedDays, |p, c| p.days(Column::SuspendedDays, c)).unwrap_or(0);
+    let origin_case_number = p.optional(Column::OriginCaseNumber, |p, c| p.case_number(Column::OriginCaseNumber, c));
+    let has_property = p.optional(Column::HasProperty, |p, c| p.boolean(Column::HasProperty, c));
 
     if let (Some(filed), Some(closed)) = (filed_on, closed_on)
         && closed < filed
     {
-        p.problem(
-            Column::ClosedOn,
-            format!("closed before it was filed ({filed})"),
-            closed.to_string(),
-        );
+        p.problem(Column::ClosedOn, format!("closed before it was filed ({filed})"), closed.to_string());
     }
     let closed_cell = p.cell(Column::ClosedOn);
     match (closed_cell.is_empty(), disposition_cell.is_empty()) {
-        (false, true) => p.problem(
-            Column::Disposition,
-            "closed case without 结案方式",
-            String::new(),
-        ),
+        (false, true) => p.problem(Column::Disposition, "closed case without 结案方式", String::new()),
         (true, false) => p.problem(
             Column::Disposition,
             "结案方式 given for a pending case (no 结案日期)",
@@ -347,25 +269,10 @@ mod tests {
 
     #[test]
     fn date_forms() {
-        for text in [
-            "2024-03-05",
-            "2024/3/5",
-            "2024.3.5",
-            "2024年3月5日",
-            "20240305",
-            "2024-3-05",
-        ] {
+        for text in ["2024-03-05", "2024/3/5", "2024.3.5", "2024年3月5日", "20240305", "2024-3-05"] {
             assert_eq!(parse_date_text(text), Ok(d(2024, 3, 5)), "{text}");
         }
-        for text in [
-            "2023-02-29",
-            "2024-13-01",
-            "24-3-5",
-            "2024-03",
-            "45000",
-            "2024/3-5",
-            "2024年3月5",
-        ] {
+        for text in ["2023-02-29", "2024-13-01", "24-3-5", "2024-03", "45000", "2024/3-5", "2024年3月5"] {
             assert!(parse_date_text(text).is_err(), "{text}");
         }
     }
@@ -417,50 +324,21 @@ mod tests {
         .unwrap_err();
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(text.len(), 5, "{text:#?}");
+        assert!(text[0].starts_with("row 2, column 案号: not a case number"), "{}", text[0]);
+        assert!(text.iter().any(|t| t == "row 2, column 结案方式: not a 结案方式 of the vocabulary (其它)"));
+        assert!(text.iter().any(|t| t == "row 2, column 标的额: amount must not be negative (-5)"));
         assert!(
-            text[0].starts_with("row 2, column 案号: not a case number"),
-            "{}",
-            text[0]
+            text.iter().any(|t| t == "row 2, column 结案日期: closed before it was filed (2024-03-05) (2024-03-01)")
         );
-        assert!(
-            text.iter()
-                .any(|t| t == "row 2, column 结案方式: not a 结案方式 of the vocabulary (其它)")
-        );
-        assert!(
-            text.iter()
-                .any(|t| t == "row 2, column 标的额: amount must not be negative (-5)")
-        );
-        assert!(
-            text.iter().any(|t| t
-                == "row 2, column 结案日期: closed before it was filed (2024-03-05) (2024-03-01)")
-        );
-        assert!(
-            text.iter()
-                .any(|t| t.starts_with("row 2, column 原审案号: not a case number"))
-        );
+        assert!(text.iter().any(|t| t.starts_with("row 2, column 原审案号: not a case number")));
     }
 
     #[test]
     fn disposition_must_match_closing() {
-        let p = row(&[
-            ("案号", "(2024)粤0703民初12号"),
-            ("立案日期", "2024-03-05"),
-            ("结案方式", "判决"),
-        ])
-        .unwrap_err();
-        assert_eq!(
-            p[0].to_string(),
-            "row 2, column 结案方式: 结案方式 given for a pending case (no 结案日期) (判决)"
-        );
-        let p = row(&[
-            ("案号", "(2024)粤0703民初12号"),
-            ("立案日期", "2024-03-05"),
-            ("结案日期", "2024-04-05"),
-        ])
-        .unwrap_err();
-        assert_eq!(
-            p[0].to_string(),
-            "row 2, column disposition: closed case without 结案方式 ()"
-        );
+        let p = row(&[("案号", "(2024)粤0703民初12号"), ("立案日期", "2024-03-05"), ("结案方式", "判决")]).unwrap_err();
+        assert_eq!(p[0].to_string(), "row 2, column 结案方式: 结案方式 given for a pending case (no 结案日期) (判决)");
+        let p = row(&[("案号", "(2024)粤0703民初12号"), ("立案日期", "2024-03-05"), ("结案日期", "2024-04-05")])
+            .unwrap_err();
+        assert_eq!(p[0].to_string(), "row 2, column disposition: closed case without 结案方式 ()");
     }
 }

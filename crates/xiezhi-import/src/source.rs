@@ -63,8 +63,7 @@ struct Counting<R> {
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.position
-            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        self.position.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -98,10 +97,7 @@ struct LineCounting<R> {
 impl<R: Read> Read for LineCounting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut index = self
-            .index
-            .lock()
-            .expect("never poisoned: no panics while held");
+        let mut index = self.index.lock().expect("never poisoned: no panics while held");
         let start = index.offset;
         for (i, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
             index.newlines.push_back(start + i as u64);
@@ -116,41 +112,30 @@ const SNIFF_BYTES: usize = 1 << 20;
 impl FactsReader {
     /// Opens a file, detecting its format from its content (not its name).
     pub fn open(path: &Path, sheet: Option<&str>) -> Result<FactsReader, ImportError> {
-        let io = |source| ImportError::Io {
-            path: path.display().to_string(),
-            source,
-        };
+        let io = |source| ImportError::Io { path: path.display().to_string(), source };
         let mut file = File::open(path).map_err(io)?;
         let total_bytes = file.metadata().map_err(io)?.len();
         let mut head = Vec::with_capacity(SNIFF_BYTES.min(total_bytes as usize));
-        (&mut file)
-            .take(SNIFF_BYTES as u64)
-            .read_to_end(&mut head)
-            .map_err(io)?;
+        (&mut file).take(SNIFF_BYTES as u64).read_to_end(&mut head).map_err(io)?;
         file.rewind().map_err(io)?;
         if head.is_empty() {
             return Err(ImportError::Empty);
         }
         if head.starts_with(b"PK\x03\x04") {
             let bytes = std::fs::read(path).map_err(io)?;
-            let workbook = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| {
-                ImportError::NotTabular(format!("a ZIP file that is not an XLSX workbook: {e}"))
-            })?;
+            let workbook = calamine::Xlsx::new(Cursor::new(bytes))
+                .map_err(|e| ImportError::NotTabular(format!("a ZIP file that is not an XLSX workbook: {e}")))?;
             return FactsReader::from_workbook(workbook, sheet, FileFormat::Xlsx, total_bytes);
         }
         if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
             let bytes = std::fs::read(path).map_err(io)?;
-            let workbook = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| {
-                ImportError::NotTabular(format!("an OLE file that is not an XLS workbook: {e}"))
-            })?;
+            let workbook = calamine::Xls::new(Cursor::new(bytes))
+                .map_err(|e| ImportError::NotTabular(format!("an OLE file that is not an XLS workbook: {e}")))?;
             return FactsReader::from_workbook(workbook, sheet, FileFormat::Xls, total_bytes);
         }
         let format = sniff_text(&head)?;
         let position = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let counting = Counting {
-            inner: BufReader::with_capacity(1 << 16, file),
-            position: position.clone(),
-        };
+        let counting = Counting { inner: BufReader::with_capacity(1 << 16, file), position: position.clone() };
         let input: Box<dyn Read + Send> = match format {
             FileFormat::CsvUtf8 => {
                 let mut buffered = BufReader::new(counting);
@@ -158,33 +143,18 @@ impl FactsReader {
                 Box::new(buffered)
             }
             _ => Box::new(
-                DecodeReaderBytesBuilder::new()
-                    .encoding(Some(encoding_rs::GB18030))
-                    .bom_override(true)
-                    .build(counting),
+                DecodeReaderBytesBuilder::new().encoding(Some(encoding_rs::GB18030)).bom_override(true).build(counting),
             ),
         };
         let lines = std::sync::Arc::new(std::sync::Mutex::new(LineIndex::default()));
-        let input: Box<dyn Read + Send> = Box::new(LineCounting {
-            inner: input,
-            index: lines.clone(),
-        });
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(input);
+        let input: Box<dyn Read + Send> = Box::new(LineCounting { inner: input, index: lines.clone() });
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
         let mut record = csv::ByteRecord::new();
         let header_cells = loop {
-            if !reader
-                .read_byte_record(&mut record)
-                .map_err(|e| ImportError::Csv(e.to_string()))?
-            {
+            if !reader.read_byte_record(&mut record).map_err(|e| ImportError::Csv(e.to_string()))? {
                 return Err(ImportError::Empty);
             }
-            let cells: Vec<String> = record
-                .iter()
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .collect();
+            let cells: Vec<String> = record.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
             if cells.iter().any(|c| !crate::trim_cell(c).is_empty()) {
                 break cells;
             }
@@ -193,11 +163,7 @@ impl FactsReader {
         Ok(FactsReader {
             header,
             row: 1,
-            rows: Rows::Csv {
-                reader,
-                record,
-                lines,
-            },
+            rows: Rows::Csv { reader, record, lines },
             format,
             seen_data: false,
             total_bytes,
@@ -216,16 +182,10 @@ impl FactsReader {
     {
         let names = workbook.sheet_names();
         let name = match sheet {
-            Some(s) => names
-                .iter()
-                .find(|n| *n == s)
-                .cloned()
-                .ok_or_else(|| ImportError::NoSuchSheet(s.to_owned()))?,
+            Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| ImportError::NoSuchSheet(s.to_owned()))?,
             None => names.first().cloned().ok_or(ImportError::Empty)?,
         };
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|e| ImportError::Spreadsheet(e.to_string()))?;
+        let range = workbook.worksheet_range(&name).map_err(|e| ImportError::Spreadsheet(e.to_string()))?;
         let start_row = u64::from(range.start().map_or(0, |(r, _)| r));
         let start_col = range.start().map_or(0, |(_, c)| c) as usize;
         let mut next = 0;
@@ -271,29 +231,17 @@ impl FactsReader {
     pub fn next_row(&mut self) -> Result<Option<RowOutcome>, ImportError> {
         loop {
             let outcome = match &mut self.rows {
-                Rows::Csv {
-                    reader,
-                    record,
-                    lines,
-                } => {
-                    if !reader
-                        .read_byte_record(record)
-                        .map_err(|e| ImportError::Csv(e.to_string()))?
-                    {
+                Rows::Csv { reader, record, lines } => {
+                    if !reader.read_byte_record(record).map_err(|e| ImportError::Csv(e.to_string()))? {
                         break;
                     }
                     // The csv crate places a record's start before any blank lines that precede
                     // it, so find the line of its terminator and step back over the line breaks
                     // inside its quoted cells: that is the line where the record starts.
                     let end = reader.position().byte();
-                    let embedded: u64 = record
-                        .iter()
-                        .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
-                        .sum();
-                    let last = lines
-                        .lock()
-                        .expect("never poisoned: no panics while held")
-                        .line_of(end.saturating_sub(1));
+                    let embedded: u64 = record.iter().map(|f| f.iter().filter(|b| **b == b'\n').count() as u64).sum();
+                    let last =
+                        lines.lock().expect("never poisoned: no panics while held").line_of(end.saturating_sub(1));
                     self.row = last.saturating_sub(embedded);
                     let mut utf8_problem = None;
                     let fields: Vec<&str> = record
@@ -306,9 +254,7 @@ impl FactsReader {
                             })
                         })
                         .collect();
-                    if fields.iter().all(|f| crate::trim_cell(f).is_empty())
-                        && utf8_problem.is_none()
-                    {
+                    if fields.iter().all(|f| crate::trim_cell(f).is_empty()) && utf8_problem.is_none() {
                         continue;
                     }
                     if let Some(i) = utf8_problem {
@@ -318,19 +264,14 @@ impl FactsReader {
                             result: Err(vec![Problem {
                                 row: self.row,
                                 column,
-                                reason: "not valid UTF-8 (the file's first megabyte was UTF-8)"
-                                    .to_owned(),
+                                reason: "not valid UTF-8 (the file's first megabyte was UTF-8)".to_owned(),
                                 value: String::from_utf8_lossy(&record[i]).into_owned(),
                             }]),
                         }
                     } else {
-                        let result = parse_row(self.row, &self.header, |i| {
-                            fields.get(i).map_or(Cell::Empty, |f| Cell::Text(f))
-                        });
-                        RowOutcome {
-                            row: self.row,
-                            result,
-                        }
+                        let result =
+                            parse_row(self.row, &self.header, |i| fields.get(i).map_or(Cell::Empty, |f| Cell::Text(f)));
+                        RowOutcome { row: self.row, result }
                     }
                 }
                 Rows::Sheet { range, next } => {
@@ -344,14 +285,9 @@ impl FactsReader {
                     }
                     let offset = range.start().map_or(0, |(_, c)| c) as usize;
                     let result = parse_row(self.row, &self.header, |i| {
-                        i.checked_sub(offset)
-                            .and_then(|j| cells.get(j))
-                            .map_or(Cell::Empty, data_cell)
+                        i.checked_sub(offset).and_then(|j| cells.get(j)).map_or(Cell::Empty, data_cell)
                     });
-                    RowOutcome {
-                        row: self.row,
-                        result,
-                    }
+                    RowOutcome { row: self.row, result }
                 }
             };
             self.seen_data = true;
@@ -393,9 +329,7 @@ fn sniff_text(head: &[u8]) -> Result<FileFormat, ImportError> {
         Err(_) => {
             let (_, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(head);
             if had_errors {
-                Err(ImportError::NotTabular(
-                    "text in neither UTF-8 nor GB18030".to_owned(),
-                ))
+                Err(ImportError::NotTabular("text in neither UTF-8 nor GB18030".to_owned()))
             } else {
                 Ok(FileFormat::CsvGb18030)
             }

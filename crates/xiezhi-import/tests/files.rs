@@ -31,14 +31,7 @@ const CHINESE_CSV: &str = "\u{3000}结案日期 ,案号,立案日期,结案方�
 \n";
 
 /// (案号, 结案日期, 立案日期, 结案方式, 标的额, 有无财产) of a row.
-type Summary = (
-    String,
-    Option<Date>,
-    Date,
-    Option<Disposition>,
-    Option<Amount>,
-    Option<bool>,
-);
+type Summary = (String, Option<Date>, Date, Option<Disposition>, Option<Amount>, Option<bool>);
 
 fn expected_chinese() -> Vec<Summary> {
     vec![
@@ -51,30 +44,14 @@ fn expected_chinese() -> Vec<Summary> {
             Some(Amount::from_yuan(12_345_000)),
             None,
         ),
-        (
-            "（2024）粤0703执2号".into(),
-            None,
-            d("2024-03-01"),
-            None,
-            None,
-            Some(false),
-        ),
+        ("（2024）粤0703执2号".into(), None, d("2024-03-01"), None, None, Some(false)),
     ]
 }
 
 fn summarise(facts: &[CaseFacts]) -> Vec<Summary> {
     facts
         .iter()
-        .map(|f| {
-            (
-                f.case_number.to_string(),
-                f.closed_on,
-                f.filed_on,
-                f.disposition,
-                f.claim_amount,
-                f.has_property,
-            )
-        })
+        .map(|f| (f.case_number.to_string(), f.closed_on, f.filed_on, f.disposition, f.claim_amount, f.has_property))
         .collect()
 }
 
@@ -84,20 +61,12 @@ fn utf8_with_and_without_bom_and_gb18030_read_the_same() {
     let plain = dir.path().join("plain.csv");
     std::fs::write(&plain, CHINESE_CSV).unwrap();
     let bom = dir.path().join("bom.csv");
-    std::fs::write(
-        &bom,
-        [b"\xEF\xBB\xBF".as_slice(), CHINESE_CSV.as_bytes()].concat(),
-    )
-    .unwrap();
+    std::fs::write(&bom, [b"\xEF\xBB\xBF".as_slice(), CHINESE_CSV.as_bytes()].concat()).unwrap();
     let gbk = dir.path().join("gbk.csv");
     let (encoded, _, unmappable) = encoding_rs::GB18030.encode(CHINESE_CSV);
     assert!(!unmappable);
     std::fs::write(&gbk, &encoded).unwrap();
-    for (path, format) in [
-        (&plain, FileFormat::CsvUtf8),
-        (&bom, FileFormat::CsvUtf8),
-        (&gbk, FileFormat::CsvGb18030),
-    ] {
+    for (path, format) in [(&plain, FileFormat::CsvUtf8), (&bom, FileFormat::CsvUtf8), (&gbk, FileFormat::CsvGb18030)] {
         let (seen, facts, problems) = read_all(path).unwrap();
         assert_eq!(seen, format, "{}", path.display());
         assert!(problems.is_empty(), "{problems:?}");
@@ -117,32 +86,13 @@ fn bad_files_get_one_clear_message() {
         p
     };
     let open = |p: &Path| FactsReader::open(p, None).map(|_| ());
-    assert!(matches!(
-        open(&write("empty.csv", b"")),
-        Err(ImportError::Empty)
-    ));
-    assert!(matches!(
-        open(&write("blank.csv", b"\n\n ,\n")),
-        Err(ImportError::Empty)
-    ));
-    assert!(matches!(
-        open(&write("bin.csv", b"\x00\x01\x02PNG")),
-        Err(ImportError::NotTabular(_))
-    ));
-    assert!(matches!(
-        open(&write("zip.xlsx", b"PK\x03\x04garbage")),
-        Err(ImportError::NotTabular(_))
-    ));
-    match open(&write(
-        "cols.csv",
-        "案号,结案日期\n(2024)粤0703民初1号,\n".as_bytes(),
-    )) {
+    assert!(matches!(open(&write("empty.csv", b"")), Err(ImportError::Empty)));
+    assert!(matches!(open(&write("blank.csv", b"\n\n ,\n")), Err(ImportError::Empty)));
+    assert!(matches!(open(&write("bin.csv", b"\x00\x01\x02PNG")), Err(ImportError::NotTabular(_))));
+    assert!(matches!(open(&write("zip.xlsx", b"PK\x03\x04garbage")), Err(ImportError::NotTabular(_))));
+    match open(&write("cols.csv", "案号,结案日期\n(2024)粤0703民初1号,\n".as_bytes())) {
         Err(e @ ImportError::MissingColumns(_)) => {
-            assert!(
-                e.to_string()
-                    .starts_with("missing required column(s): filed_on"),
-                "{e}"
-            );
+            assert!(e.to_string().starts_with("missing required column(s): filed_on"), "{e}");
         }
         other => panic!("{other:?}"),
     }
@@ -167,10 +117,7 @@ fn row_numbers_are_spreadsheet_rows() {
     // Lines: 1 header, 2 case 1, 3 blank, 4 case 2, 5–6 case 3 (a quoted line break), 7 case 4.
     assert_eq!(
         problems,
-        [
-            "row 4, column 立案日期: no such day (2023-02-29)",
-            "row 7, column 立案日期: no such day (2024-01-32)"
-        ]
+        ["row 4, column 立案日期: no such day (2023-02-29)", "row 7, column 立案日期: no such day (2024-01-32)"]
     );
 }
 
@@ -184,30 +131,14 @@ fn xlsx_date_cells_serials_and_text() {
     first.write_string(0, 0, "not the data").unwrap();
     let sheet = wb.add_worksheet();
     sheet.set_name("案件").unwrap();
-    for (i, h) in [
-        "案号",
-        "立案日期",
-        "结案日期",
-        "结案方式",
-        "执行到位金额",
-        "适用程序",
-        "延长天数",
-    ]
-    .iter()
-    .enumerate()
+    for (i, h) in
+        ["案号", "立案日期", "结案日期", "结案方式", "执行到位金额", "适用程序", "延长天数"].iter().enumerate()
     {
         sheet.write_string(0, i as u16, *h).unwrap();
     }
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
     sheet.write_string(1, 0, "(2024)粤0703民初7号").unwrap();
-    sheet
-        .write_datetime_with_format(
-            1,
-            1,
-            ExcelDateTime::from_ymd(2024, 3, 5).unwrap(),
-            &date_format,
-        )
-        .unwrap();
+    sheet.write_datetime_with_format(1, 1, ExcelDateTime::from_ymd(2024, 3, 5).unwrap(), &date_format).unwrap();
     // 45362 = 2024-03-11 as a bare serial number.
     sheet.write_number(1, 2, 45362.0).unwrap();
     sheet.write_string(1, 3, "判决").unwrap();
@@ -223,25 +154,16 @@ fn xlsx_date_cells_serials_and_text() {
     let a = reader.next_row().unwrap().unwrap().result.unwrap();
     assert_eq!(a.filed_on, d("2024-03-05"));
     assert_eq!(a.closed_on, Some(d("2024-03-11")));
-    assert_eq!(
-        a.recovered_amount,
-        Some(Amount::from_ten_thousandths(15_002_500))
-    );
+    assert_eq!(a.recovered_amount, Some(Amount::from_ten_thousandths(15_002_500)));
     assert_eq!(a.procedure, Some(Procedure::Summary));
     assert_eq!(a.extension_days, 15);
     let row = reader.next_row().unwrap().unwrap();
     assert_eq!(row.row, 3);
     assert_eq!(row.result.unwrap().filed_on, d("2024-03-06"));
     assert!(reader.next_row().unwrap().is_none());
-    assert!(matches!(
-        FactsReader::open(&p, Some("不存在")),
-        Err(ImportError::NoSuchSheet(_))
-    ));
+    assert!(matches!(FactsReader::open(&p, Some("不存在")), Err(ImportError::NoSuchSheet(_))));
     // Without a sheet name, the first sheet is read, and it has no 案号 column.
-    assert!(matches!(
-        FactsReader::open(&p, None),
-        Err(ImportError::MissingColumns(_))
-    ));
+    assert!(matches!(FactsReader::open(&p, None), Err(ImportError::MissingColumns(_))));
 }
 
 fn rich_fixture() -> Vec<CaseFacts> {

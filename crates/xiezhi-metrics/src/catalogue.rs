@@ -142,9 +142,8 @@ struct RawReference {
     valid_from: String,
 }
 
-static BUILTIN: LazyLock<Catalogue> = LazyLock::new(|| {
-    Catalogue::from_default_and(DEFAULT_TOML).expect("the embedded catalogue is valid")
-});
+static BUILTIN: LazyLock<Catalogue> =
+    LazyLock::new(|| Catalogue::from_default_and(DEFAULT_TOML).expect("the embedded catalogue is valid"));
 
 impl Default for Catalogue {
     /// The embedded v1 catalogue (no reference intervals).
@@ -168,25 +167,15 @@ impl Catalogue {
     }
 
     fn from_default_and(text: &str) -> Result<Catalogue, MetricsError> {
-        let raw: RawFile =
-            toml::from_str(text).map_err(|e| MetricsError::CatalogueSyntax(e.to_string()))?;
+        let raw: RawFile = toml::from_str(text).map_err(|e| MetricsError::CatalogueSyntax(e.to_string()))?;
         let mut slots: Vec<Option<Entry>> = vec![None; IndicatorId::ALL.len()];
         for raw_entry in raw.indicator {
             let id = parse_id(&raw_entry.id)?;
-            let problem = |p: &str| MetricsError::CatalogueEntry {
-                id: raw_entry.id.clone(),
-                problem: p.to_owned(),
-            };
+            let problem = |p: &str| MetricsError::CatalogueEntry { id: raw_entry.id.clone(), problem: p.to_owned() };
             let mut entry = Entry {
                 id,
-                name: raw_entry
-                    .name
-                    .clone()
-                    .ok_or_else(|| problem("missing name"))?,
-                group: raw_entry
-                    .group
-                    .clone()
-                    .ok_or_else(|| problem("missing group"))?,
+                name: raw_entry.name.clone().ok_or_else(|| problem("missing name"))?,
+                group: raw_entry.group.clone().ok_or_else(|| problem("missing group"))?,
                 direction: Direction::None,
                 scope: Scope::All,
                 exclude_types: Vec::new(),
@@ -213,10 +202,7 @@ impl Catalogue {
             .into_iter()
             .zip(IndicatorId::ALL)
             .map(|(slot, id)| {
-                slot.ok_or_else(|| MetricsError::CatalogueEntry {
-                    id: id.to_string(),
-                    problem: "missing".into(),
-                })
+                slot.ok_or_else(|| MetricsError::CatalogueEntry { id: id.to_string(), problem: "missing".into() })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Catalogue { entries })
@@ -224,8 +210,7 @@ impl Catalogue {
 
     /// Lays a court's TOML over this catalogue (see [`Catalogue::from_toml_str`]).
     pub fn apply(&mut self, text: &str) -> Result<(), MetricsError> {
-        let raw: RawFile =
-            toml::from_str(text).map_err(|e| MetricsError::CatalogueSyntax(e.to_string()))?;
+        let raw: RawFile = toml::from_str(text).map_err(|e| MetricsError::CatalogueSyntax(e.to_string()))?;
         for raw_entry in raw.indicator {
             let id = parse_id(&raw_entry.id)?;
             merge_into(&mut self.entries[id.index()], raw_entry)?;
@@ -249,10 +234,7 @@ fn parse_id(text: &str) -> Result<IndicatorId, MetricsError> {
 }
 
 fn merge_into(entry: &mut Entry, raw: RawEntry) -> Result<(), MetricsError> {
-    let problem = |p: String| MetricsError::CatalogueEntry {
-        id: raw.id.clone(),
-        problem: p,
-    };
+    let problem = |p: String| MetricsError::CatalogueEntry { id: raw.id.clone(), problem: p };
     if let Some(name) = raw.name {
         entry.name = name;
     }
@@ -260,8 +242,7 @@ fn merge_into(entry: &mut Entry, raw: RawEntry) -> Result<(), MetricsError> {
         entry.group = group;
     }
     if let Some(direction) = &raw.direction {
-        entry.direction = Direction::from_key(direction)
-            .ok_or_else(|| problem(format!("direction {direction:?}")))?;
+        entry.direction = Direction::from_key(direction).ok_or_else(|| problem(format!("direction {direction:?}")))?;
     }
     if let Some(scope) = &raw.scope {
         entry.scope = Scope::from_key(scope).ok_or_else(|| problem(format!("scope {scope:?}")))?;
@@ -275,10 +256,7 @@ fn merge_into(entry: &mut Entry, raw: RawEntry) -> Result<(), MetricsError> {
     if let Some(unit) = &raw.unit {
         let parsed = Unit::from_key(unit).ok_or_else(|| problem(format!("unit {unit:?}")))?;
         if parsed != entry.id.unit() {
-            return Err(problem(format!(
-                "unit {unit:?} does not match the formula's {:?}",
-                entry.id.unit().key()
-            )));
+            return Err(problem(format!("unit {unit:?} does not match the formula's {:?}", entry.id.unit().key())));
         }
     }
     if let Some(source) = &raw.source {
@@ -292,20 +270,12 @@ fn merge_into(entry: &mut Entry, raw: RawEntry) -> Result<(), MetricsError> {
         entry.note = Some(note);
     }
     if let Some(r) = raw.reference {
-        let valid_from = Date::parse_iso(&r.valid_from)
-            .map_err(|e| problem(format!("valid_from {:?}: {e}", r.valid_from)))?;
+        let valid_from =
+            Date::parse_iso(&r.valid_from).map_err(|e| problem(format!("valid_from {:?}: {e}", r.valid_from)))?;
         if r.low.is_nan() || r.high.is_nan() || r.low > r.high {
-            return Err(problem(format!(
-                "reference interval [{}, {}] is empty",
-                r.low, r.high
-            )));
+            return Err(problem(format!("reference interval [{}, {}] is empty", r.low, r.high)));
         }
-        entry.reference = Some(ReferenceInterval {
-            low: r.low,
-            high: r.high,
-            source: r.source,
-            valid_from,
-        });
+        entry.reference = Some(ReferenceInterval { low: r.low, high: r.high, source: r.source, valid_from });
     }
     Ok(())
 }

@@ -130,12 +130,7 @@ pub(crate) struct Scratch {
 }
 
 /// What row `row` contributes over the period; `None` when it contributes nothing.
-pub(crate) fn event(
-    snap: &Snapshot,
-    row: usize,
-    days: &PeriodDays,
-    scratch: &mut Scratch,
-) -> Option<Event> {
+pub(crate) fn event(snap: &Snapshot, row: usize, days: &PeriodDays, scratch: &mut Scratch) -> Option<Event> {
     let filed = snap.filed[row];
     let closed = snap.closed[row];
     let (from, to) = (days.from, days.to);
@@ -192,11 +187,7 @@ pub(crate) fn event(
         }
     }
     if filed_in {
-        e.chain = if children.is_empty() {
-            1
-        } else {
-            walk_chain(snap, row, to, scratch, |_| {})
-        };
+        e.chain = if children.is_empty() { 1 } else { walk_chain(snap, row, to, scratch, |_| {}) };
     }
     Some(e)
 }
@@ -361,11 +352,7 @@ impl GroupPartial {
 
     /// Σ f over the counters of the type codes in `mask`.
     fn sum(&self, mask: TypeMask, f: impl Fn(&Counters) -> i128) -> i128 {
-        self.by_type
-            .iter()
-            .filter(|(t, _)| mask.contains(*t))
-            .map(|(_, c)| f(c))
-            .sum()
+        self.by_type.iter().filter(|(t, _)| mask.contains(*t)).map(|(_, c)| f(c)).sum()
     }
 
     /// Whether the group has any case of `mask` closed in the period.
@@ -404,9 +391,7 @@ impl Partial {
 /// The partial aggregate of `rows` over `period`.
 pub fn aggregate_rows(snap: &Snapshot, period: Period, rows: Range<usize>) -> Partial {
     let days = PeriodDays::new(period);
-    let mut partial = Partial {
-        groups: vec![GroupPartial::default(); snap.group_count()],
-    };
+    let mut partial = Partial { groups: vec![GroupPartial::default(); snap.group_count()] };
     let mut scratch = Scratch::default();
     for row in rows {
         let groups = snap.groups_of(row);
@@ -442,10 +427,7 @@ pub(crate) fn aggregate(snap: &Snapshot, period: Period, partitions: usize) -> P
                     scope.spawn(move || aggregate_rows(snap, period, rows))
                 })
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("aggregation thread panicked"))
-                .collect()
+            handles.into_iter().map(|h| h.join().expect("aggregation thread panicked")).collect()
         });
         let mut iter = partials.into_iter();
         let mut first = iter.next().expect("at least one partition");
@@ -472,11 +454,7 @@ pub(crate) fn derive_values(
     roster: &[Option<u32>],
 ) -> Vec<Vec<Value>> {
     let masks: Vec<TypeMask> = catalogue.entries().iter().map(|e| e.mask()).collect();
-    let mut judges_closing = judges_closing(
-        snap,
-        &partial.groups,
-        masks[IndicatorId::ClosedPerJudge.index()],
-    );
+    let mut judges_closing = judges_closing(snap, &partial.groups, masks[IndicatorId::ClosedPerJudge.index()]);
     for (j, configured) in judges_closing.iter_mut().zip(roster) {
         if let Some(count) = configured {
             *j = u64::from(*count);
@@ -521,9 +499,7 @@ fn judges_closing(snap: &Snapshot, groups: &[GroupPartial], mask: TypeMask) -> V
 
 fn value_of(formula: Formula, gp: &GroupPartial, mask: TypeMask, judges: u64) -> Value {
     let s = |f: fn(&Counters) -> u64| gp.sum(mask, |c| i128::from(f(c)));
-    let count = |f: fn(&Counters) -> u64| {
-        Value::Count(u64::try_from(s(f)).expect("counts are non-negative"))
-    };
+    let count = |f: fn(&Counters) -> u64| Value::Count(u64::try_from(s(f)).expect("counts are non-negative"));
     let closed_by = |d: u8| gp.sum(mask, move |c| i128::from(c.closed_by[usize::from(d)]));
     match formula {
         Formula::Filed => count(|c| c.filed),
@@ -535,30 +511,24 @@ fn value_of(formula: Formula, gp: &GroupPartial, mask: TypeMask, judges: u64) ->
         Formula::ClearanceRate => Value::quotient(s(|c| c.closed), s(|c| c.filed)),
         Formula::ClosedPerJudge => Value::quotient(s(|c| c.closed), i128::from(judges)),
         Formula::AvgDays => Value::quotient(gp.sum(mask, |c| i128::from(c.days)), s(|c| c.closed)),
-        Formula::AvgNetDays => {
-            Value::quotient(gp.sum(mask, |c| i128::from(c.net_days)), s(|c| c.closed))
-        }
+        Formula::AvgNetDays => Value::quotient(gp.sum(mask, |c| i128::from(c.net_days)), s(|c| c.closed)),
         Formula::OnTimeRate => Value::quotient(s(|c| c.limit_on_time), s(|c| c.limit_closed)),
-        Formula::PendingOver(k) => Value::Count(
-            u64::try_from(gp.sum(mask, |c| i128::from(c.pending_over[k]))).expect("non-negative"),
-        ),
+        Formula::PendingOver(k) => {
+            Value::Count(u64::try_from(gp.sum(mask, |c| i128::from(c.pending_over[k]))).expect("non-negative"))
+        }
         Formula::Over12mRatio => Value::quotient(s(|c| c.pending_over[0]), s(|c| c.pending)),
         Formula::MediationRate => Value::quotient(closed_by(MEDIATION), s(|c| c.closed)),
-        Formula::MediationWithdrawalRate => Value::quotient(
-            closed_by(MEDIATION) + closed_by(WITHDRAWAL),
-            s(|c| c.closed),
-        ),
-        Formula::AppealRate => Value::quotient(
-            s(|c| c.appealed),
-            closed_by(JUDGMENT) + closed_by(DISMISSAL) + closed_by(NON_ACCEPTANCE),
-        ),
+        Formula::MediationWithdrawalRate => {
+            Value::quotient(closed_by(MEDIATION) + closed_by(WITHDRAWAL), s(|c| c.closed))
+        }
+        Formula::AppealRate => {
+            Value::quotient(s(|c| c.appealed), closed_by(JUDGMENT) + closed_by(DISMISSAL) + closed_by(NON_ACCEPTANCE))
+        }
         Formula::AcceptanceRate => {
             let d = s(|c| c.closed);
             Value::quotient(d - s(|c| c.challenged), d)
         }
-        Formula::AppealReversalRate => {
-            Value::quotient(closed_by(AMENDED) + closed_by(REMANDED), s(|c| c.closed))
-        }
+        Formula::AppealReversalRate => Value::quotient(closed_by(AMENDED) + closed_by(REMANDED), s(|c| c.closed)),
         Formula::ReversedRate => Value::quotient(s(|c| c.reversed), s(|c| c.closed)),
         Formula::CaseChainRatio => Value::quotient(s(|c| c.chain_members), s(|c| c.filed)),
         Formula::ActualExecutionRate => Value::quotient(closed_by(COMPLETED), s(|c| c.closed)),
@@ -566,15 +536,9 @@ fn value_of(formula: Formula, gp: &GroupPartial, mask: TypeMask, judges: u64) ->
         // Choice: "over enforcement cases closed in P with applied_amount > 0" restricts both
         // sums, so recovered money of cases without an applied amount is left out here (it is
         // in recovered_amount).
-        Formula::RecoveryRate => Value::quotient(
-            gp.sum(mask, |c| c.applied_recovered),
-            gp.sum(mask, |c| c.applied),
-        ),
+        Formula::RecoveryRate => Value::quotient(gp.sum(mask, |c| c.applied_recovered), gp.sum(mask, |c| c.applied)),
         Formula::TerminalRate => Value::quotient(closed_by(TERMINAL), s(|c| c.closed)),
-        Formula::PropertyOnTimeRate => Value::quotient(
-            s(|c| c.property_completed_on_time),
-            s(|c| c.property_closed),
-        ),
+        Formula::PropertyOnTimeRate => Value::quotient(s(|c| c.property_completed_on_time), s(|c| c.property_closed)),
         Formula::ThreeYearRate => Value::quotient(s(|c| c.window_closed), s(|c| c.window_filed)),
         Formula::Unavailable(reason) => Value::Unavailable(reason),
     }

@@ -46,15 +46,10 @@ pub fn explain_with(
 ) -> Result<Explanation, MetricsError> {
     let id = IndicatorId::from_str_id(indicator_id)
         .ok_or_else(|| MetricsError::UnknownIndicator(indicator_id.to_owned()))?;
-    let gid = snapshot
-        .group_id(group)
-        .ok_or_else(|| MetricsError::UnknownGroup(format!("{group:?}")))? as u32;
+    let gid = snapshot.group_id(group).ok_or_else(|| MetricsError::UnknownGroup(format!("{group:?}")))? as u32;
     let formula = id.formula();
     if let Formula::Unavailable(reason) = formula {
-        return Err(MetricsError::Unavailable {
-            id: id.to_string(),
-            reason: reason.to_owned(),
-        });
+        return Err(MetricsError::Unavailable { id: id.to_string(), reason: reason.to_owned() });
     }
     let mask = catalogue.entry(id).mask();
     let days = PeriodDays::new(period);
@@ -76,21 +71,13 @@ pub fn explain_with(
             Formula::Pending => (e.pending, false),
             Formula::ClosureRate => (e.closed_in, e.filed_in || e.carried),
             Formula::ClearanceRate => (e.closed_in, e.filed_in),
-            Formula::ClosedPerJudge => (
-                e.closed_in,
-                e.closed_in && snapshot.judge[row] != crate::snapshot::NONE,
-            ),
+            Formula::ClosedPerJudge => (e.closed_in, e.closed_in && snapshot.judge[row] != crate::snapshot::NONE),
             Formula::AvgDays | Formula::AvgNetDays => (e.closed_in, e.closed_in),
-            Formula::OnTimeRate => (
-                e.closed_in && e.has_limit && e.on_time,
-                e.closed_in && e.has_limit,
-            ),
+            Formula::OnTimeRate => (e.closed_in && e.has_limit && e.on_time, e.closed_in && e.has_limit),
             Formula::PendingOver(k) => (e.pending && e.over[k], false),
             Formula::Over12mRatio => (e.pending && e.over[0], e.pending),
             Formula::MediationRate => (e.closed_in && e.is_mediation(), e.closed_in),
-            Formula::MediationWithdrawalRate => {
-                (e.closed_in && e.is_mediation_or_withdrawal(), e.closed_in)
-            }
+            Formula::MediationWithdrawalRate => (e.closed_in && e.is_mediation_or_withdrawal(), e.closed_in),
             Formula::AppealRate => {
                 let b = e.closed_in && e.is_judgment_like();
                 (b && e.appealed, b)
@@ -100,9 +87,7 @@ pub fn explain_with(
             Formula::ReversedRate => (e.closed_in && e.reversed, e.closed_in),
             Formula::CaseChainRatio => {
                 if e.filed_in {
-                    walk_chain(snapshot, row, to, &mut scratch, |member| {
-                        out.numerator.push(member)
-                    });
+                    walk_chain(snapshot, row, to, &mut scratch, |member| out.numerator.push(member));
                 }
                 (false, e.filed_in)
             }

@@ -116,15 +116,7 @@ impl Unit {
     }
 
     pub fn from_key(key: &str) -> Option<Unit> {
-        [
-            Unit::Count,
-            Unit::Amount,
-            Unit::Ratio,
-            Unit::Days,
-            Unit::PerJudge,
-        ]
-        .into_iter()
-        .find(|u| u.key() == key)
+        [Unit::Count, Unit::Amount, Unit::Ratio, Unit::Days, Unit::PerJudge].into_iter().find(|u| u.key() == key)
     }
 
     /// Counts and amounts change as a percentage; everything else as a difference.
@@ -152,9 +144,7 @@ impl Direction {
     }
 
     pub fn from_key(key: &str) -> Option<Direction> {
-        [Direction::Higher, Direction::Lower, Direction::None]
-            .into_iter()
-            .find(|d| d.key() == key)
+        [Direction::Higher, Direction::Lower, Direction::None].into_iter().find(|d| d.key() == key)
     }
 }
 
@@ -347,12 +337,10 @@ impl IndicatorId {
             FirstEnfTerminalRate => Formula::TerminalRate,
             CorePropertyOnTimeRate => Formula::PropertyOnTimeRate,
             CoreThreeYearRate => Formula::ThreeYearRate,
-            CoreTerminalCompliance => Formula::Unavailable(
-                "needs the 终本 checklist (domain.md §2.4), which case facts v1 do not carry",
-            ),
-            CorePetitionRate => Formula::Unavailable(
-                "needs petition (信访) records, which case facts v1 do not carry",
-            ),
+            CoreTerminalCompliance => {
+                Formula::Unavailable("needs the 终本 checklist (domain.md §2.4), which case facts v1 do not carry")
+            }
+            CorePetitionRate => Formula::Unavailable("needs petition (信访) records, which case facts v1 do not carry"),
         }
     }
 }

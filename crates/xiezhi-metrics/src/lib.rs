@@ -47,8 +47,8 @@ pub use explain::{Explanation, explain, explain_with};
 pub use indicator::{Direction, IndicatorId, Unit};
 pub use period::Period;
 pub use report::{
-    GroupReport, MetricsReport, ProvinceComparison, Roster, compute, compute_with,
-    compute_with_partitions, compute_with_roster,
+    GroupReport, MetricsReport, ProvinceComparison, Roster, compute, compute_with, compute_with_partitions,
+    compute_with_roster,
 };
 pub use snapshot::{GroupKey, GroupNames, Snapshot, SnapshotBuilder};
 pub use value::{Change, Value};

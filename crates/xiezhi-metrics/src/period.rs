@@ -18,10 +18,7 @@ impl Period {
     /// A one-day period (`from == to`) is allowed.
     pub fn new(from: Date, to: Date) -> Result<Period, MetricsError> {
         if from > to {
-            return Err(MetricsError::PeriodReversed {
-                from: from.to_string(),
-                to: to.to_string(),
-            });
+            return Err(MetricsError::PeriodReversed { from: from.to_string(), to: to.to_string() });
         }
         Ok(Period { from, to })
     }
@@ -39,10 +36,7 @@ impl Period {
     /// The previous-year period P' = [from − 1 year, to − 1 year]; only 29 Feb moves (to 28 Feb).
     pub fn previous_year(self) -> Period {
         // add_months is monotone, so from' <= to' still holds.
-        Period {
-            from: self.from.previous_year(),
-            to: self.to.previous_year(),
-        }
+        Period { from: self.from.previous_year(), to: self.to.previous_year() }
     }
 }
 

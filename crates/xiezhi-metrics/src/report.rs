@@ -106,10 +106,7 @@ impl MetricsReport {
             object.insert("province_values".into(), values_json(&p.values));
             let mut rank = Map::new();
             for id in &self.ranked {
-                rank.insert(
-                    id.as_str().into(),
-                    p.rank[id.index()].map_or(Json::Null, Json::from),
-                );
+                rank.insert(id.as_str().into(), p.rank[id.index()].map_or(Json::Null, Json::from));
             }
             object.insert("rank".into(), Json::Object(rank));
         }
@@ -180,22 +177,10 @@ fn compute_full(
             roster_by_gid[gid] = Some(*count);
         }
     }
-    let now = derive_values(
-        snapshot,
-        catalogue,
-        &aggregate(snapshot, period, partitions),
-        &roster_by_gid,
-    );
-    let before = derive_values(
-        snapshot,
-        catalogue,
-        &aggregate(snapshot, previous_period, partitions),
-        &roster_by_gid,
-    );
-    let ranked: Vec<IndicatorId> = IndicatorId::ALL
-        .into_iter()
-        .filter(|id| catalogue.entry(*id).direction != Direction::None)
-        .collect();
+    let now = derive_values(snapshot, catalogue, &aggregate(snapshot, period, partitions), &roster_by_gid);
+    let before = derive_values(snapshot, catalogue, &aggregate(snapshot, previous_period, partitions), &roster_by_gid);
+    let ranked: Vec<IndicatorId> =
+        IndicatorId::ALL.into_iter().filter(|id| catalogue.entry(*id).direction != Direction::None).collect();
 
     let mut groups: Vec<GroupReport> = (0..snapshot.group_count())
         .map(|gid| {
@@ -206,10 +191,7 @@ fn compute_full(
                 name: snapshot.group_name(gid).map(str::to_owned),
                 change: IndicatorId::ALL
                     .iter()
-                    .map(|id| {
-                        values[id.index()]
-                            .change_since(&previous[id.index()], id.unit().changes_as_percentage())
-                    })
+                    .map(|id| values[id.index()].change_since(&previous[id.index()], id.unit().changes_as_percentage()))
                     .collect(),
                 band: IndicatorId::ALL
                     .iter()
@@ -226,17 +208,12 @@ fn compute_full(
         .collect();
 
     // Cities against their province, over P.
-    let city_ids: Vec<usize> = (0..groups.len())
-        .filter(|&g| matches!(groups[g].key, GroupKey::City(_)))
-        .collect();
+    let city_ids: Vec<usize> = (0..groups.len()).filter(|&g| matches!(groups[g].key, GroupKey::City(_))).collect();
     for &gid in &city_ids {
         let GroupKey::City(city) = groups[gid].key else {
             continue;
         };
-        let Some(province_gid) = city
-            .province_code()
-            .and_then(|p| snapshot.group_id(&GroupKey::Province(p)))
-        else {
+        let Some(province_gid) = city.province_code().and_then(|p| snapshot.group_id(&GroupKey::Province(p))) else {
             continue;
         };
         let peers: Vec<usize> = city_ids
@@ -272,16 +249,7 @@ fn compute_full(
                 Some(better as u32 + 1)
             })
             .collect();
-        groups[gid].province = Some(ProvinceComparison {
-            values: province_values,
-            difference,
-            rank,
-        });
+        groups[gid].province = Some(ProvinceComparison { values: province_values, difference, rank });
     }
-    MetricsReport {
-        period,
-        previous_period,
-        groups,
-        ranked,
-    }
+    MetricsReport { period, previous_period, groups, ranked }
 }

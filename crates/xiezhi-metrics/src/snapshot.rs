@@ -158,11 +158,7 @@ impl SnapshotBuilder {
                     self.court_codes.push(code);
                     self.court_names.push(None);
                 }
-                let name = facts
-                    .court_name
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty());
+                let name = facts.court_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
                 if let (None, Some(name)) = (&self.court_names[id as usize], name) {
                     self.court_names[id as usize] = Some(name.to_owned());
                 }
@@ -185,36 +181,25 @@ impl SnapshotBuilder {
         };
         let type_code = facts.case_number.type_code();
         let deadline = StatutoryLimit::for_case(type_code, facts.procedure)
-            .map(|limit| {
-                limit
-                    .deadline(facts.filed_on, facts.extension_days, facts.suspended_days)
-                    .day_number()
-            })
+            .map(|limit| limit.deadline(facts.filed_on, facts.extension_days, facts.suspended_days).day_number())
             .unwrap_or(NO_LIMIT);
-        self.rows
-            .entry(facts.case_number.as_str().into())
-            .or_insert(row);
+        self.rows.entry(facts.case_number.as_str().into()).or_insert(row);
         if let Some(origin) = &facts.origin_case_number {
             self.origins.push((row, origin.as_str().into()));
         }
         self.court.push(court);
         self.judge.push(judge);
         self.type_code.push(type_code.index());
-        self.procedure
-            .push(facts.procedure.map_or(BLANK, |p| p as u8));
-        self.disposition
-            .push(facts.disposition.map_or(BLANK, |d| d as u8));
+        self.procedure.push(facts.procedure.map_or(BLANK, |p| p as u8));
+        self.disposition.push(facts.disposition.map_or(BLANK, |d| d as u8));
         self.has_property.push(facts.has_property == Some(true));
         self.filed.push(facts.filed_on.day_number());
-        self.closed
-            .push(facts.closed_on.map_or(PENDING, |d| d.day_number()));
+        self.closed.push(facts.closed_on.map_or(PENDING, |d| d.day_number()));
         self.deadline.push(deadline);
         self.extension_days.push(facts.extension_days);
         self.suspended_days.push(facts.suspended_days);
-        self.applied
-            .push(facts.applied_amount.map_or(0, |a| a.ten_thousandths()));
-        self.recovered
-            .push(facts.recovered_amount.map_or(0, |a| a.ten_thousandths()));
+        self.applied.push(facts.applied_amount.map_or(0, |a| a.ten_thousandths()));
+        self.recovered.push(facts.recovered_amount.map_or(0, |a| a.ten_thousandths()));
     }
 
     /// Resolves the origin links over every pushed case, sorts the group tables and returns
@@ -257,13 +242,9 @@ impl SnapshotBuilder {
         for (new, &old) in court_order.iter().enumerate() {
             court_remap[old as usize] = new as u32;
         }
-        let courts: Vec<CourtCode> = court_order
-            .iter()
-            .map(|&i| self.court_codes[i as usize])
-            .collect();
+        let courts: Vec<CourtCode> = court_order.iter().map(|&i| self.court_codes[i as usize]).collect();
         let sorted_codes = |codes: Vec<CourtCode>| {
-            let mut codes: Vec<(String, CourtCode)> =
-                codes.into_iter().map(|c| (c.to_string(), c)).collect();
+            let mut codes: Vec<(String, CourtCode)> = codes.into_iter().map(|c| (c.to_string(), c)).collect();
             codes.sort();
             codes.dedup();
             codes.into_iter().map(|(_, c)| c).collect::<Vec<_>>()
@@ -271,14 +252,10 @@ impl SnapshotBuilder {
         let cities = sorted_codes(courts.iter().filter_map(|c| c.city()).collect());
         let provinces = sorted_codes(courts.iter().filter_map(|c| c.province_code()).collect());
         let position = |list: &[CourtCode], code: Option<CourtCode>| {
-            code.and_then(|c| list.iter().position(|&x| x == c))
-                .map_or(NONE, |p| p as u32)
+            code.and_then(|c| list.iter().position(|&x| x == c)).map_or(NONE, |p| p as u32)
         };
         let court_city: Vec<u32> = courts.iter().map(|c| position(&cities, c.city())).collect();
-        let court_province: Vec<u32> = courts
-            .iter()
-            .map(|c| position(&provinces, c.province_code()))
-            .collect();
+        let court_province: Vec<u32> = courts.iter().map(|c| position(&provinces, c.province_code())).collect();
 
         // Judges sorted by (court code text, judge text).
         let mut judge_order: Vec<u32> = (0..self.judge_list.len() as u32).collect();
@@ -303,22 +280,15 @@ impl SnapshotBuilder {
         group_names.extend(provinces.iter().map(|p| names.provinces.get(p).cloned()));
         group_names.extend(cities.iter().map(|c| names.cities.get(c).cloned()));
         group_names.extend(court_order.iter().map(|&i| {
-            names
-                .courts
-                .get(&self.court_codes[i as usize])
-                .cloned()
-                .or(self.court_names[i as usize].clone())
+            names.courts.get(&self.court_codes[i as usize]).cloned().or(self.court_names[i as usize].clone())
         }));
         group_names.extend(judges.iter().map(|_| None));
 
         let remap = |ids: Vec<u32>, table: &[u32]| -> Vec<u32> {
-            ids.into_iter()
-                .map(|i| if i == NONE { NONE } else { table[i as usize] })
-                .collect()
+            ids.into_iter().map(|i| if i == NONE { NONE } else { table[i as usize] }).collect()
         };
-        let class_of = (0..=u8::MAX)
-            .map(|i| TypeCode::from_index(i).map_or(CaseClass::Other, TypeCode::class))
-            .collect();
+        let class_of =
+            (0..=u8::MAX).map(|i| TypeCode::from_index(i).map_or(CaseClass::Other, TypeCode::class)).collect();
         Snapshot {
             provinces,
             cities,
@@ -389,10 +359,7 @@ impl Snapshot {
             GroupKey::Court(self.courts[gid - p - c])
         } else {
             let (court, judge) = &self.judges[gid - p - c - k];
-            GroupKey::Judge {
-                court: self.courts[*court as usize],
-                judge: judge.to_string(),
-            }
+            GroupKey::Judge { court: self.courts[*court as usize], judge: judge.to_string() }
         }
     }
 
@@ -402,17 +369,10 @@ impl Snapshot {
         match key {
             GroupKey::Province(code) => self.provinces.iter().position(|x| x == code),
             GroupKey::City(code) => self.cities.iter().position(|x| x == code).map(|i| p + i),
-            GroupKey::Court(code) => self
-                .courts
-                .iter()
-                .position(|x| x == code)
-                .map(|i| p + c + i),
+            GroupKey::Court(code) => self.courts.iter().position(|x| x == code).map(|i| p + c + i),
             GroupKey::Judge { court, judge } => {
                 let court = self.courts.iter().position(|x| x == court)? as u32;
-                self.judges
-                    .iter()
-                    .position(|(ci, j)| *ci == court && **j == **judge)
-                    .map(|i| p + c + k + i)
+                self.judges.iter().position(|(ci, j)| *ci == court && **j == **judge).map(|i| p + c + k + i)
             }
         }
     }
@@ -429,11 +389,7 @@ impl Snapshot {
         if court == NONE {
             return [NONE; 4];
         }
-        let (p, c, k) = (
-            self.provinces.len() as u32,
-            self.cities.len() as u32,
-            self.courts.len() as u32,
-        );
+        let (p, c, k) = (self.provinces.len() as u32, self.cities.len() as u32, self.courts.len() as u32);
         let city = self.court_city[court as usize];
         let province = self.court_province[court as usize];
         let judge = self.judge[row];
@@ -441,11 +397,7 @@ impl Snapshot {
             p + c + court,
             if city == NONE { NONE } else { p + city },
             province,
-            if judge == NONE {
-                NONE
-            } else {
-                p + c + k + judge
-            },
+            if judge == NONE { NONE } else { p + c + k + judge },
         ]
     }
 
@@ -472,12 +424,7 @@ impl Snapshot {
             + bytes(&self.judges)
             + self.judges.iter().map(|(_, j)| j.len()).sum::<usize>()
             + bytes(&self.names)
-            + self
-                .names
-                .iter()
-                .flatten()
-                .map(String::capacity)
-                .sum::<usize>()
+            + self.names.iter().flatten().map(String::capacity).sum::<usize>()
             + bytes(&self.court_city)
             + bytes(&self.court_province)
             + bytes(&self.class_of)

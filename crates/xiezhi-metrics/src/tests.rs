@@ -104,10 +104,7 @@ fn run(facts: &[CaseFacts], p: Period) -> (Snapshot, MetricsReport) {
 }
 
 fn q(numerator: i128, denominator: i128) -> Value {
-    Value::Quotient {
-        numerator,
-        denominator,
-    }
+    Value::Quotient { numerator, denominator }
 }
 
 fn n(count: u64) -> Value {
@@ -127,18 +124,11 @@ fn province_key(code: &str) -> GroupKey {
 }
 
 fn judge_key(code: &str, name: &str) -> GroupKey {
-    GroupKey::Judge {
-        court: court(code),
-        judge: name.to_owned(),
-    }
+    GroupKey::Judge { court: court(code), judge: name.to_owned() }
 }
 
 fn value(report: &MetricsReport, key: &GroupKey, id: IndicatorId) -> Value {
-    report
-        .group(key)
-        .unwrap_or_else(|| panic!("no group {key:?}"))
-        .value(id)
-        .clone()
+    report.group(key).unwrap_or_else(|| panic!("no group {key:?}")).value(id).clone()
 }
 
 fn previous(report: &MetricsReport, key: &GroupKey, id: IndicatorId) -> Value {
@@ -152,10 +142,7 @@ fn previous(report: &MetricsReport, key: &GroupKey, id: IndicatorId) -> Value {
 fn period_rejects_reversed_dates_and_moves_only_leap_day() {
     assert_eq!(
         Period::new(d("2024-02-02"), d("2024-02-01")),
-        Err(MetricsError::PeriodReversed {
-            from: "2024-02-02".into(),
-            to: "2024-02-01".into()
-        })
+        Err(MetricsError::PeriodReversed { from: "2024-02-02".into(), to: "2024-02-01".into() })
     );
     assert!(Period::new(d("2024-02-01"), d("2024-02-01")).is_ok());
     // indicators.md: P = [2024-03-01, 2025-02-28] has P' = [2023-03-01, 2024-02-28].
@@ -241,10 +228,7 @@ fn counts_at_period_boundaries() {
     let g = r.group(&k).unwrap();
     assert_eq!(g.change[Filed.index()], Some(Change::Relative(0.5)));
     assert_eq!(g.change[Closed.index()], None);
-    assert_eq!(
-        g.change[ClearanceRate.index()],
-        Some(Change::Difference(1.0))
-    );
+    assert_eq!(g.change[ClearanceRate.index()], Some(Change::Difference(1.0)));
     // pending 2 against 2 → 0 %.
     assert_eq!(g.change[Pending.index()], Some(Change::Relative(0.0)));
 }
@@ -260,31 +244,19 @@ fn on_time_rate_with_clamped_deadlines() {
         case("(2023)粤07民终2号", "2023-11-30").closed("2024-03-01", "维持"), // the day after: late
         // 民初 ordinary 6 months: 2023-08-31 + 6 months = 2024-02-29 (clamped), + 10 + 5 days
         // = 2024-03-15.
-        case("(2023)粤07民初1号", "2023-08-31")
-            .ext_susp(10, 5)
-            .closed("2024-03-15", "判决"), // on time
-        case("(2023)粤07民初2号", "2023-08-31")
-            .ext_susp(10, 5)
-            .closed("2024-03-16", "判决"), // late
+        case("(2023)粤07民初1号", "2023-08-31").ext_susp(10, 5).closed("2024-03-15", "判决"), // on time
+        case("(2023)粤07民初2号", "2023-08-31").ext_susp(10, 5).closed("2024-03-16", "判决"), // late
         // 民初 small claims 2 months: 2023-12-31 → 2024-02-29 (clamped from 31).
-        case("(2023)粤07民初3号", "2023-12-31")
-            .procedure(Procedure::SmallClaims)
-            .closed("2024-02-29", "判决"),
+        case("(2023)粤07民初3号", "2023-12-31").procedure(Procedure::SmallClaims).closed("2024-02-29", "判决"),
         // 刑终 2 months: 2023-12-31 → 2024-02-31 → clamped 2024-02-29; closed then: on time.
         case("(2023)粤07刑终1号", "2023-12-31").closed("2024-02-29", "维持"),
         // 民初 small claims again, closed the day after its 2024-02-29 deadline: late.
-        case("(2023)粤07民初5号", "2023-12-31")
-            .procedure(Procedure::SmallClaims)
-            .closed("2024-03-01", "判决"),
+        case("(2023)粤07民初5号", "2023-12-31").procedure(Procedure::SmallClaims).closed("2024-03-01", "判决"),
         // 刑初 速裁 10 days: 2024-01-31 → 2024-02-10; closed 2024-02-11: late.
-        case("(2024)粤07刑初1号", "2024-01-31")
-            .procedure(Procedure::Expedited)
-            .closed("2024-02-11", "判决"),
+        case("(2024)粤07刑初1号", "2024-01-31").procedure(Procedure::Expedited).closed("2024-02-11", "判决"),
         // 民初 with a procedure the table does not list for it (速裁) uses the first row,
         // 6 months: 2024-01-31 → 2024-07-31; closed 2024-06-30: on time.
-        case("(2024)粤07民初4号", "2024-01-31")
-            .procedure(Procedure::Expedited)
-            .closed("2024-06-30", "撤诉"),
+        case("(2024)粤07民初4号", "2024-01-31").procedure(Procedure::Expedited).closed("2024-06-30", "撤诉"),
         // 刑申 has no limit: left out of on_time_rate (closed 4 years late, still ignored).
         case("(2020)粤07刑申1号", "2020-01-01").closed("2024-03-01", "其他"),
         // 执保 has no limit either.
@@ -293,19 +265,10 @@ fn on_time_rate_with_clamped_deadlines() {
     let (_, r) = run(&facts, period("2024-01-01", "2024-12-31"));
     // With a limit and closed in P: 民终1 ✓, 民终2 ✗, 民初1 ✓, 民初2 ✗, 民初3 ✓, 刑终1 ✓,
     // 民初5 ✗, 刑初1 ✗, 民初4 ✓ → 5 / 9.
-    assert_eq!(
-        value(&r, &court_key("粤07"), IndicatorId::OnTimeRate),
-        q(5, 9)
-    );
+    assert_eq!(value(&r, &court_key("粤07"), IndicatorId::OnTimeRate), q(5, 9));
     // Every case is at the 中院, so city and province agree.
-    assert_eq!(
-        value(&r, &city_key("粤07"), IndicatorId::OnTimeRate),
-        q(5, 9)
-    );
-    assert_eq!(
-        value(&r, &province_key("粤"), IndicatorId::OnTimeRate),
-        q(5, 9)
-    );
+    assert_eq!(value(&r, &city_key("粤07"), IndicatorId::OnTimeRate), q(5, 9));
+    assert_eq!(value(&r, &province_key("粤"), IndicatorId::OnTimeRate), q(5, 9));
     // avg_net_days deducts suspended_days: trial closed in P are all but 执保 (10 cases).
     // days: 民终1 91 (2023-11-30→2024-02-29: 31 + 31 + 29),
     // 民终2 92, 民初1 197 (2023-08-31→2024-03-15: 30+31+30+31+31+29+15 = 197), 民初2 198,
@@ -313,15 +276,9 @@ fn on_time_rate_with_clamped_deadlines() {
     // 29+31+30+31+30 = 151), 刑申1 1521 (2020-01-01→2024-03-01: 366+365+365+365 = 1461 to
     // 2024-01-01, + 31 + 29 = 1521), 刑终1 60, 民初5 61.
     // Σ = 91+92+197+198+60+11+151+1521+60+61 = 2442 over 10 cases.
-    assert_eq!(
-        value(&r, &court_key("粤07"), IndicatorId::AvgDays),
-        q(2442, 10)
-    );
+    assert_eq!(value(&r, &court_key("粤07"), IndicatorId::AvgDays), q(2442, 10));
     // net: minus suspended 5 for 民初1 and 民初2 → 2432.
-    assert_eq!(
-        value(&r, &court_key("粤07"), IndicatorId::AvgNetDays),
-        q(2432, 10)
-    );
+    assert_eq!(value(&r, &court_key("粤07"), IndicatorId::AvgNetDays), q(2432, 10));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -417,9 +374,7 @@ fn chain_fixture() -> Vec<CaseFacts> {
         // 5 A6: 再审 filed after `to`: traversed, not counted.
         case("(2025)粤民再1号", "2025-03-01").origin("(2024)粤民申1号"),
         // 6 A7: enforcement of A3's judgment, pending; judge 王五 closes nothing.
-        case("(2024)粤0703执1号", "2024-12-28")
-            .origin("(2024)粤0703民初2号")
-            .judge("王五"),
+        case("(2024)粤0703执1号", "2024-12-28").origin("(2024)粤0703民初2号").judge("王五"),
         // 7 B1: first instance filed before P, closed in P; its enforcement follows.
         case("(2023)粤0704民初5号", "2023-12-01").closed("2024-02-01", "判决"),
         // 8 B2: 执, 终本; applied 50,000, nothing recovered; has property.
@@ -451,13 +406,8 @@ fn chain_fixture() -> Vec<CaseFacts> {
 fn link_indicators_across_courts() {
     let (_, r) = run(&chain_fixture(), period("2024-01-01", "2024-12-31"));
     use IndicatorId::*;
-    let (c0703, c0704, c07, city, prov) = (
-        court_key("粤0703"),
-        court_key("粤0704"),
-        court_key("粤07"),
-        city_key("粤07"),
-        province_key("粤"),
-    );
+    let (c0703, c0704, c07, city, prov) =
+        (court_key("粤0703"), court_key("粤0704"), court_key("粤07"), city_key("粤07"), province_key("粤"));
 
     // case_chain_ratio. Roots = first-instance filed in P: A1, A3 (粤0703), C1 (粤0704).
     // chain(A1) = A1, A2, A3, A4, A5, A7 (A6 filed after to) = 6; chain(A3) = A3, A4, A7,
@@ -501,15 +451,9 @@ fn link_indicators_across_courts() {
     // first_enf_terminal_rate over 执 only: B2, C2 both 终本 → 2/2 (B3 is 执恢).
     assert_eq!(value(&r, &c0704, FirstEnfTerminalRate), q(2, 2));
     // recovered_amount = 80,000.5 + 1,000 = 81,000.5 yuan = 810,005,000 ten-thousandths.
-    assert_eq!(
-        value(&r, &c0704, RecoveredAmount),
-        Value::Amount(810_005_000)
-    );
+    assert_eq!(value(&r, &c0704, RecoveredAmount), Value::Amount(810_005_000));
     // recovery_rate over cases with applied > 0 (B2, B3): (0 + 80,000.5) / (50,000 + 100,000).
-    assert_eq!(
-        value(&r, &c0704, RecoveryRate),
-        q(800_005_000, 1_500_000_000)
-    );
+    assert_eq!(value(&r, &c0704, RecoveryRate), q(800_005_000, 1_500_000_000));
     // core_property_on_time_rate: F = {B2, B3} (has property); E = {B3}: 执行完毕 on
     // 2024-11-01 ≤ 2024-08-01 + 6 months = 2025-02-01 → 1/2.
     assert_eq!(value(&r, &c0704, CorePropertyOnTimeRate), q(1, 2));
@@ -529,14 +473,8 @@ fn link_indicators_across_courts() {
     // province: the 高院's A5 is pending → same 9/2.
     assert_eq!(value(&r, &prov, ClosedPerJudge), q(9, 2));
     // Judge groups: 张伟 2/1; 王五 closed nothing → undefined, but the group exists.
-    assert_eq!(
-        value(&r, &judge_key("粤0703", "张伟"), ClosedPerJudge),
-        q(2, 1)
-    );
-    assert_eq!(
-        value(&r, &judge_key("粤0703", "王五"), ClosedPerJudge),
-        Value::Undefined
-    );
+    assert_eq!(value(&r, &judge_key("粤0703", "张伟"), ClosedPerJudge), q(2, 1));
+    assert_eq!(value(&r, &judge_key("粤0703", "王五"), ClosedPerJudge), Value::Undefined);
     assert_eq!(value(&r, &judge_key("粤0703", "王五"), Closed), n(0));
     assert_eq!(value(&r, &judge_key("粤0703", "王五"), EnfFiled), n(1));
     // The 高院 counts in the province, in no city: province filed = all 13 but A6 (2025) and
@@ -561,10 +499,7 @@ fn link_indicators_across_courts() {
             judge_key("粤0703", "王五"),
         ]
     );
-    assert_eq!(
-        r.group(&c0703).unwrap().name.as_deref(),
-        Some("湛江市霞山区人民法院")
-    );
+    assert_eq!(r.group(&c0703).unwrap().name.as_deref(), Some("湛江市霞山区人民法院"));
 }
 
 #[test]
@@ -579,29 +514,14 @@ fn explain_lists_the_cases_behind_values() {
     assert_eq!(ex.denominator, vec![0, 2]);
     assert_eq!(ex.numerator, vec![0, 1, 2, 3, 6, 4, 2, 3, 6, 4]);
     let ex = explain(&snap, p, "appeal_reversal_rate", &city_key("粤07")).unwrap();
-    assert_eq!(
-        ex,
-        Explanation {
-            numerator: vec![1],
-            denominator: vec![1, 3]
-        }
-    );
+    assert_eq!(ex, Explanation { numerator: vec![1], denominator: vec![1, 3] });
     let ex = explain(&snap, p, "enf_closed", &court_key("粤0704")).unwrap();
-    assert_eq!(
-        ex,
-        Explanation {
-            numerator: vec![8, 9, 11],
-            denominator: vec![]
-        }
-    );
+    assert_eq!(ex, Explanation { numerator: vec![8, 9, 11], denominator: vec![] });
     assert_eq!(
         explain(&snap, p, "no_such_id", &court_key("粤0704")),
         Err(MetricsError::UnknownIndicator("no_such_id".into()))
     );
-    assert!(matches!(
-        explain(&snap, p, "filed", &court_key("粤0799")),
-        Err(MetricsError::UnknownGroup(_))
-    ));
+    assert!(matches!(explain(&snap, p, "filed", &court_key("粤0799")), Err(MetricsError::UnknownGroup(_))));
     assert!(matches!(
         explain(&snap, p, "core_petition_rate", &court_key("粤0704")),
         Err(MetricsError::Unavailable { .. })
@@ -617,16 +537,12 @@ fn legacy_numbers_are_in_no_group_but_linked() {
         // R: modern first instance filed in P, judged.
         case("(2024)粤0705民初1号", "2024-03-01").closed("2024-05-01", "判决"),
         // L: a legacy-numbered appeal of R (a data quirk), closed by 改判 in P.
-        case("(2015)海民终字第3号", "2024-06-01")
-            .origin("(2024)粤0705民初1号")
-            .closed("2024-08-01", "改判"),
+        case("(2015)海民终字第3号", "2024-06-01").origin("(2024)粤0705民初1号").closed("2024-08-01", "改判"),
         // M: a modern 执 whose origin is the legacy case.
         case("(2024)粤0705执1号", "2024-09-01").origin("(2015)海民终字第3号"),
         // O: a legacy first instance, closed in P, appealed by a modern case.
         case("(2014)海民初字第5号", "2014-03-01").closed("2024-01-05", "判决"),
-        case("(2024)粤07民终9号", "2024-02-01")
-            .origin("(2014)海民初字第5号")
-            .closed("2024-04-01", "改判"),
+        case("(2024)粤07民终9号", "2024-02-01").origin("(2014)海民初字第5号").closed("2024-04-01", "改判"),
         // An origin naming no case of the data set links nothing and is no error.
         case("(2024)粤0705执2号", "2024-02-01").origin("(2019)粤0705民初999号"),
     ];
@@ -676,11 +592,7 @@ fn city_without_intermediate_court_cases_and_ranks_with_ties() {
     ];
     let (_, r) = run(&facts, period("2024-01-01", "2024-12-31"));
     use IndicatorId::*;
-    let kinds: Vec<String> = r
-        .groups
-        .iter()
-        .map(|g| format!("{}:{}", g.key.kind(), g.key.code()))
-        .collect();
+    let kinds: Vec<String> = r.groups.iter().map(|g| format!("{}:{}", g.key.kind(), g.key.code())).collect();
     assert_eq!(
         kinds,
         [
@@ -701,14 +613,8 @@ fn city_without_intermediate_court_cases_and_ranks_with_ties() {
             "court:粤1001",
         ]
     );
-    let rank = |city: &str, id: IndicatorId| {
-        r.group(&city_key(city))
-            .unwrap()
-            .province
-            .as_ref()
-            .unwrap()
-            .rank[id.index()]
-    };
+    let rank =
+        |city: &str, id: IndicatorId| r.group(&city_key(city)).unwrap().province.as_ref().unwrap().rank[id.index()];
     // clearance (higher is better): 粤08 1/1 → 1; 粤07 1/2 and 粤09 2/4 tie → 2, 2;
     // 粤10 undefined → null.
     assert_eq!(rank("粤08", ClearanceRate), Some(1));
@@ -727,23 +633,14 @@ fn city_without_intermediate_court_cases_and_ranks_with_ties() {
     // 京01 is ranked alone among 京's cities.
     assert_eq!(rank("京01", ClearanceRate), Some(1));
     // The province value is pooled: 粤 filed 2 + 1 + 4 + 0 + 1 (高院) = 8, closed 1+1+2 = 4.
-    let cmp = r
-        .group(&city_key("粤07"))
-        .unwrap()
-        .province
-        .clone()
-        .unwrap();
+    let cmp = r.group(&city_key("粤07")).unwrap().province.clone().unwrap();
     assert_eq!(cmp.values[ClearanceRate.index()], q(4, 8));
     assert_eq!(cmp.values[Filed.index()], n(8));
     // city − province: 1/2 − 4/8 = 0.
     assert_eq!(cmp.difference[ClearanceRate.index()], Some(0.0));
     assert_eq!(cmp.difference[Filed.index()], Some(-6.0));
     // Only cities carry a province comparison.
-    assert!(
-        r.groups
-            .iter()
-            .all(|g| g.province.is_some() == matches!(g.key, GroupKey::City(_)))
-    );
+    assert!(r.groups.iter().all(|g| g.province.is_some() == matches!(g.key, GroupKey::City(_))));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -754,11 +651,7 @@ fn cepej(begin_pending: usize, incoming: usize, decided: usize) -> (Snapshot, Me
     // 2024-03-01; the first `decided` of all of them closed 2024-11-30.
     let mut facts = Vec::new();
     for i in 0..begin_pending + incoming {
-        let (year, filed) = if i < begin_pending {
-            (2023, "2023-06-01")
-        } else {
-            (2024, "2024-03-01")
-        };
+        let (year, filed) = if i < begin_pending { (2023, "2023-06-01") } else { (2024, "2024-03-01") };
         let mut f = case(&format!("({year})苏0102民初{}号", i + 1), filed);
         if i < decided {
             f = f.closed("2024-11-30", "判决");
@@ -791,10 +684,7 @@ fn cepej_clearance_rate_and_disposition_time() {
     let (_, r) = cepej(862, 607, 519);
     assert_eq!(value(&r, &k, Pending), n(950));
     assert_eq!(value(&r, &k, ClearanceRate), q(519, 607));
-    assert_eq!(
-        (value(&r, &k, ClearanceRate).as_f64().unwrap() * 100.0).round(),
-        86.0
-    );
+    assert_eq!((value(&r, &k, ClearanceRate).as_f64().unwrap() * 100.0).round(), 86.0);
     let dt: f64 = 365.0 * 950.0 / 519.0;
     assert_eq!((dt * 100.0).round() / 100.0, 668.11);
 }
@@ -841,14 +731,8 @@ fn previous_period_across_leap_day_and_three_year_window() {
     assert_eq!(previous(&r, &k, PendingOver12m), n(0));
     assert_eq!(previous(&r, &k, Over12mRatio), q(0, 1));
     // Unavailable indicators: their own state, with a reason, in P and P'.
-    assert!(matches!(
-        value(&r, &k, CoreTerminalCompliance),
-        Value::Unavailable(_)
-    ));
-    assert!(matches!(
-        previous(&r, &k, CorePetitionRate),
-        Value::Unavailable(_)
-    ));
+    assert!(matches!(value(&r, &k, CoreTerminalCompliance), Value::Unavailable(_)));
+    assert!(matches!(previous(&r, &k, CorePetitionRate), Value::Unavailable(_)));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -861,31 +745,17 @@ fn json_follows_the_contract() {
     let snap = Snapshot::new(&chain_fixture(), &names);
     let r = compute(&snap, period("2024-01-01", "2024-12-31"));
     let json = r.to_json();
-    assert_eq!(
-        json["period"],
-        serde_json::json!({"from": "2024-01-01", "to": "2024-12-31"})
-    );
-    assert_eq!(
-        json["previous_period"],
-        serde_json::json!({"from": "2023-01-01", "to": "2023-12-31"})
-    );
+    assert_eq!(json["period"], serde_json::json!({"from": "2024-01-01", "to": "2024-12-31"}));
+    assert_eq!(json["previous_period"], serde_json::json!({"from": "2023-01-01", "to": "2023-12-31"}));
     let groups = json["groups"].as_array().unwrap();
     assert_eq!(groups.len(), r.groups.len());
     let ids: Vec<&str> = IndicatorId::ALL.iter().map(|id| id.as_str()).collect();
     for g in groups {
         for key in ["values", "previous"] {
-            let keys: Vec<&str> = g[key]
-                .as_object()
-                .unwrap()
-                .keys()
-                .map(String::as_str)
-                .collect();
+            let keys: Vec<&str> = g[key].as_object().unwrap().keys().map(String::as_str).collect();
             assert_eq!(keys, ids, "every id, in table order");
         }
-        assert_eq!(
-            g["values"]["core_terminal_compliance"],
-            serde_json::Value::Null
-        );
+        assert_eq!(g["values"]["core_terminal_compliance"], serde_json::Value::Null);
         assert!(g["unavailable"]["core_petition_rate"].is_string());
         assert_eq!(g["unavailable"].as_object().unwrap().len(), 2);
         let is_city = g["kind"] == "city";
@@ -893,43 +763,20 @@ fn json_follows_the_contract() {
         assert_eq!(g.get("province_values").is_some(), is_city);
         assert_eq!(g.get("court").is_some(), g["kind"] == "judge");
     }
-    let court_0704 = groups
-        .iter()
-        .find(|g| g["kind"] == "court" && g["code"] == "粤0704")
-        .unwrap();
+    let court_0704 = groups.iter().find(|g| g["kind"] == "court" && g["code"] == "粤0704").unwrap();
     // Counts are integers, amounts yuan, ratios fractions, undefined null.
     assert_eq!(court_0704["values"]["enf_closed"], serde_json::json!(3));
-    assert_eq!(
-        court_0704["values"]["recovered_amount"],
-        serde_json::json!(81000.5)
-    );
-    assert_eq!(
-        court_0704["values"]["enf_closure_rate"],
-        serde_json::json!(0.75)
-    );
-    assert_eq!(
-        court_0704["values"]["closed_per_judge"],
-        serde_json::Value::Null
-    );
-    assert_eq!(
-        court_0704["previous"]["recovered_amount"],
-        serde_json::json!(0.0)
-    );
+    assert_eq!(court_0704["values"]["recovered_amount"], serde_json::json!(81000.5));
+    assert_eq!(court_0704["values"]["enf_closure_rate"], serde_json::json!(0.75));
+    assert_eq!(court_0704["values"]["closed_per_judge"], serde_json::Value::Null);
+    assert_eq!(court_0704["previous"]["recovered_amount"], serde_json::json!(0.0));
     assert!(court_0704.get("name").is_none());
-    let judge = groups
-        .iter()
-        .find(|g| g["kind"] == "judge" && g["code"] == "王五")
-        .unwrap();
+    let judge = groups.iter().find(|g| g["kind"] == "judge" && g["code"] == "王五").unwrap();
     assert_eq!(judge["court"], "粤0703");
     let city = groups.iter().find(|g| g["kind"] == "city").unwrap();
     assert_eq!(city["name"], "湛江市");
     // Ranks exist exactly for the ids with a direction (13 higher + 12 lower = 25).
-    let ranked: Vec<&str> = city["rank"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let ranked: Vec<&str> = city["rank"].as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(ranked.len(), 25);
     assert!(ranked.contains(&"pending_over_36m") && ranked.contains(&"recovered_amount"));
     assert!(!ranked.contains(&"filed"));
@@ -937,25 +784,8 @@ fn json_follows_the_contract() {
     assert_eq!(city["rank"]["clearance_rate"], 1);
     assert_eq!(city["province_values"]["filed"], 11); // see link_indicators_across_courts
     // Key order of a group object.
-    let keys: Vec<&str> = city
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(
-        keys,
-        [
-            "kind",
-            "code",
-            "name",
-            "values",
-            "previous",
-            "unavailable",
-            "province_values",
-            "rank"
-        ]
-    );
+    let keys: Vec<&str> = city.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["kind", "code", "name", "values", "previous", "unavailable", "province_values", "rank"]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1007,21 +837,8 @@ fn default_catalogue_matches_the_contract() {
         assert_eq!(e.unit, e.id.unit());
         assert!(e.reference.is_none(), "v1 ships no reference interval");
     }
-    let ours: Vec<&str> = cat
-        .entries()
-        .iter()
-        .filter(|e| e.source == Source::Ours)
-        .map(|e| e.id.as_str())
-        .collect();
-    assert_eq!(
-        ours,
-        [
-            "over_12m_ratio",
-            "appeal_reversal_rate",
-            "case_chain_ratio",
-            "core_three_year_rate"
-        ]
-    );
+    let ours: Vec<&str> = cat.entries().iter().filter(|e| e.source == Source::Ours).map(|e| e.id.as_str()).collect();
+    assert_eq!(ours, ["over_12m_ratio", "appeal_reversal_rate", "case_chain_ratio", "core_three_year_rate"]);
 }
 
 #[test]
@@ -1065,10 +882,7 @@ fn court_overrides_reference_intervals_and_scopes() {
     roster.insert(court_key("粤0704"), 0);
     let r = compute_with_roster(&snap, period("2024-01-01", "2024-12-31"), &cat, &roster);
     assert_eq!(value(&r, &city_key("粤07"), ClosedPerJudge), q(8, 3));
-    assert_eq!(
-        value(&r, &court_key("粤0704"), ClosedPerJudge),
-        Value::Undefined
-    );
+    assert_eq!(value(&r, &court_key("粤0704"), ClosedPerJudge), Value::Undefined);
     assert_eq!(value(&r, &court_key("粤0703"), ClosedPerJudge), q(2, 1));
 
     assert_eq!(
@@ -1083,10 +897,7 @@ fn court_overrides_reference_intervals_and_scopes() {
         Catalogue::from_toml_str("[[indicator]]\nid = \"filed\"\nscope = \"everything\"\n"),
         Err(MetricsError::CatalogueEntry { .. })
     ));
-    assert!(matches!(
-        Catalogue::from_toml_str("[[indicator"),
-        Err(MetricsError::CatalogueSyntax(_))
-    ));
+    assert!(matches!(Catalogue::from_toml_str("[[indicator"), Err(MetricsError::CatalogueSyntax(_))));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1110,20 +921,9 @@ fn snapshot_stays_within_the_memory_budget() {
     assert!(per_case <= 150, "{per_case} bytes per case");
 }
 
-const TYPES: [&str; 9] = [
-    "民初", "民终", "民申", "民再", "刑初", "执", "执恢", "执保", "行初",
-];
+const TYPES: [&str; 9] = ["民初", "民终", "民申", "民再", "刑初", "执", "执恢", "执保", "行初"];
 const COURTS: [&str; 6] = ["粤0703", "粤07", "粤0802", "粤", "京0105", "最高法"];
-const HOWS: [&str; 8] = [
-    "判决",
-    "调解",
-    "撤诉",
-    "改判",
-    "发回重审",
-    "执行完毕",
-    "终本",
-    "维持",
-];
+const HOWS: [&str; 8] = ["判决", "调解", "撤诉", "改判", "发回重审", "执行完毕", "终本", "维持"];
 
 /// A random data set: case i may name an earlier case as its origin.
 fn arb_facts() -> impl Strategy<Value = Vec<CaseFacts>> {
@@ -1135,13 +935,7 @@ fn arb_facts() -> impl Strategy<Value = Vec<CaseFacts>> {
             prop::option::of((0i32..400, 0..HOWS.len())),
             prop::option::of(0usize..100),
             prop::option::of(0u8..3),
-            (
-                0u32..30,
-                0u32..30,
-                prop::option::of(0i64..1000),
-                prop::option::of(0i64..1000),
-                any::<bool>(),
-            ),
+            (0u32..30, 0u32..30, prop::option::of(0i64..1000), prop::option::of(0i64..1000), any::<bool>()),
         ),
         1..60,
     )
@@ -1153,28 +947,23 @@ fn arb_facts() -> impl Strategy<Value = Vec<CaseFacts>> {
             .collect();
         rows.iter()
             .enumerate()
-            .map(
-                |(
-                    i,
-                    (_, _, filed, closed, origin, judge, (ext, susp, applied, recovered, prop)),
-                )| {
-                    let filed_on = d("2021-06-01").add_days(*filed);
-                    let mut f = case(&numbers[i], &filed_on.to_string()).ext_susp(*ext, *susp);
-                    if let Some((after, how)) = closed {
-                        f = f.closed(&filed_on.add_days(*after).to_string(), HOWS[*how]);
-                    }
-                    if let Some(o) = origin.filter(|o| *o < i) {
-                        f = f.origin(&numbers[o]);
-                    }
-                    if let Some(j) = judge {
-                        f = f.judge(["甲", "乙", "丙"][usize::from(*j)]);
-                    }
-                    f.applied_amount = applied.map(Amount::from_yuan);
-                    f.recovered_amount = recovered.map(Amount::from_yuan);
-                    f.has_property = Some(*prop);
-                    f
-                },
-            )
+            .map(|(i, (_, _, filed, closed, origin, judge, (ext, susp, applied, recovered, prop)))| {
+                let filed_on = d("2021-06-01").add_days(*filed);
+                let mut f = case(&numbers[i], &filed_on.to_string()).ext_susp(*ext, *susp);
+                if let Some((after, how)) = closed {
+                    f = f.closed(&filed_on.add_days(*after).to_string(), HOWS[*how]);
+                }
+                if let Some(o) = origin.filter(|o| *o < i) {
+                    f = f.origin(&numbers[o]);
+                }
+                if let Some(j) = judge {
+                    f = f.judge(["甲", "乙", "丙"][usize::from(*j)]);
+                }
+                f.applied_amount = applied.map(Amount::from_yuan);
+                f.recovered_amount = recovered.map(Amount::from_yuan);
+                f.has_property = Some(*prop);
+                f
+            })
             .collect()
     })
 }

@@ -30,14 +30,7 @@ pub enum Change {
 impl Value {
     /// `numerator / denominator`, undefined when the denominator is 0.
     pub fn quotient(numerator: i128, denominator: i128) -> Value {
-        if denominator == 0 {
-            Value::Undefined
-        } else {
-            Value::Quotient {
-                numerator,
-                denominator,
-            }
-        }
+        if denominator == 0 { Value::Undefined } else { Value::Quotient { numerator, denominator } }
     }
 
     /// The value as a float (amounts in yuan), `None` when undefined or unavailable.
@@ -45,10 +38,7 @@ impl Value {
         match *self {
             Value::Count(c) => Some(c as f64),
             Value::Amount(a) => Some(a as f64 / 10_000.0),
-            Value::Quotient {
-                numerator,
-                denominator,
-            } => Some(numerator as f64 / denominator as f64),
+            Value::Quotient { numerator, denominator } => Some(numerator as f64 / denominator as f64),
             Value::Undefined | Value::Unavailable(_) => None,
         }
     }
@@ -58,10 +48,7 @@ impl Value {
         match *self {
             Value::Count(c) => Some((i128::from(c), 1)),
             Value::Amount(a) => Some((a, 1)),
-            Value::Quotient {
-                numerator,
-                denominator,
-            } => Some((numerator, denominator)),
+            Value::Quotient { numerator, denominator } => Some((numerator, denominator)),
             Value::Undefined | Value::Unavailable(_) => None,
         }
     }
@@ -109,9 +96,7 @@ impl Value {
                 let yuan = format!("{sign}{whole}.{frac:04}");
                 serde_json::Value::from(yuan.parse::<f64>().expect("a decimal number"))
             }
-            Value::Quotient { .. } => self
-                .as_f64()
-                .map_or(serde_json::Value::Null, serde_json::Value::from),
+            Value::Quotient { .. } => self.as_f64().map_or(serde_json::Value::Null, serde_json::Value::from),
         }
     }
 }

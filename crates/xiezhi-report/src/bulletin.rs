@@ -36,12 +36,8 @@ pub const DEFAULT_INDICATORS: [IndicatorId; 18] = {
 };
 
 /// The ratios the courts are compared on side by side.
-pub const COMPARED_RATIOS: [IndicatorId; 4] = [
-    IndicatorId::ClearanceRate,
-    IndicatorId::ClosureRate,
-    IndicatorId::OnTimeRate,
-    IndicatorId::EnfClosureRate,
-];
+pub const COMPARED_RATIOS: [IndicatorId; 4] =
+    [IndicatorId::ClearanceRate, IndicatorId::ClosureRate, IndicatorId::OnTimeRate, IndicatorId::EnfClosureRate];
 
 /// Layout choices of a bulletin; nothing here changes a figure.
 #[derive(Debug, Clone)]
@@ -136,11 +132,7 @@ fn short_name(g: &GroupReport) -> String {
         return g.key.code();
     };
     let bare = name.strip_suffix("人民法院").unwrap_or(name);
-    let local = bare
-        .rsplit('市')
-        .next()
-        .filter(|s| !s.is_empty())
-        .unwrap_or(bare);
+    let local = bare.rsplit('市').next().filter(|s| !s.is_empty()).unwrap_or(bare);
     match local {
         "中级" => "市中院".to_owned(),
         "" => name.clone(),
@@ -168,15 +160,8 @@ impl Bulletin {
     ) -> Result<Bulletin, ReportError> {
         let group = scope.group_with_data(report)?;
         let subject = scope.subject(report);
-        let title = options
-            .title
-            .clone()
-            .unwrap_or_else(|| format!("{subject}审判执行质效通报"));
-        let period_text = format!(
-            "{}至{}",
-            chinese_date(report.period.from()),
-            chinese_date(report.period.to())
-        );
+        let title = options.title.clone().unwrap_or_else(|| format!("{subject}审判执行质效通报"));
+        let period_text = format!("{}至{}", chinese_date(report.period.from()), chinese_date(report.period.to()));
         let members = scope.members(report);
         let mut tables = vec![indicator_table(
             report,
@@ -187,13 +172,7 @@ impl Bulletin {
         )];
         if !matches!(scope.key, GroupKey::Court(_)) {
             for m in &members {
-                tables.push(indicator_table(
-                    report,
-                    catalogue,
-                    m,
-                    &options.indicators,
-                    &full_name(m),
-                ));
+                tables.push(indicator_table(report, catalogue, m, &options.indicators, &full_name(m)));
             }
         }
         let trend = ChartData {
@@ -201,26 +180,13 @@ impl Bulletin {
             unit: "件".to_owned(),
             categories: months.iter().map(|m| m.label.clone()).collect(),
             series: vec![
-                (
-                    "新收".to_owned(),
-                    months.iter().map(|m| Some(m.filed as f64)).collect(),
-                ),
-                (
-                    "结案".to_owned(),
-                    months.iter().map(|m| Some(m.closed as f64)).collect(),
-                ),
-                (
-                    "未结（月末）".to_owned(),
-                    months.iter().map(|m| Some(m.pending as f64)).collect(),
-                ),
+                ("新收".to_owned(), months.iter().map(|m| Some(m.filed as f64)).collect()),
+                ("结案".to_owned(), months.iter().map(|m| Some(m.closed as f64)).collect()),
+                ("未结（月末）".to_owned(), months.iter().map(|m| Some(m.pending as f64)).collect()),
             ],
             kind: ChartKind::Line,
         };
-        let compared: Vec<&GroupReport> = if members.is_empty() {
-            vec![group]
-        } else {
-            members.clone()
-        };
+        let compared: Vec<&GroupReport> = if members.is_empty() { vec![group] } else { members.clone() };
         let comparison = ChartData {
             title: if matches!(scope.key, GroupKey::Province(_)) {
                 "各市主要质效指标对比".to_owned()
@@ -234,30 +200,15 @@ impl Bulletin {
                 .map(|id| {
                     (
                         catalogue.entry(*id).name.clone(),
-                        compared
-                            .iter()
-                            .map(|g| g.value(*id).as_f64().map(|v| v * 100.0))
-                            .collect(),
+                        compared.iter().map(|g| g.value(*id).as_f64().map(|v| v * 100.0)).collect(),
                     )
                 })
                 .collect(),
             kind: ChartKind::Columns,
         };
         let action_lists = vec![
-            action_table(
-                "超审限未结案件",
-                &actions.over_limit,
-                true,
-                options.action_limit,
-                report,
-            ),
-            action_table(
-                "超12个月未结案件",
-                &actions.over_12m,
-                false,
-                options.action_limit,
-                report,
-            ),
+            action_table("超审限未结案件", &actions.over_limit, true, options.action_limit, report),
+            action_table("超12个月未结案件", &actions.over_12m, false, options.action_limit, report),
         ];
         let mut notes = vec![
             "同比：件数、金额为增减幅度（%），比率为增减个百分点。全省：全省法院汇总值。区间：对照配置的区间参考值，未配置时标“未设区间”。".to_owned(),
@@ -271,10 +222,7 @@ impl Bulletin {
             .map(|e| e.name.clone())
             .collect();
         if !ours.is_empty() {
-            notes.push(format!(
-                "{}为本平台定义的口径（最高人民法院未公布统一公式）。",
-                ours.join("、")
-            ));
+            notes.push(format!("{}为本平台定义的口径（最高人民法院未公布统一公式）。", ours.join("、")));
         }
         Ok(Bulletin {
             title,
@@ -298,11 +246,7 @@ fn indicator_table(
     ids: &[IndicatorId],
     title: &str,
 ) -> Table {
-    let mut rows = vec![
-        ["指标", "本期", "去年同期", "同比", "全省", "区间"]
-            .map(str::to_owned)
-            .to_vec(),
-    ];
+    let mut rows = vec![["指标", "本期", "去年同期", "同比", "全省", "区间"].map(str::to_owned).to_vec()];
     for &id in ids {
         let entry = catalogue.entry(id);
         let i = id.index();
@@ -322,10 +266,7 @@ fn indicator_table(
             band_label(g.band[i]).to_owned(),
         ]);
     }
-    Table {
-        title: title.to_owned(),
-        rows,
-    }
+    Table { title: title.to_owned(), rows }
 }
 
 fn action_table(
@@ -367,23 +308,15 @@ fn action_table(
     let mut shown = vec![header.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()];
     shown.extend(rows.iter().take(limit).cloned());
     let title = if cases.len() > limit {
-        format!(
-            "{title}（共{}件，列出案龄最长的{limit}件，完整清单见XLSX）",
-            cases.len()
-        )
+        format!("{title}（共{}件，列出案龄最长的{limit}件，完整清单见XLSX）", cases.len())
     } else {
         format!("{title}（共{}件）", cases.len())
     };
     ActionTable {
         title,
         total: cases.len(),
-        table: Table {
-            title: String::new(),
-            rows: shown,
-        },
-        all_rows: std::iter::once(header.iter().map(|s| (*s).to_owned()).collect())
-            .chain(rows)
-            .collect(),
+        table: Table { title: String::new(), rows: shown },
+        all_rows: std::iter::once(header.iter().map(|s| (*s).to_owned()).collect()).chain(rows).collect(),
     }
 }
 
@@ -401,11 +334,8 @@ fn ratio(g: &GroupReport, id: IndicatorId) -> Option<String> {
 /// 亿元 from 1亿 up, else 万元; two decimals, exact half-up from ten-thousandths of a yuan.
 pub fn amount_text(v: &Value) -> Option<String> {
     let Value::Amount(a) = *v else { return None };
-    let (divisor, unit): (i128, &str) = if a.abs() >= 1_000_000_000_000 {
-        (1_000_000_000_000, "亿元")
-    } else {
-        (100_000_000, "万元")
-    };
+    let (divisor, unit): (i128, &str) =
+        if a.abs() >= 1_000_000_000_000 { (1_000_000_000_000, "亿元") } else { (100_000_000, "万元") };
     Some(format!("{}{unit}", scaled_two_decimals(a, divisor)))
 }
 
@@ -417,12 +347,7 @@ pub fn scaled_two_decimals(a: i128, divisor: i128) -> String {
 }
 
 fn clause(parts: &[String]) -> String {
-    parts
-        .iter()
-        .filter(|p| !p.is_empty())
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("，")
+    parts.iter().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>().join("，")
 }
 
 fn overview(
@@ -447,16 +372,8 @@ fn overview(
     if !accepted_yoy.is_empty() || !closed_yoy.is_empty() {
         first.push_str(&format!(
             "与去年同期相比，受理案件{}，审执结案件{}。",
-            if accepted_yoy.is_empty() {
-                "无可比数据".to_owned()
-            } else {
-                accepted_yoy
-            },
-            if closed_yoy.is_empty() {
-                "无可比数据".to_owned()
-            } else {
-                closed_yoy
-            }
+            if accepted_yoy.is_empty() { "无可比数据".to_owned() } else { accepted_yoy },
+            if closed_yoy.is_empty() { "无可比数据".to_owned() } else { closed_yoy }
         ));
     }
     let mut second = Vec::new();
@@ -484,16 +401,10 @@ fn overview(
         }
     }
     if let Some(amount) = amount_text(g.value(RecoveredAmount)) {
-        third.push(clause(&[
-            format!("执行到位金额{amount}"),
-            yoy_phrase(g, RecoveredAmount),
-        ]));
+        third.push(clause(&[format!("执行到位金额{amount}"), yoy_phrase(g, RecoveredAmount)]));
     }
-    let mut pending = format!(
-        "截至{}，超12个月未结案件{}件",
-        chinese_date(report.period.to()),
-        count(g, PendingOver12m)
-    );
+    let mut pending =
+        format!("截至{}，超12个月未结案件{}件", chinese_date(report.period.to()), count(g, PendingOver12m));
     if let Some(text) = ratio(g, Over12mRatio) {
         pending.push_str(&format!("，占审判未结案件的{text}"));
     }
@@ -508,19 +419,10 @@ mod tests {
     #[test]
     fn amounts_round_half_up_exactly() {
         // 1.235亿元 = 123 500 000 元 = 1 235 000 000 000 ten-thousandths → 1.24 (half up).
-        assert_eq!(
-            scaled_two_decimals(1_235_000_000_000, 1_000_000_000_000),
-            "1.24"
-        );
-        assert_eq!(
-            scaled_two_decimals(1_234_999_999_999, 1_000_000_000_000),
-            "1.23"
-        );
+        assert_eq!(scaled_two_decimals(1_235_000_000_000, 1_000_000_000_000), "1.24");
+        assert_eq!(scaled_two_decimals(1_234_999_999_999, 1_000_000_000_000), "1.23");
         // 5 678.9 万元 = 56 789 000 元.
-        assert_eq!(
-            amount_text(&Value::Amount(567_890_000_000)).unwrap(),
-            "5678.90万元"
-        );
+        assert_eq!(amount_text(&Value::Amount(567_890_000_000)).unwrap(), "5678.90万元");
         assert_eq!(amount_text(&Value::Amount(0)).unwrap(), "0.00万元");
     }
 }

@@ -36,31 +36,19 @@ fn axis(max: f64) -> (f64, f64) {
     let max = if max > 0.0 { max } else { 1.0 };
     let raw = max / 5.0;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|f| f * magnitude)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * magnitude);
+    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|f| f * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
     ((max / step).ceil() * step, step)
 }
 
 fn tick_label(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
+    if (v - v.round()).abs() < 1e-9 { format!("{v:.0}") } else { format!("{v:.1}") }
 }
 
 /// The chart as an SVG document. `with_namespace` adds the SVG namespace (needed by a standalone
 /// file or a rasteriser; inline SVG in HTML does without it). `font_family` is the CSS list.
 pub fn svg(chart: &ChartData, font_family: &str, with_namespace: bool) -> String {
     let mut s = String::new();
-    let ns = if with_namespace {
-        " xmlns=\"http://www.w3.org/2000/svg\""
-    } else {
-        ""
-    };
+    let ns = if with_namespace { " xmlns=\"http://www.w3.org/2000/svg\"" } else { "" };
     let _ = write!(
         s,
         "<svg{ns} viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" aria-label=\"{}\" font-family=\"{}\" font-size=\"13\">",
@@ -74,11 +62,7 @@ pub fn svg(chart: &ChartData, font_family: &str, with_namespace: bool) -> String
         escape(&chart.title)
     );
     // Legend.
-    let legend_width: f64 = chart
-        .series
-        .iter()
-        .map(|(name, _)| 30.0 + 14.0 * name.chars().count() as f64)
-        .sum();
+    let legend_width: f64 = chart.series.iter().map(|(name, _)| 30.0 + 14.0 * name.chars().count() as f64).sum();
     let mut x = (WIDTH - legend_width) / 2.0;
     for (i, (name, _)) in chart.series.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
@@ -90,16 +74,8 @@ pub fn svg(chart: &ChartData, font_family: &str, with_namespace: bool) -> String
         );
         x += 30.0 + 14.0 * name.chars().count() as f64;
     }
-    let max = chart
-        .series
-        .iter()
-        .flat_map(|(_, v)| v.iter().flatten())
-        .fold(0.0f64, |a, b| a.max(*b));
-    let max = if chart.unit == "%" {
-        max.max(100.0)
-    } else {
-        max
-    };
+    let max = chart.series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |a, b| a.max(*b));
+    let max = if chart.unit == "%" { max.max(100.0) } else { max };
     // Headroom above the highest point for its label.
     let (top_value, step) = axis(max * 1.08);
     let plot_w = WIDTH - LEFT - RIGHT;
@@ -137,10 +113,7 @@ pub fn svg(chart: &ChartData, font_family: &str, with_namespace: bool) -> String
         let cx = LEFT + band * (i as f64 + 0.5);
         let chars: Vec<char> = label.chars().collect();
         let lines: Vec<String> = if chars.len() > 6 && chart.kind == ChartKind::Columns {
-            chars
-                .chunks(chars.len().div_ceil(2))
-                .map(|c| c.iter().collect())
-                .collect()
+            chars.chunks(chars.len().div_ceil(2)).map(|c| c.iter().collect()).collect()
         } else {
             vec![label.clone()]
         };
@@ -183,10 +156,7 @@ pub fn svg(chart: &ChartData, font_family: &str, with_namespace: bool) -> String
                 for (i, v) in values.iter().enumerate() {
                     let Some(v) = v else { continue };
                     let (px, py) = (LEFT + band * (i as f64 + 0.5), y_of(*v));
-                    let _ = write!(
-                        s,
-                        "<circle cx=\"{px:.1}\" cy=\"{py:.1}\" r=\"3.5\" fill=\"{color}\"/>"
-                    );
+                    let _ = write!(s, "<circle cx=\"{px:.1}\" cy=\"{py:.1}\" r=\"3.5\" fill=\"{color}\"/>");
                     if n <= 12 {
                         let _ = write!(
                             s,

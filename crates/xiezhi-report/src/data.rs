@@ -17,8 +17,7 @@ pub struct Scope {
 impl Scope {
     /// Parses a scope code: a province, a city (中院 code) or a basic court.
     pub fn parse(code: &str) -> Result<Scope, ReportError> {
-        let court =
-            CourtCode::parse(code.trim()).ok_or_else(|| ReportError::UnknownScope(code.into()))?;
+        let court = CourtCode::parse(code.trim()).ok_or_else(|| ReportError::UnknownScope(code.into()))?;
         let key = match court.level() {
             CourtLevel::High => GroupKey::Province(court),
             CourtLevel::Intermediate => GroupKey::City(court),
@@ -53,13 +52,8 @@ impl Scope {
     }
 
     /// The scope's own group in `report`, or [`ReportError::UnknownScope`].
-    pub fn group<'r>(
-        &self,
-        report: &'r MetricsReport,
-    ) -> Result<&'r xiezhi_metrics::GroupReport, ReportError> {
-        report
-            .group(&self.key)
-            .ok_or_else(|| ReportError::UnknownScope(self.key.code()))
+    pub fn group<'r>(&self, report: &'r MetricsReport) -> Result<&'r xiezhi_metrics::GroupReport, ReportError> {
+        report.group(&self.key).ok_or_else(|| ReportError::UnknownScope(self.key.code()))
     }
 
     /// The scope's group, refusing a period in which it has no case at all (nothing accepted
@@ -107,20 +101,12 @@ pub struct MonthPoint {
 
 /// The months of `period` (the first and last clipped to it) with the scope group's filed,
 /// closed and pending counts, computed by [`xiezhi_metrics::compute_with`] over each month.
-pub fn monthly_series(
-    snapshot: &Snapshot,
-    period: Period,
-    catalogue: &Catalogue,
-    scope: &Scope,
-) -> Vec<MonthPoint> {
+pub fn monthly_series(snapshot: &Snapshot, period: Period, catalogue: &Catalogue, scope: &Scope) -> Vec<MonthPoint> {
     let mut points = Vec::new();
     let mut start = period.from();
     while start <= period.to() {
         let (y, m, _) = start.ymd();
-        let month_end = Date::from_ymd(y, m, 1)
-            .expect("the first of a month exists")
-            .add_months(1)
-            .add_days(-1);
+        let month_end = Date::from_ymd(y, m, 1).expect("the first of a month exists").add_months(1).add_days(-1);
         let end = month_end.min(period.to());
         let month = Period::new(start, end).expect("start <= end");
         let report = xiezhi_metrics::compute_with(snapshot, month, catalogue);
@@ -196,8 +182,7 @@ impl ActionListBuilder {
         if !self.scope.contains(court) {
             return;
         }
-        let pending =
-            facts.filed_on <= self.as_of && facts.closed_on.is_none_or(|c| c > self.as_of);
+        let pending = facts.filed_on <= self.as_of && facts.closed_on.is_none_or(|c| c > self.as_of);
         if !pending {
             return;
         }
@@ -212,13 +197,10 @@ impl ActionListBuilder {
             deadline,
             age_days: self.as_of.days_since(facts.filed_on),
         };
-        if self.on_time_mask.contains(type_code.index()) && deadline.is_some_and(|d| d < self.as_of)
-        {
+        if self.on_time_mask.contains(type_code.index()) && deadline.is_some_and(|d| d < self.as_of) {
             self.lists.over_limit.push(row());
         }
-        if self.over_12m_mask.contains(type_code.index())
-            && facts.filed_on.add_months(12) < self.as_of
-        {
+        if self.over_12m_mask.contains(type_code.index()) && facts.filed_on.add_months(12) < self.as_of {
             self.lists.over_12m.push(row());
         }
     }
@@ -226,11 +208,7 @@ impl ActionListBuilder {
     /// The lists, oldest case first (ties by 案号).
     pub fn finish(mut self) -> ActionLists {
         for list in [&mut self.lists.over_limit, &mut self.lists.over_12m] {
-            list.sort_by(|a, b| {
-                b.age_days
-                    .cmp(&a.age_days)
-                    .then_with(|| a.case_number.cmp(&b.case_number))
-            });
+            list.sort_by(|a, b| b.age_days.cmp(&a.age_days).then_with(|| a.case_number.cmp(&b.case_number)));
         }
         self.lists
     }

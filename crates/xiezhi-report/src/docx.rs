@@ -47,8 +47,7 @@ pub struct ChartImage {
 }
 
 /// What stands in the document instead of charts that were not drawn (no CJK font).
-pub const NO_CHART_NOTE: &str =
-    "（本文件未附图表：生成时未找到中文字体，图表见同期HTML或XLSX通报。）";
+pub const NO_CHART_NOTE: &str = "（本文件未附图表：生成时未找到中文字体，图表见同期HTML或XLSX通报。）";
 
 const NS: &str = concat!(
     "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" ",
@@ -128,10 +127,7 @@ fn table(out: &mut String, t: &Table) {
     let widths: Vec<usize> = weights.iter().map(|w| total * w / sum.max(1)).collect();
     out.push_str("<w:tbl><w:tblPr><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:jc w:val=\"center\"/><w:tblBorders>");
     for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
-        let _ = write!(
-            out,
-            "<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
-        );
+        let _ = write!(out, "<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>");
     }
     out.push_str("</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>");
     for w in &widths {
@@ -146,11 +142,7 @@ fn table(out: &mut String, t: &Table) {
         out.push_str("</w:trPr>");
         for (c, cell) in row.iter().enumerate() {
             let style = if r == 0 { "TableHeader" } else { "TableText" };
-            let shade = if r == 0 {
-                "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"EFE9DF\"/>"
-            } else {
-                ""
-            };
+            let shade = if r == 0 { "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"EFE9DF\"/>" } else { "" };
             let jc = if r > 0 && c == 0 {
                 "<w:jc w:val=\"left\"/>"
             } else if r > 0 {
@@ -188,10 +180,7 @@ fn image(out: &mut String, index: usize, title: &str) {
 /// `word/document.xml`: one block element per line (so the golden file reads as text).
 pub fn document_xml(b: &Bulletin, with_charts: bool) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document {NS}><w:body>"
-    );
+    let _ = writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document {NS}><w:body>");
     paragraph(&mut out, "Title", &b.title);
     paragraph(&mut out, "Subtitle", &format!("（{}）", b.period_text));
     paragraph(&mut out, "Heading1", "一、总体情况");
@@ -207,20 +196,12 @@ pub fn document_xml(b: &Bulletin, with_charts: bool) -> String {
     }
     paragraph(&mut out, "Heading1", "三、各院主要指标");
     for (i, t) in b.tables.iter().enumerate() {
-        paragraph(
-            &mut out,
-            "Heading2",
-            &format!("（{}）{}", chinese_number(i + 1), t.title),
-        );
+        paragraph(&mut out, "Heading2", &format!("（{}）{}", chinese_number(i + 1), t.title));
         table(&mut out, t);
     }
     paragraph(&mut out, "Heading1", "四、需要督办的案件");
     for (i, list) in b.action_lists.iter().enumerate() {
-        paragraph(
-            &mut out,
-            "Heading2",
-            &format!("（{}）{}", chinese_number(i + 1), list.title),
-        );
+        paragraph(&mut out, "Heading2", &format!("（{}）{}", chinese_number(i + 1), list.title));
         if list.total == 0 {
             paragraph(&mut out, "Normal", "无。");
         } else {
@@ -297,11 +278,7 @@ const APP: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 /// The bulletin as DOCX bytes. `charts` are the trend and comparison PNGs; when empty, a note
 /// stands in their place (the figures are all in the tables).
-pub fn write(
-    b: &Bulletin,
-    fonts: &DocxFonts,
-    charts: &[ChartImage],
-) -> Result<Vec<u8>, ReportError> {
+pub fn write(b: &Bulletin, fonts: &DocxFonts, charts: &[ChartImage]) -> Result<Vec<u8>, ReportError> {
     let with_charts = charts.len() >= 2;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
@@ -309,10 +286,7 @@ pub fn write(
         .last_modified_time(zip::DateTime::default());
     let mut part = |name: &str, bytes: &[u8]| -> Result<(), ReportError> {
         zip.start_file(name, options)?;
-        zip.write_all(bytes).map_err(|e| ReportError::Write {
-            format: "DOCX",
-            message: e.to_string(),
-        })
+        zip.write_all(bytes).map_err(|e| ReportError::Write { format: "DOCX", message: e.to_string() })
     };
     part("[Content_Types].xml", content_types().as_bytes())?;
     part("_rels/.rels", ROOT_RELS.as_bytes())?;
@@ -323,10 +297,7 @@ pub fn write(
     part("word/settings.xml", SETTINGS.as_bytes())?;
     part("word/footer1.xml", FOOTER.as_bytes())?;
     let n_charts = if with_charts { 2 } else { 0 };
-    part(
-        "word/_rels/document.xml.rels",
-        document_rels(n_charts).as_bytes(),
-    )?;
+    part("word/_rels/document.xml.rels", document_rels(n_charts).as_bytes())?;
     for (i, chart) in charts.iter().take(n_charts).enumerate() {
         part(&format!("word/media/chart{}.png", i + 1), &chart.png)?;
     }

@@ -8,11 +8,7 @@ pub enum ReportError {
     UnknownScope(String),
     /// The period holds no case of the scope (nothing filed, closed or pending).
     #[error("the period {from} to {to} has no case in the scope {scope}")]
-    EmptyPeriod {
-        scope: String,
-        from: String,
-        to: String,
-    },
+    EmptyPeriod { scope: String, from: String, to: String },
     /// No installed or configured font covers Chinese characters, so charts cannot be drawn.
     #[error(
         "no font with Chinese characters was found for the charts (install fonts-noto-cjk, or put a CJK .ttf/.otf/.ttc into the fonts directory)"
@@ -29,26 +25,17 @@ pub enum ReportError {
     BadDocx(String),
     /// Writing a DOCX or XLSX package failed.
     #[error("writing the {format} file: {message}")]
-    Write {
-        format: &'static str,
-        message: String,
-    },
+    Write { format: &'static str, message: String },
 }
 
 impl From<zip::result::ZipError> for ReportError {
     fn from(e: zip::result::ZipError) -> Self {
-        ReportError::Write {
-            format: "DOCX",
-            message: e.to_string(),
-        }
+        ReportError::Write { format: "DOCX", message: e.to_string() }
     }
 }
 
 impl From<rust_xlsxwriter::XlsxError> for ReportError {
     fn from(e: rust_xlsxwriter::XlsxError) -> Self {
-        ReportError::Write {
-            format: "XLSX",
-            message: e.to_string(),
-        }
+        ReportError::Write { format: "XLSX", message: e.to_string() }
     }
 }

@@ -19,9 +19,7 @@ use crate::bulletin::scaled_two_decimals;
 use crate::data::Scope;
 use crate::error::ReportError;
 use crate::format::table_value;
-use crate::prose::{
-    Shown, Sign, difference_change, direction_word, province_difference, relative_change,
-};
+use crate::prose::{Shown, Sign, difference_change, direction_word, province_difference, relative_change};
 
 mod docx;
 pub use docx::fill_docx;
@@ -41,11 +39,7 @@ impl<'a> FillContext<'a> {
         catalogue: &'a Catalogue,
         scope: &Scope,
     ) -> Result<FillContext<'a>, ReportError> {
-        Ok(FillContext {
-            report,
-            catalogue,
-            group: scope.group_with_data(report)?,
-        })
+        Ok(FillContext { report, catalogue, group: scope.group_with_data(report)? })
     }
 }
 
@@ -73,18 +67,9 @@ pub enum LogEntry {
     },
     /// A placeholder left as it is, with the reason (non-data text, or a slot that cannot be
     /// filled; `indicator` says which slot it was).
-    Left {
-        sentence: String,
-        placeholder: String,
-        indicator: Option<String>,
-        reason: String,
-    },
+    Left { sentence: String, placeholder: String, indicator: Option<String>, reason: String },
     /// A phrase replaced from the configuration.
-    Configured {
-        sentence: String,
-        phrase: String,
-        written: String,
-    },
+    Configured { sentence: String, phrase: String, written: String },
 }
 
 /// What fill did, in document order.
@@ -100,27 +85,18 @@ impl FillLog {
             .entries
             .iter()
             .map(|e| match e {
-                LogEntry::Slot {
-                    sentence,
-                    indicator,
-                    quantity,
-                    value,
-                    written,
-                } => json!({"kind": "slot", "sentence": sentence, "indicator": indicator,
-                    "quantity": quantity, "value": value, "written": written}),
-                LogEntry::Left {
-                    sentence,
-                    placeholder,
-                    indicator,
-                    reason,
-                } => json!({"kind": "left", "sentence": sentence, "placeholder": placeholder,
-                    "indicator": indicator, "reason": reason}),
-                LogEntry::Configured {
-                    sentence,
-                    phrase,
-                    written,
-                } => json!({"kind": "configured", "sentence": sentence, "phrase": phrase,
-                    "written": written}),
+                LogEntry::Slot { sentence, indicator, quantity, value, written } => {
+                    json!({"kind": "slot", "sentence": sentence, "indicator": indicator,
+                    "quantity": quantity, "value": value, "written": written})
+                }
+                LogEntry::Left { sentence, placeholder, indicator, reason } => {
+                    json!({"kind": "left", "sentence": sentence, "placeholder": placeholder,
+                    "indicator": indicator, "reason": reason})
+                }
+                LogEntry::Configured { sentence, phrase, written } => {
+                    json!({"kind": "configured", "sentence": sentence, "phrase": phrase,
+                    "written": written})
+                }
             })
             .collect();
         json!({
@@ -132,9 +108,7 @@ impl FillLog {
 
     /// The filled slots.
     pub fn slots(&self) -> impl Iterator<Item = &LogEntry> {
-        self.entries
-            .iter()
-            .filter(|e| matches!(e, LogEntry::Slot { .. }))
+        self.entries.iter().filter(|e| matches!(e, LogEntry::Slot { .. }))
     }
 
     /// One line per entry, for people.
@@ -142,31 +116,16 @@ impl FillLog {
         let mut out = String::new();
         for e in &self.entries {
             let line = match e {
-                LogEntry::Slot {
-                    sentence,
-                    indicator,
-                    quantity,
-                    value,
-                    written,
-                } => format!(
-                    "填入 filled  {indicator} ({quantity}) = {value} → “{written}”  | {sentence}"
-                ),
-                LogEntry::Left {
-                    sentence,
-                    placeholder,
-                    indicator,
-                    reason,
-                } => format!(
+                LogEntry::Slot { sentence, indicator, quantity, value, written } => {
+                    format!("填入 filled  {indicator} ({quantity}) = {value} → “{written}”  | {sentence}")
+                }
+                LogEntry::Left { sentence, placeholder, indicator, reason } => format!(
                     "保留 left    {placeholder}{}: {reason}  | {sentence}",
-                    indicator
-                        .as_ref()
-                        .map_or(String::new(), |i| format!(" ({i})"))
+                    indicator.as_ref().map_or(String::new(), |i| format!(" ({i})"))
                 ),
-                LogEntry::Configured {
-                    sentence,
-                    phrase,
-                    written,
-                } => format!("配置 set     {phrase} → “{written}”  | {sentence}"),
+                LogEntry::Configured { sentence, phrase, written } => {
+                    format!("配置 set     {phrase} → “{written}”  | {sentence}")
+                }
             };
             out.push_str(&line);
             out.push('\n');
@@ -245,9 +204,8 @@ const NAMES: &[(&str, IndicatorId)] = {
     ]
 };
 
-const DIRECTION_WORDS: [&str; 11] = [
-    "增长", "提高", "上升", "增加", "下降", "降低", "减少", "高于", "低于", "多于", "少于",
-];
+const DIRECTION_WORDS: [&str; 11] =
+    ["增长", "提高", "上升", "增加", "下降", "降低", "减少", "高于", "低于", "多于", "少于"];
 
 fn is_x(c: char) -> bool {
     c == 'X' || c == 'Ｘ'
@@ -281,21 +239,7 @@ enum Mode {
 
 /// The unit after a placeholder.
 fn unit_after(s: &str) -> Option<&'static str> {
-    [
-        "个百分点",
-        "个月",
-        "亿元",
-        "万元",
-        "%",
-        "％",
-        "件",
-        "元",
-        "天",
-        "位",
-        "月",
-    ]
-    .into_iter()
-    .find(|u| s.starts_with(u))
+    ["个百分点", "个月", "亿元", "万元", "%", "％", "件", "元", "天", "位", "月"].into_iter().find(|u| s.starts_with(u))
 }
 
 struct Sentence<'s> {
@@ -315,15 +259,9 @@ struct State {
 }
 
 fn names(catalogue: &Catalogue) -> Vec<(String, IndicatorId)> {
-    let mut list: Vec<(String, IndicatorId)> =
-        NAMES.iter().map(|(n, id)| ((*n).to_owned(), *id)).collect();
+    let mut list: Vec<(String, IndicatorId)> = NAMES.iter().map(|(n, id)| ((*n).to_owned(), *id)).collect();
     for e in catalogue.entries() {
-        let name = e
-            .name
-            .split([' ', '(', '（'])
-            .next()
-            .unwrap_or("")
-            .to_owned();
+        let name = e.name.split([' ', '(', '（']).next().unwrap_or("").to_owned();
         if name.chars().count() >= 3 && !list.iter().any(|(n, _)| *n == name) {
             list.push((name, e.id));
         }
@@ -334,22 +272,14 @@ fn names(catalogue: &Catalogue) -> Vec<(String, IndicatorId)> {
 }
 
 /// Plans the edits of one paragraph and logs them.
-pub fn plan(
-    paragraph: &str,
-    ctx: &FillContext<'_>,
-    config: &FillConfig,
-    log: &mut FillLog,
-) -> Vec<Edit> {
+pub fn plan(paragraph: &str, ctx: &FillContext<'_>, config: &FillConfig, log: &mut FillLog) -> Vec<Edit> {
     let lexicon = names(ctx.catalogue);
     let mut edits = Vec::new();
     let mut start = 0;
     for (i, c) in paragraph.char_indices() {
         if matches!(c, '。' | '！' | '？' | '!' | '?') || i + c.len_utf8() == paragraph.len() {
             let end = i + c.len_utf8();
-            let sentence = Sentence {
-                text: &paragraph[start..end],
-                base: start,
-            };
+            let sentence = Sentence { text: &paragraph[start..end], base: start };
             plan_sentence(&sentence, ctx, config, &lexicon, log, &mut edits);
             start = end;
         }
@@ -367,23 +297,14 @@ fn plan_sentence(
 ) {
     let text = s.text;
     let sentence_text = text.trim().to_owned();
-    let mut st = State {
-        current: None,
-        mode: Mode::None,
-        direction: None,
-        counts: Vec::new(),
-        respectively: None,
-    };
+    let mut st = State { current: None, mode: Mode::None, direction: None, counts: Vec::new(), respectively: None };
     let mut i = 0;
     'scan: while i < text.len() {
         let rest = &text[i..];
         // Configured phrases.
         for (phrase, value) in &config.phrases {
             if !phrase.is_empty() && rest.starts_with(phrase.as_str()) {
-                edits.push(Edit {
-                    range: s.base + i..s.base + i + phrase.len(),
-                    text: value.clone(),
-                });
+                edits.push(Edit { range: s.base + i..s.base + i + phrase.len(), text: value.clone() });
                 log.entries.push(LogEntry::Configured {
                     sentence: sentence_text.clone(),
                     phrase: phrase.clone(),
@@ -394,10 +315,7 @@ fn plan_sentence(
             }
         }
         if let Some(len) = placeholder_len(rest) {
-            let preceded_by_letter = text[..i]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_ascii_alphabetic());
+            let preceded_by_letter = text[..i].chars().next_back().is_some_and(|c| c.is_ascii_alphabetic());
             if !preceded_by_letter {
                 i = placeholder(s, i, len, ctx, &mut st, log, edits, &sentence_text);
                 continue;
@@ -419,24 +337,11 @@ fn plan_sentence(
         } else if rest.starts_with("全省平均") {
             st.mode = Mode::Province;
             // 高于全省平均水平 with no number: only the comparison word.
-            let after = rest
-                .strip_prefix("全省平均水平")
-                .or_else(|| rest.strip_prefix("全省平均"))
-                .unwrap_or("");
+            let after = rest.strip_prefix("全省平均水平").or_else(|| rest.strip_prefix("全省平均")).unwrap_or("");
             if placeholder_len(after).is_none()
                 && let Some((range, _)) = st.direction.clone()
             {
-                comparison_word(
-                    s,
-                    range,
-                    i,
-                    rest.len() - after.len(),
-                    ctx,
-                    &st,
-                    log,
-                    edits,
-                    &sentence_text,
-                );
+                comparison_word(s, range, i, rest.len() - after.len(), ctx, &st, log, edits, &sentence_text);
                 st.direction = None;
             }
         } else if rest.starts_with("分别") {
@@ -471,10 +376,7 @@ fn comparison_word(
                 Some(w) => (word, w.to_owned()),
                 None => (word.start..at + phrase_len, "与全省平均水平持平".to_owned()),
             };
-            edits.push(Edit {
-                range: s.base + range.start..s.base + range.end,
-                text: written.clone(),
-            });
+            edits.push(Edit { range: s.base + range.start..s.base + range.end, text: written.clone() });
             log.entries.push(LogEntry::Slot {
                 sentence: sentence.to_owned(),
                 indicator: id.as_str().to_owned(),
@@ -551,59 +453,35 @@ fn placeholder(
         });
     };
     let at = |r: Range<usize>| s.base + r.start..s.base + r.end;
-    let slot = |log: &mut FillLog,
-                edits: &mut Vec<Edit>,
-                id: &str,
-                quantity: &'static str,
-                value: Json,
-                written: String| {
-        edits.push(Edit {
-            range: at(i..i + len),
-            text: written.clone(),
-        });
-        log.entries.push(LogEntry::Slot {
-            sentence: sentence.to_owned(),
-            indicator: id.to_owned(),
-            quantity,
-            value,
-            written,
-        });
-    };
+    let slot =
+        |log: &mut FillLog, edits: &mut Vec<Edit>, id: &str, quantity: &'static str, value: Json, written: String| {
+            edits.push(Edit { range: at(i..i + len), text: written.clone() });
+            log.entries.push(LogEntry::Slot {
+                sentence: sentence.to_owned(),
+                indicator: id.to_owned(),
+                quantity,
+                value,
+                written,
+            });
+        };
 
     // 今年前X个月 / 1-X月.
     if matches!(unit, Some("个月") | Some("月"))
         && (before.ends_with('前')
-            || ["1-", "1－", "1—", "1至", "1~", "1～", "1月至", "1月-"]
-                .iter()
-                .any(|p| before.ends_with(p)))
+            || ["1-", "1－", "1—", "1至", "1~", "1～", "1月至", "1月-"].iter().any(|p| before.ends_with(p)))
     {
         let month = ctx.report.period.to().month();
-        slot(
-            log,
-            edits,
-            "period_month",
-            "month",
-            json!(month),
-            month.to_string(),
-        );
+        slot(log, edits, "period_month", "month", json!(month), month.to_string());
         return i + len;
     }
     let Some(unit) = unit else {
-        left(
-            log,
-            None,
-            "不在可识别的数据短语中（非数据占位符）".to_owned(),
-        );
+        left(log, None, "不在可识别的数据短语中（非数据占位符）".to_owned());
         return i + len;
     };
     // 居全省第X位.
     if unit == "位" {
         if !before.ends_with("全省第") {
-            left(
-                log,
-                None,
-                "不在可识别的数据短语中（非数据占位符）".to_owned(),
-            );
+            left(log, None, "不在可识别的数据短语中（非数据占位符）".to_owned());
             return i + len;
         }
         let Some(id) = st.current else {
@@ -632,10 +510,7 @@ fn placeholder(
         && st.counts.len() >= 2
     {
         st.respectively = None;
-        let pair = [
-            st.counts[st.counts.len() - 2],
-            st.counts[st.counts.len() - 1],
-        ];
+        let pair = [st.counts[st.counts.len() - 2], st.counts[st.counts.len() - 1]];
         let tail = &text[unit_end..];
         let second = ["和", "、", "与"].iter().find_map(|joiner| {
             let t = tail.strip_prefix(joiner)?;
@@ -673,24 +548,15 @@ fn placeholder(
         };
         if both_same {
             if let Some((range, _)) = &dir {
-                edits.push(Edit {
-                    range: at(range.clone()),
-                    text: word_of(&a).expect("not flat").to_owned(),
-                });
+                edits.push(Edit { range: at(range.clone()), text: word_of(&a).expect("not flat").to_owned() });
             }
             let first = if dir.is_some() {
                 a.figure.clone()
             } else {
                 format!("{}{}", word_of(&a).expect("not flat"), a.figure)
             };
-            edits.push(Edit {
-                range: at(i..i + len),
-                text: first.clone(),
-            });
-            edits.push(Edit {
-                range: at(ph2),
-                text: b.figure.clone(),
-            });
+            edits.push(Edit { range: at(i..i + len), text: first.clone() });
+            edits.push(Edit { range: at(ph2), text: b.figure.clone() });
             write_pair(log, [first, b.figure.clone()]);
         } else {
             let phrase = |sh: &Shown| match word_of(sh) {
@@ -703,32 +569,21 @@ fn placeholder(
                 let start = dir.as_ref().map_or(i, |d| d.0.start);
                 (start, format!("{}和{}", phrase(&a), phrase(&b)))
             };
-            edits.push(Edit {
-                range: at(start..end2),
-                text: text.clone(),
-            });
+            edits.push(Edit { range: at(start..end2), text: text.clone() });
             write_pair(log, [phrase(&a), phrase(&b)]);
         }
         return end2;
     }
     let Some(id) = st.current else {
-        left(
-            log,
-            None,
-            "前面没有可识别的指标名称（非数据占位符）".to_owned(),
-        );
+        left(log, None, "前面没有可识别的指标名称（非数据占位符）".to_owned());
         return i + len;
     };
     // Changes: 同比提高XX% / XX个百分点, 高于全省平均水平XX个百分点.
     if st.mode != Mode::None && matches!(unit, "%" | "％" | "个百分点" | "件" | "天") {
         let shown = match (st.mode, unit) {
             (Mode::Yoy, "%" | "％") => relative_change(ctx.group, id),
-            (Mode::Yoy, "个百分点") if id.unit() == Unit::Ratio => {
-                difference_change(ctx.group, id)
-            }
-            (Mode::Yoy, "件") if matches!(id.unit(), Unit::Count | Unit::PerJudge) => {
-                difference_change(ctx.group, id)
-            }
+            (Mode::Yoy, "个百分点") if id.unit() == Unit::Ratio => difference_change(ctx.group, id),
+            (Mode::Yoy, "件") if matches!(id.unit(), Unit::Count | Unit::PerJudge) => difference_change(ctx.group, id),
             (Mode::Yoy, "天") if id.unit() == Unit::Days => difference_change(ctx.group, id),
             (Mode::Province, "个百分点") if id.unit() == Unit::Ratio => {
                 province_difference(ctx.report, ctx.group, id)
@@ -746,38 +601,18 @@ fn placeholder(
                 let word = direction_word(dir.as_ref().map_or(default_word, |d| d.1), sh.sign);
                 match (word, &dir) {
                     (Some(w), Some((range, _))) => {
-                        edits.push(Edit {
-                            range: at(range.clone()),
-                            text: w.to_owned(),
-                        });
-                        slot(
-                            log,
-                            edits,
-                            id.as_str(),
-                            quantity,
-                            json!(sh.value),
-                            sh.figure.clone(),
-                        );
+                        edits.push(Edit { range: at(range.clone()), text: w.to_owned() });
+                        slot(log, edits, id.as_str(), quantity, json!(sh.value), sh.figure.clone());
                         if let Some(LogEntry::Slot { written, .. }) = log.entries.last_mut() {
                             *written = format!("{w}{}", sh.figure);
                         }
                     }
                     (Some(w), None) => {
-                        slot(
-                            log,
-                            edits,
-                            id.as_str(),
-                            quantity,
-                            json!(sh.value),
-                            format!("{w}{}", sh.figure),
-                        );
+                        slot(log, edits, id.as_str(), quantity, json!(sh.value), format!("{w}{}", sh.figure));
                     }
                     (None, _) => {
                         let start = dir.as_ref().map_or(i, |d| d.0.start);
-                        edits.push(Edit {
-                            range: at(start..unit_end),
-                            text: flat_text.to_owned(),
-                        });
+                        edits.push(Edit { range: at(start..unit_end), text: flat_text.to_owned() });
                         log.entries.push(LogEntry::Slot {
                             sentence: sentence.to_owned(),
                             indicator: id.as_str().to_owned(),

@@ -70,18 +70,9 @@ mod tests {
         let ratio = Value::quotient(3, 4);
         assert_eq!(table_value(&ratio, Unit::Ratio), "75.00%");
         assert_eq!(table_value(&Value::Count(12), Unit::Count), "12");
-        assert_eq!(
-            table_value(&Value::Amount(123_456_000), Unit::Amount),
-            "12345.60"
-        );
+        assert_eq!(table_value(&Value::Amount(123_456_000), Unit::Amount), "12345.60");
         assert_eq!(table_value(&Value::Undefined, Unit::Ratio), "—");
-        assert_eq!(
-            table_change(Some(Change::Difference(-0.015)), Unit::Ratio),
-            "-1.50个百分点"
-        );
-        assert_eq!(
-            table_change(Some(Change::Relative(0.032)), Unit::Count),
-            "+3.20%"
-        );
+        assert_eq!(table_change(Some(Change::Difference(-0.015)), Unit::Ratio), "-1.50个百分点");
+        assert_eq!(table_change(Some(Change::Relative(0.032)), Unit::Count), "+3.20%");
     }
 }

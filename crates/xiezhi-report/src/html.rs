@@ -69,12 +69,7 @@ pub fn write(b: &Bulletin) -> Vec<u8> {
     }
     out.push_str("<h2>四、需要督办的案件</h2>\n");
     for (i, list) in b.action_lists.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "<h3>（{}）{}</h3>",
-            ["一", "二", "三", "四"][i.min(3)],
-            escape(&list.title)
-        );
+        let _ = writeln!(out, "<h3>（{}）{}</h3>", ["一", "二", "三", "四"][i.min(3)], escape(&list.title));
         if list.total == 0 {
             out.push_str("<p class=\"text\">无。</p>\n");
         } else {

@@ -30,8 +30,8 @@ mod raster;
 pub mod xlsx;
 
 pub use bulletin::{
-    ActionTable, Bulletin, BulletinOptions, COMPARED_RATIOS, ChartData, ChartKind,
-    DEFAULT_INDICATORS, Table, amount_text, chinese_date, scaled_two_decimals,
+    ActionTable, Bulletin, BulletinOptions, COMPARED_RATIOS, ChartData, ChartKind, DEFAULT_INDICATORS, Table,
+    amount_text, chinese_date, scaled_two_decimals,
 };
 pub use data::{ActionCase, ActionListBuilder, ActionLists, MonthPoint, Scope, monthly_series};
 pub use error::ReportError;

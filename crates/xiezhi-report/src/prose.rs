@@ -37,11 +37,7 @@ impl Shown {
         } else {
             Sign::Down
         };
-        Shown {
-            sign,
-            figure,
-            value,
-        }
+        Shown { sign, figure, value }
     }
 }
 
@@ -73,11 +69,7 @@ pub fn difference_change(group: &GroupReport, id: IndicatorId) -> Result<Shown, 
 }
 
 /// The province's value of `id` for the scope group's province (pooled), if the data has one.
-pub fn province_value<'r>(
-    report: &'r MetricsReport,
-    group: &'r GroupReport,
-    id: IndicatorId,
-) -> Option<&'r Value> {
+pub fn province_value<'r>(report: &'r MetricsReport, group: &'r GroupReport, id: IndicatorId) -> Option<&'r Value> {
     if let Some(p) = &group.province {
         return Some(&p.values[id.index()]);
     }
@@ -134,15 +126,7 @@ pub fn yoy_phrase(group: &GroupReport, id: IndicatorId) -> String {
     } else if id.unit() == Unit::Ratio {
         (difference_change(group, id), "个百分点", "提高")
     } else {
-        (
-            difference_change(group, id),
-            if id.unit() == Unit::Days {
-                "天"
-            } else {
-                "件"
-            },
-            "增加",
-        )
+        (difference_change(group, id), if id.unit() == Unit::Days { "天" } else { "件" }, "增加")
     };
     match shown {
         Ok(s) => match direction_word(word, s.sign) {

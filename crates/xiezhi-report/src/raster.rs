@@ -24,9 +24,7 @@ pub struct ChartFonts {
 
 impl std::fmt::Debug for ChartFonts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChartFonts")
-            .field("family", &self.family)
-            .finish()
+        f.debug_struct("ChartFonts").field("family", &self.family).finish()
     }
 }
 
@@ -92,10 +90,7 @@ impl ChartFonts {
             }
         }
         let (_, family) = best.ok_or(ReportError::NoCjkFont)?;
-        Ok(ChartFonts {
-            db: Arc::new(db),
-            family,
-        })
+        Ok(ChartFonts { db: Arc::new(db), family })
     }
 
     /// The chosen family, e.g. `Noto Sans CJK SC`.
@@ -106,25 +101,17 @@ impl ChartFonts {
     /// The chart as a PNG at `scale` × its SVG size (2.0 gives print quality).
     pub fn render_png(&self, chart: &ChartData, scale: f32) -> Result<Vec<u8>, ReportError> {
         let svg = crate::chart::svg(chart, &self.family, true);
-        let options = usvg::Options {
-            font_family: self.family.clone(),
-            fontdb: self.db.clone(),
-            ..usvg::Options::default()
-        };
-        let tree =
-            usvg::Tree::from_str(&svg, &options).map_err(|e| ReportError::Chart(e.to_string()))?;
-        let size = tree.size().to_int_size().scale_by(scale).ok_or_else(|| {
-            ReportError::Chart(format!("cannot scale {:?} by {scale}", tree.size()))
-        })?;
+        let options =
+            usvg::Options { font_family: self.family.clone(), fontdb: self.db.clone(), ..usvg::Options::default() };
+        let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| ReportError::Chart(e.to_string()))?;
+        let size = tree
+            .size()
+            .to_int_size()
+            .scale_by(scale)
+            .ok_or_else(|| ReportError::Chart(format!("cannot scale {:?} by {scale}", tree.size())))?;
         let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
             .ok_or_else(|| ReportError::Chart("empty picture".into()))?;
-        resvg::render(
-            &tree,
-            resvg::tiny_skia::Transform::from_scale(scale, scale),
-            &mut pixmap.as_mut(),
-        );
-        pixmap
-            .encode_png()
-            .map_err(|e| ReportError::Chart(e.to_string()))
+        resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+        pixmap.encode_png().map_err(|e| ReportError::Chart(e.to_string()))
     }
 }

@@ -15,11 +15,7 @@ fn header_format() -> Format {
         .set_align(FormatAlign::Center)
 }
 
-fn write_rows(
-    sheet: &mut Worksheet,
-    first_row: u32,
-    rows: &[Vec<String>],
-) -> Result<u32, ReportError> {
+fn write_rows(sheet: &mut Worksheet, first_row: u32, rows: &[Vec<String>]) -> Result<u32, ReportError> {
     let header = header_format();
     let cell = Format::new().set_border(FormatBorder::Thin);
     for (r, row) in rows.iter().enumerate() {
@@ -37,11 +33,7 @@ fn chart_sheet(workbook: &mut Workbook, name: &str, data: &ChartData) -> Result<
     let header = header_format();
     sheet.write_string_with_format(0, 0, "类别", &header)?;
     for (s, (series, _)) in data.series.iter().enumerate() {
-        let title = if data.unit == "%" {
-            format!("{series}（%）")
-        } else {
-            format!("{series}（{}）", data.unit)
-        };
+        let title = if data.unit == "%" { format!("{series}（%）") } else { format!("{series}（{}）", data.unit) };
         sheet.write_string_with_format(0, s as u16 + 1, title, &header)?;
     }
     for (i, category) in data.categories.iter().enumerate() {
@@ -49,11 +41,7 @@ fn chart_sheet(workbook: &mut Workbook, name: &str, data: &ChartData) -> Result<
         for (s, (_, values)) in data.series.iter().enumerate() {
             if let Some(v) = values[i] {
                 // Percent values are rounded as the tables show them (two decimals).
-                let v = if data.unit == "%" {
-                    (v * 100.0).round() / 100.0
-                } else {
-                    v
-                };
+                let v = if data.unit == "%" { (v * 100.0).round() / 100.0 } else { v };
                 sheet.write_number(i as u32 + 1, s as u16 + 1, v)?;
             }
         }
@@ -66,11 +54,13 @@ fn chart_sheet(workbook: &mut Workbook, name: &str, data: &ChartData) -> Result<
     });
     for s in 0..data.series.len() {
         let column = s as u16 + 1;
-        chart
-            .add_series()
-            .set_name((name, 0, column))
-            .set_categories((name, 1, 0, n.max(1), 0))
-            .set_values((name, 1, column, n.max(1), column));
+        chart.add_series().set_name((name, 0, column)).set_categories((name, 1, 0, n.max(1), 0)).set_values((
+            name,
+            1,
+            column,
+            n.max(1),
+            column,
+        ));
     }
     chart.title().set_name(&data.title);
     chart.y_axis().set_name(&format!("单位：{}", data.unit));
@@ -93,10 +83,7 @@ pub fn write(b: &Bulletin) -> Result<Vec<u8>, ReportError> {
     let mut row = 3;
     for p in b.overview.iter().chain(b.notes.iter()) {
         sheet.write_string_with_format(row, 0, p, &wrap)?;
-        sheet.set_row_height(
-            row,
-            15.0 * (p.chars().count() as f64 / 55.0).ceil().max(1.0),
-        )?;
+        sheet.set_row_height(row, 15.0 * (p.chars().count() as f64 / 55.0).ceil().max(1.0))?;
         row += 1;
     }
     sheet.write_string(row + 1, 0, format!("{}　{}", b.issuer, b.issued_on))?;

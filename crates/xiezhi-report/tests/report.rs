@@ -7,8 +7,7 @@ use xiezhi_domain::{Amount, CaseFacts, CaseNumber, CourtCode, Date, Disposition}
 use xiezhi_metrics::{Catalogue, GroupNames, MetricsReport, Period, Snapshot};
 use xiezhi_report::fill::{FillConfig, FillContext, LogEntry, fill_docx, fill_text};
 use xiezhi_report::{
-    ActionListBuilder, Bulletin, BulletinOptions, ChartFonts, ReportError, Scope, docx, html,
-    monthly_series, xlsx,
+    ActionListBuilder, Bulletin, BulletinOptions, ChartFonts, ReportError, Scope, docx, html, monthly_series, xlsx,
 };
 
 fn d(text: &str) -> Date {
@@ -45,124 +44,39 @@ fn recovered(mut c: CaseFacts, yuan: &str) -> CaseFacts {
 fn province() -> Vec<CaseFacts> {
     vec![
         // 粤07, over P.
-        case(
-            "(2023)粤0703民初1号",
-            "2023-11-01",
-            Some(("2024-02-01", "判决")),
-            "张三",
-        ), // carried over, closed in P
-        case(
-            "(2024)粤0703民初1号",
-            "2024-01-10",
-            Some(("2024-03-10", "判决")),
-            "张三",
-        ),
-        case(
-            "(2024)粤0703民初2号",
-            "2024-02-01",
-            Some(("2024-04-01", "调解")),
-            "李四",
-        ),
+        case("(2023)粤0703民初1号", "2023-11-01", Some(("2024-02-01", "判决")), "张三"), // carried over, closed in P
+        case("(2024)粤0703民初1号", "2024-01-10", Some(("2024-03-10", "判决")), "张三"),
+        case("(2024)粤0703民初2号", "2024-02-01", Some(("2024-04-01", "调解")), "李四"),
         case("(2024)粤0703民初3号", "2024-03-01", None, "李四"),
-        case(
-            "(2024)粤0704民初1号",
-            "2024-01-05",
-            Some(("2024-05-05", "判决")),
-            "王五",
-        ),
+        case("(2024)粤0704民初1号", "2024-01-05", Some(("2024-05-05", "判决")), "王五"),
+        recovered(case("(2024)粤0703执1号", "2024-01-15", Some(("2024-03-15", "执行完毕")), "赵六"), "150000000"),
         recovered(
-            case(
-                "(2024)粤0703执1号",
-                "2024-01-15",
-                Some(("2024-03-15", "执行完毕")),
-                "赵六",
-            ),
-            "150000000",
-        ),
-        recovered(
-            case(
-                "(2024)粤0704执1号",
-                "2024-02-15",
-                Some(("2024-04-15", "终结本次执行程序")),
-                "孙七",
-            ),
+            case("(2024)粤0704执1号", "2024-02-15", Some(("2024-04-15", "终结本次执行程序")), "孙七"),
             "50000000",
         ),
         case("(2024)粤0704执2号", "2024-03-01", None, "孙七"),
         // 粤07, over P'.
-        case(
-            "(2023)粤0703民初2号",
-            "2023-02-01",
-            Some(("2023-03-01", "判决")),
-            "张三",
-        ),
-        case(
-            "(2023)粤0703民初3号",
-            "2023-03-01",
-            Some(("2023-05-01", "判决")),
-            "李四",
-        ),
-        case(
-            "(2023)粤0704民初1号",
-            "2023-04-01",
-            Some(("2023-09-01", "判决")),
-            "王五",
-        ),
-        recovered(
-            case(
-                "(2023)粤0703执1号",
-                "2023-02-10",
-                Some(("2023-04-10", "执行完毕")),
-                "赵六",
-            ),
-            "100000000",
-        ),
-        case(
-            "(2023)粤0704执1号",
-            "2023-05-01",
-            Some(("2023-12-01", "终结本次执行程序")),
-            "孙七",
-        ),
+        case("(2023)粤0703民初2号", "2023-02-01", Some(("2023-03-01", "判决")), "张三"),
+        case("(2023)粤0703民初3号", "2023-03-01", Some(("2023-05-01", "判决")), "李四"),
+        case("(2023)粤0704民初1号", "2023-04-01", Some(("2023-09-01", "判决")), "王五"),
+        recovered(case("(2023)粤0703执1号", "2023-02-10", Some(("2023-04-10", "执行完毕")), "赵六"), "100000000"),
+        case("(2023)粤0704执1号", "2023-05-01", Some(("2023-12-01", "终结本次执行程序")), "孙七"),
         // 粤01, over P only.
-        case(
-            "(2024)粤0101民初1号",
-            "2024-01-02",
-            Some(("2024-02-02", "判决")),
-            "周八",
-        ),
+        case("(2024)粤0101民初1号", "2024-01-02", Some(("2024-02-02", "判决")), "周八"),
         case("(2024)粤0101民初2号", "2024-01-03", None, "周八"),
-        recovered(
-            case(
-                "(2024)粤0101执1号",
-                "2024-01-04",
-                Some(("2024-02-04", "执行完毕")),
-                "吴九",
-            ),
-            "10000",
-        ),
-        case(
-            "(2024)粤0101执2号",
-            "2024-01-05",
-            Some(("2024-03-05", "执行完毕")),
-            "吴九",
-        ),
+        recovered(case("(2024)粤0101执1号", "2024-01-04", Some(("2024-02-04", "执行完毕")), "吴九"), "10000"),
+        case("(2024)粤0101执2号", "2024-01-05", Some(("2024-03-05", "执行完毕")), "吴九"),
     ]
 }
 
 fn names() -> GroupNames {
     let mut names = GroupNames::default();
-    for (code, name) in [
-        ("粤0703", "江海市东城区人民法院"),
-        ("粤0704", "江海市西城区人民法院"),
-        ("粤0101", "南岭市北区人民法院"),
-    ] {
-        names
-            .courts
-            .insert(CourtCode::parse(code).unwrap(), name.to_owned());
+    for (code, name) in
+        [("粤0703", "江海市东城区人民法院"), ("粤0704", "江海市西城区人民法院"), ("粤0101", "南岭市北区人民法院")]
+    {
+        names.courts.insert(CourtCode::parse(code).unwrap(), name.to_owned());
     }
-    names
-        .cities
-        .insert(CourtCode::parse("粤07").unwrap(), "江海市法院".to_owned());
+    names.cities.insert(CourtCode::parse("粤07").unwrap(), "江海市法院".to_owned());
     names
 }
 
@@ -221,17 +135,9 @@ fn seed_draft_section_one_is_filled_with_hand_worked_figures() {
     let placeholders_elsewhere: usize = SEED
         .lines()
         .filter(|l| !l.starts_with("一是"))
-        .map(|l| {
-            l.split(|c: char| c != 'X')
-                .filter(|s| !s.is_empty())
-                .count()
-        })
+        .map(|l| l.split(|c: char| c != 'X').filter(|s| !s.is_empty()).count())
         .sum();
-    let left = log
-        .entries
-        .iter()
-        .filter(|e| matches!(e, LogEntry::Left { .. }))
-        .count();
+    let left = log.entries.iter().filter(|e| matches!(e, LogEntry::Left { .. })).count();
     assert_eq!(left, placeholders_elsewhere, "{}", log.to_text());
     let json = log.to_json();
     assert_eq!(json["slots"], 21);
@@ -248,21 +154,11 @@ fn seed_draft_section_one_is_filled_with_hand_worked_figures() {
 /// A city whose figures all fell: 2 cases this half-year against 4 last year.
 fn shrinking_city() -> Vec<CaseFacts> {
     let mut facts = vec![
-        case(
-            "(2024)粤0703民初1号",
-            "2024-01-10",
-            Some(("2024-02-10", "判决")),
-            "张三",
-        ),
+        case("(2024)粤0703民初1号", "2024-01-10", Some(("2024-02-10", "判决")), "张三"),
         case("(2024)粤0703民初2号", "2024-02-10", None, "张三"),
     ];
     for n in 1..=4 {
-        facts.push(case(
-            &format!("(2023)粤0703民初{n}号"),
-            "2023-02-01",
-            Some(("2023-03-01", "判决")),
-            "张三",
-        ));
+        facts.push(case(&format!("(2023)粤0703民初{n}号"), "2023-02-01", Some(("2023-03-01", "判决")), "张三"));
     }
     facts
 }
@@ -284,11 +180,7 @@ fn negative_changes_flip_the_direction_words() {
     );
     // A province comparison is impossible for a lone city's ranks? No: the province is 粤07
     // alone, so the city is 1st and level with the province.
-    let (filled, _) = fill_text(
-        "结收比高于全省平均水平XX个百分点，居全省第X位。",
-        &ctx,
-        &FillConfig::default(),
-    );
+    let (filled, _) = fill_text("结收比高于全省平均水平XX个百分点，居全省第X位。", &ctx, &FillConfig::default());
     assert_eq!(filled, "结收比与全省平均水平持平，居全省第1位。");
 }
 
@@ -299,18 +191,9 @@ fn unfillable_slots_stay_xx_with_a_reason_and_configured_phrases_are_replaced() 
     // 粤0101 over P' has no case: its year-on-year change cannot be computed; and a court has
     // no rank among cities.
     let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤0101").unwrap()).unwrap();
-    let config = FillConfig {
-        phrases: vec![("XX法院".to_owned(), "南岭法院".to_owned())],
-    };
-    let (filled, log) = fill_text(
-        "推动XX法院高质量发展。受理XX件，同比增长XX%，居全省第X位。",
-        &ctx,
-        &config,
-    );
-    assert_eq!(
-        filled,
-        "推动南岭法院高质量发展。受理4件，同比增长XX%，居全省第X位。"
-    );
+    let config = FillConfig { phrases: vec![("XX法院".to_owned(), "南岭法院".to_owned())] };
+    let (filled, log) = fill_text("推动XX法院高质量发展。受理XX件，同比增长XX%，居全省第X位。", &ctx, &config);
+    assert_eq!(filled, "推动南岭法院高质量发展。受理4件，同比增长XX%，居全省第X位。");
     let reasons: Vec<&str> = log
         .entries
         .iter()
@@ -331,7 +214,10 @@ fn docx_with(document: &str) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default();
     zip.start_file("[Content_Types].xml", options).unwrap();
-    zip.write_all(b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>").unwrap();
+    zip.write_all(
+        b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>",
+    )
+    .unwrap();
     zip.start_file("word/document.xml", options).unwrap();
     zip.write_all(document.as_bytes()).unwrap();
     zip.start_file("word/styles.xml", options).unwrap();
@@ -342,11 +228,7 @@ fn docx_with(document: &str) -> Vec<u8> {
 fn part(docx: &[u8], name: &str) -> String {
     let mut archive = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
     let mut s = String::new();
-    archive
-        .by_name(name)
-        .unwrap()
-        .read_to_string(&mut s)
-        .unwrap();
+    archive.by_name(name).unwrap().read_to_string(&mut s).unwrap();
     s
 }
 
@@ -400,30 +282,18 @@ fn bulletin() -> Bulletin {
         actions.push(f);
     }
     let months = monthly_series(&snapshot, period(), &catalogue, &scope);
-    Bulletin::build(
-        &report,
-        &catalogue,
-        &scope,
-        &months,
-        &actions.finish(),
-        &BulletinOptions::new(d("2024-07-05")),
-    )
-    .unwrap()
+    Bulletin::build(&report, &catalogue, &scope, &months, &actions.finish(), &BulletinOptions::new(d("2024-07-05")))
+        .unwrap()
 }
 
 fn golden(name: &str, actual: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, actual).unwrap();
     }
     let expected = std::fs::read_to_string(&path)
         .unwrap_or_else(|_| panic!("{} missing: run with UPDATE_GOLDEN=1", path.display()));
-    assert_eq!(
-        actual, expected,
-        "{name} differs (UPDATE_GOLDEN=1 rewrites it)"
-    );
+    assert_eq!(actual, expected, "{name} differs (UPDATE_GOLDEN=1 rewrites it)");
 }
 
 #[test]
@@ -434,15 +304,10 @@ fn bulletin_figures_are_the_hand_worked_ones() {
         b.overview[0],
         "2024年1月1日至2024年6月30日，江海市法院共受理案件8件，其中新收7件、旧存1件；审执结6件，未结2件。与去年同期相比，受理案件增长60.00%，审执结案件增长100.00%。"
     );
-    assert!(
-        b.overview[1].contains("结收比85.71%，同比提高25.71个百分点，高于全省平均水平3.90个百分点")
-    );
+    assert!(b.overview[1].contains("结收比85.71%，同比提高25.71个百分点，高于全省平均水平3.90个百分点"));
     assert!(b.overview[1].contains("结案率75.00%，同比提高15.00个百分点，与全省平均水平持平"));
     // 执结率 66.67 % against 80 % (P' 1 of 2 closed by 6-30 = 50 % → +16.67).
-    assert!(
-        b.overview[2]
-            .contains("执结率66.67%，同比提高16.67个百分点，低于全省平均水平13.33个百分点")
-    );
+    assert!(b.overview[2].contains("执结率66.67%，同比提高16.67个百分点，低于全省平均水平13.33个百分点"));
     // 2.00 亿元 against 1.00 亿元 → +100 %.
     assert!(b.overview[2].contains("执行到位金额2.00亿元，同比增长100.00%"));
     // Monthly trend: filed Jan 3 (民初1号, 民初1号 of 西城, 执1号), Feb 2, Mar 2 → 7 in all.
@@ -452,10 +317,7 @@ fn bulletin_figures_are_the_hand_worked_ones() {
     assert_eq!(b.trend.series[2].1[5], Some(2.0));
     // Tables: 全市 then 东城, 西城; rows start with 受理 8, 去年同期 5, +60.00%, province 12.
     assert_eq!(b.tables.len(), 3);
-    assert_eq!(
-        b.tables[0].rows[1],
-        ["受理", "8", "5", "+60.00%", "12", "未设区间"]
-    );
+    assert_eq!(b.tables[0].rows[1], ["受理", "8", "5", "+60.00%", "12", "未设区间"]);
     // Action lists on 2024-06-30: 民初3号 (filed 03-01, 6-month limit to 09-01) is not over its
     // limit; 执2号 (filed 03-01, 6 months) neither; nothing is over 12 months.
     assert_eq!(b.action_lists[0].total, 0);
@@ -470,8 +332,7 @@ fn action_lists_hold_the_cases_behind_the_indicators() {
     // 2024-06-30: 245 days to 2024-01-01 + 181).
     facts.push(case("(2023)粤0704民初9号", "2023-05-01", None, "王五"));
     let catalogue = Catalogue::default();
-    let mut actions =
-        ActionListBuilder::new(Scope::parse("粤07").unwrap(), d("2024-06-30"), &catalogue);
+    let mut actions = ActionListBuilder::new(Scope::parse("粤07").unwrap(), d("2024-06-30"), &catalogue);
     for f in &facts {
         actions.push(f);
     }
@@ -486,18 +347,13 @@ fn action_lists_hold_the_cases_behind_the_indicators() {
     // The same count as the engine's pending_over_12m.
     let (_, report) = compute(&facts);
     let city = report.group(&Scope::parse("粤07").unwrap().key).unwrap();
-    assert_eq!(
-        city.value(xiezhi_metrics::IndicatorId::PendingOver12m),
-        &xiezhi_metrics::Value::Count(1)
-    );
+    assert_eq!(city.value(xiezhi_metrics::IndicatorId::PendingOver12m), &xiezhi_metrics::Value::Count(1));
 }
 
 #[test]
 fn bulletin_html_is_self_contained_and_matches_its_golden_file() {
     let page = String::from_utf8(html::write(&bulletin())).unwrap();
-    for forbidden in [
-        "http:", "https:", "<script", "<link", "src=", "url(", "@import",
-    ] {
+    for forbidden in ["http:", "https:", "<script", "<link", "src=", "url(", "@import"] {
         assert!(!page.contains(forbidden), "the page contains {forbidden}");
     }
     golden("bulletin.html.golden", &page);
@@ -506,10 +362,7 @@ fn bulletin_html_is_self_contained_and_matches_its_golden_file() {
 #[test]
 fn bulletin_docx_document_xml_matches_its_golden_file() {
     let b = bulletin();
-    golden(
-        "bulletin.document.xml.golden",
-        &docx::document_xml(&b, true),
-    );
+    golden("bulletin.document.xml.golden", &docx::document_xml(&b, true));
     // The package: fonts named by the styles, A4 section, page number field in the footer.
     let bytes = docx::write(&b, &docx::DocxFonts::default(), &[]).unwrap();
     let styles = part(&bytes, "word/styles.xml");
@@ -525,14 +378,7 @@ fn bulletin_xlsx_has_native_charts() {
     let bytes = xlsx::write(&bulletin()).unwrap();
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let charts = (0..archive.len())
-        .filter(|&i| {
-            archive
-                .by_index(i)
-                .unwrap()
-                .name()
-                .unwrap()
-                .starts_with("xl/charts/chart")
-        })
+        .filter(|&i| archive.by_index(i).unwrap().name().unwrap().starts_with("xl/charts/chart"))
         .count();
     assert_eq!(charts, 2);
 }

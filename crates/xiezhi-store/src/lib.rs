@@ -97,11 +97,7 @@ fn migrator(backend: Backend) -> Migrator {
 /// Turns a user-facing URL into the one sqlx wants: SQLite files are created when missing.
 fn connect_url(url: &str) -> Result<(String, Backend), StoreError> {
     if let Some(rest) = url.strip_prefix("sqlite:") {
-        let with_mode = if rest.contains('?') {
-            url.to_owned()
-        } else {
-            format!("{url}?mode=rwc")
-        };
+        let with_mode = if rest.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") };
         Ok((with_mode, Backend::Sqlite))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         Ok((url.to_owned(), Backend::Postgres))
@@ -117,10 +113,7 @@ impl Store {
         sqlx::any::install_default_drivers();
         let (connect, backend) = connect_url(url)?;
         let options =
-            AnyConnectOptions::from_str(&connect).map_err(|source| StoreError::Connect {
-                url: redact(url),
-                source,
-            })?;
+            AnyConnectOptions::from_str(&connect).map_err(|source| StoreError::Connect { url: redact(url), source })?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
             .after_connect(move |conn, _| {
@@ -157,28 +150,53 @@ impl Store {
 
     /// Starts an import: everything written through the returned transaction is committed
     /// together or not at all.
-    pub async fn begin_import(&self) -> Result<ImportTx, StoreError> {
+    ///
+    /// `expected_rows` (a rough estimate) chooses the write strategy: an import into an empty
+    /// table, or one larger than the table, drops the case indexes inside the transaction and
+    /// rebuilds them before committing; on an empty table rows are then plainly inserted (the
+    /// caller guarantees distinct 案号 — the rebuilt unique index would refuse duplicates and
+    /// the import would fail whole). Small imports into a large table upsert row by row.
+    pub async fn begin_import(&self, expected_rows: u64) -> Result<ImportTx, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let before = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM cases").fetch_one(&mut *tx).await? as u64;
+        let mode = if expected_rows < BULK_MIN_ROWS {
+            WriteMode::Upsert
+        } else if before == 0 {
+            WriteMode::BulkEmpty
+        } else if expected_rows > before {
+            WriteMode::BulkUpsert
+        } else {
+            WriteMode::Upsert
+        };
+        let dropped: Vec<&'static (&'static str, &'static str)> = match mode {
+            WriteMode::Upsert => Vec::new(),
+            WriteMode::BulkEmpty => CASE_INDEXES.iter().collect(),
+            WriteMode::BulkUpsert => CASE_INDEXES.iter().filter(|(name, _)| *name != "cases_case_number").collect(),
+        };
+        for (name, _) in &dropped {
+            sqlx::query(AssertSqlSafe(format!("DROP INDEX {name}"))).execute(&mut *tx).await?;
+        }
         Ok(ImportTx {
-            tx: self.pool.begin().await?,
+            tx,
             batch_sql: None,
             courts: Default::default(),
             backend: self.backend,
+            before,
+            rows: 0,
+            affected: 0,
+            plain_insert: mode == WriteMode::BulkEmpty,
+            dropped,
         })
     }
 
     pub async fn count_cases(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM cases")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM cases").fetch_one(&self.pool).await?)
     }
 
     /// Every case, ordered by 案号, passed one at a time to `each` (memory stays flat).
     pub async fn for_each_fact(&self, mut each: impl FnMut(CaseFacts)) -> Result<u64, StoreError> {
         use futures_util::StreamExt;
-        let sql = format!(
-            "SELECT {}, has_property FROM cases ORDER BY case_number",
-            FACT_COLUMNS.join(", ")
-        );
+        let sql = format!("SELECT {}, has_property FROM cases ORDER BY case_number", FACT_COLUMNS.join(", "));
         let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&self.pool);
         let mut n = 0;
         while let Some(row) = rows.next().await {
@@ -197,14 +215,8 @@ impl Store {
 
     /// One case by its canonical 案号.
     pub async fn case(&self, case_number: &str) -> Result<Option<CaseFacts>, StoreError> {
-        let sql = format!(
-            "SELECT {}, has_property FROM cases WHERE case_number = $1",
-            FACT_COLUMNS.join(", ")
-        );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(case_number.to_owned())
-            .fetch_optional(&self.pool)
-            .await?;
+        let sql = format!("SELECT {}, has_property FROM cases WHERE case_number = $1", FACT_COLUMNS.join(", "));
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(case_number.to_owned()).fetch_optional(&self.pool).await?;
         row.map(|r| facts_from_row(&r)).transpose()
     }
 
@@ -235,13 +247,10 @@ impl Store {
 
     /// Court names recorded for court codes (code → name).
     pub async fn court_names(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let rows =
-            sqlx::query("SELECT code, name FROM courts WHERE name IS NOT NULL ORDER BY code")
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("code")?, r.try_get("name")?)))
-            .collect()
+        let rows = sqlx::query("SELECT code, name FROM courts WHERE name IS NOT NULL ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get("code")?, r.try_get("name")?))).collect()
     }
 }
 
@@ -265,24 +274,53 @@ pub struct ImportTx {
     batch_sql: Option<(usize, String)>,
     courts: std::collections::BTreeMap<CourtCode, Option<String>>,
     backend: Backend,
+    /// Cases in the table when the import began.
+    before: u64,
+    /// Rows given to `upsert` so far.
+    rows: u64,
+    /// Rows inserted or changed so far (unchanged rows are not touched).
+    affected: u64,
+    /// Empty table in bulk mode: plain INSERT (no conflict target exists while indexes are off).
+    plain_insert: bool,
+    /// Indexes dropped for this import, rebuilt before commit.
+    dropped: Vec<&'static (&'static str, &'static str)>,
 }
+
+/// How an import writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WriteMode {
+    Upsert,
+    BulkEmpty,
+    BulkUpsert,
+}
+
+/// Imports of at least this many rows may use the bulk strategies.
+const BULK_MIN_ROWS: u64 = 10_000;
+
+/// The indexes of `cases` (also created by the migrations; keep both lists equal).
+const CASE_INDEXES: [(&str, &str); 4] = [
+    ("cases_case_number", "CREATE UNIQUE INDEX cases_case_number ON cases (case_number)"),
+    ("cases_court", "CREATE INDEX cases_court ON cases (court_code, filed_on)"),
+    ("cases_origin", "CREATE INDEX cases_origin ON cases (origin_case_number)"),
+    ("cases_judge", "CREATE INDEX cases_judge ON cases (court_code, judge)"),
+];
 
 /// Rows per INSERT statement: 512 × 20 parameters stay below both backends' limits.
 pub const BATCH_ROWS: usize = 512;
 
 impl ImportTx {
-    /// Inserts or updates (by 案号) a batch of at most [`BATCH_ROWS`] cases.
-    pub async fn upsert(&mut self, batch: &[CaseFacts]) -> Result<UpsertCounts, StoreError> {
-        let mut counts = UpsertCounts::default();
+    /// Inserts or updates (by 案号) a batch of cases. Rows equal to what is stored are left
+    /// untouched.
+    pub async fn upsert(&mut self, batch: &[CaseFacts]) -> Result<(), StoreError> {
         for chunk in batch.chunks(BATCH_ROWS) {
-            counts += self.upsert_chunk(chunk).await?;
+            self.upsert_chunk(chunk).await?;
         }
-        Ok(counts)
+        Ok(())
     }
 
-    async fn upsert_chunk(&mut self, chunk: &[CaseFacts]) -> Result<UpsertCounts, StoreError> {
+    async fn upsert_chunk(&mut self, chunk: &[CaseFacts]) -> Result<(), StoreError> {
         if chunk.is_empty() {
-            return Ok(UpsertCounts::default());
+            return Ok(());
         }
         for f in chunk {
             if let Some(code) = f.case_number.court() {
@@ -295,22 +333,10 @@ impl ImportTx {
                 }
             }
         }
-        // How many of these already exist: the rest are inserts.
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| rows::placeholder(self.backend, i)).collect();
-        let existing_sql = format!(
-            "SELECT COUNT(*) FROM cases WHERE case_number IN ({})",
-            placeholders.join(",")
-        );
-        let mut existing_query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(existing_sql));
-        for f in chunk {
-            existing_query = existing_query.bind(f.case_number.as_str().to_owned());
-        }
-        let existing = existing_query.fetch_one(&mut *self.tx).await? as u64;
-
         let sql = match &self.batch_sql {
             Some((n, sql)) if *n == chunk.len() => sql.clone(),
             _ => {
-                let sql = rows::upsert_sql(self.backend, chunk.len());
+                let sql = rows::upsert_sql(self.backend, chunk.len(), self.plain_insert);
                 self.batch_sql = Some((chunk.len(), sql.clone()));
                 sql
             }
@@ -319,14 +345,18 @@ impl ImportTx {
         for f in chunk {
             query = rows::bind_facts(query, f);
         }
-        let affected = query.execute(&mut *self.tx).await?.rows_affected();
-        let inserted = chunk.len() as u64 - existing;
-        let updated = affected.saturating_sub(inserted);
-        Ok(UpsertCounts {
-            inserted,
-            updated,
-            unchanged: existing - updated,
-        })
+        self.affected += query.execute(&mut *self.tx).await?.rows_affected();
+        self.rows += chunk.len() as u64;
+        Ok(())
+    }
+
+    /// What the import has done so far: new rows are the growth of the table (one count per
+    /// import instead of a lookup per row), updated rows the rest of the rows affected.
+    pub async fn counts(&mut self) -> Result<UpsertCounts, StoreError> {
+        let now = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM cases").fetch_one(&mut *self.tx).await? as u64;
+        let inserted = now.saturating_sub(self.before);
+        let updated = self.affected.saturating_sub(inserted);
+        Ok(UpsertCounts { inserted, updated, unchanged: self.rows.saturating_sub(inserted + updated) })
     }
 
     /// Records the import and commits everything.
@@ -335,9 +365,12 @@ impl ImportTx {
         file_name: &str,
         imported_at: &str,
         rows: u64,
-        counts: UpsertCounts,
         skipped: u64,
-    ) -> Result<(), StoreError> {
+    ) -> Result<UpsertCounts, StoreError> {
+        for (_, create) in std::mem::take(&mut self.dropped) {
+            sqlx::query(AssertSqlSafe(*create)).execute(&mut *self.tx).await?;
+        }
+        let counts = self.counts().await?;
         for (code, name) in std::mem::take(&mut self.courts) {
             let level = match code.level() {
                 xiezhi_domain::CourtLevel::Supreme => "supreme",
@@ -369,7 +402,7 @@ impl ImportTx {
         .execute(&mut *self.tx)
         .await?;
         self.tx.commit().await?;
-        Ok(())
+        Ok(counts)
     }
 
     /// Abandons the import: the database is as it was before [`Store::begin_import`].
@@ -385,14 +418,8 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(
-            connect_url("sqlite://x.db").unwrap(),
-            ("sqlite://x.db?mode=rwc".to_owned(), Backend::Sqlite)
-        );
-        assert_eq!(
-            connect_url("postgres://u@h/db").unwrap().1,
-            Backend::Postgres
-        );
+        assert_eq!(connect_url("sqlite://x.db").unwrap(), ("sqlite://x.db?mode=rwc".to_owned(), Backend::Sqlite));
+        assert_eq!(connect_url("postgres://u@h/db").unwrap().1, Backend::Postgres);
         assert!(connect_url("mysql://h/db").is_err());
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
     }

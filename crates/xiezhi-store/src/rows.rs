@@ -48,7 +48,9 @@ pub(crate) fn placeholder(backend: Backend, i: usize) -> String {
     }
 }
 
-pub(crate) fn upsert_sql(backend: Backend, n: usize) -> String {
+/// With `plain`, a bare INSERT (bulk load into an empty table, indexes off); otherwise an
+/// upsert by 案号 that leaves equal rows untouched, so re-importing a file changes nothing.
+pub(crate) fn upsert_sql(backend: Backend, n: usize, plain: bool) -> String {
     let columns: Vec<&str> = all_columns().collect();
     let width = columns.len();
     let mut sql = format!("INSERT INTO cases ({}) VALUES ", columns.join(", "));
@@ -65,26 +67,15 @@ pub(crate) fn upsert_sql(backend: Backend, n: usize) -> String {
         }
         sql.push(')');
     }
-    let updatable: Vec<&str> = columns
-        .iter()
-        .copied()
-        .filter(|c| *c != "case_number")
-        .collect();
+    if plain {
+        return sql;
+    }
+    let updatable: Vec<&str> = columns.iter().copied().filter(|c| *c != "case_number").collect();
     sql.push_str(" ON CONFLICT (case_number) DO UPDATE SET ");
-    sql.push_str(
-        &updatable
-            .iter()
-            .map(|c| format!("{c} = excluded.{c}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
+    sql.push_str(&updatable.iter().map(|c| format!("{c} = excluded.{c}")).collect::<Vec<_>>().join(", "));
     sql.push_str(" WHERE ");
     sql.push_str(
-        &updatable
-            .iter()
-            .map(|c| format!("cases.{c} IS DISTINCT FROM excluded.{c}"))
-            .collect::<Vec<_>>()
-            .join(" OR "),
+        &updatable.iter().map(|c| format!("cases.{c} IS DISTINCT FROM excluded.{c}")).collect::<Vec<_>>().join(" OR "),
     );
     sql
 }
@@ -93,10 +84,7 @@ fn amount(a: Option<Amount>) -> Option<i64> {
     a.map(Amount::ten_thousandths)
 }
 
-pub(crate) fn bind_facts<'q>(
-    query: Query<'q, Any, AnyArguments>,
-    f: &CaseFacts,
-) -> Query<'q, Any, AnyArguments> {
+pub(crate) fn bind_facts<'q>(query: Query<'q, Any, AnyArguments>, f: &CaseFacts) -> Query<'q, Any, AnyArguments> {
     let n = &f.case_number;
     query
         .bind(n.as_str().to_owned())
@@ -124,14 +112,10 @@ pub(crate) fn bind_facts<'q>(
 /// Decodes one `cases` row selected with [`FACT_COLUMNS`] (+ `has_property`).
 pub fn facts_from_row(row: &AnyRow) -> Result<CaseFacts, StoreError> {
     let case_number: String = row.try_get("case_number")?;
-    let corrupt = |reason: String| StoreError::Corrupt {
-        case_number: case_number.clone(),
-        reason,
-    };
+    let corrupt = |reason: String| StoreError::Corrupt { case_number: case_number.clone(), reason };
     let number = CaseNumber::parse(&case_number).map_err(|e| corrupt(e.to_string()))?;
     let date = |s: Option<String>| -> Result<Option<Date>, StoreError> {
-        s.map(|s| Date::parse_iso(&s).map_err(|e| corrupt(format!("date {s:?}: {e}"))))
-            .transpose()
+        s.map(|s| Date::parse_iso(&s).map_err(|e| corrupt(format!("date {s:?}: {e}")))).transpose()
     };
     let filed_on = date(Some(row.try_get("filed_on")?))?.expect("Some in, Some out");
     let closed_on = date(row.try_get("closed_on")?)?;
@@ -148,9 +132,7 @@ pub fn facts_from_row(row: &AnyRow) -> Result<CaseFacts, StoreError> {
         .map(|p| CaseNumber::parse(&p).map_err(|e| corrupt(e.to_string())))
         .transpose()?;
     let amount = |c: &str| -> Result<Option<Amount>, StoreError> {
-        Ok(row
-            .try_get::<Option<i64>, _>(c)?
-            .map(Amount::from_ten_thousandths))
+        Ok(row.try_get::<Option<i64>, _>(c)?.map(Amount::from_ten_thousandths))
     };
     let days = |c: &str| -> Result<u32, StoreError> {
         let v: i64 = row.try_get(c)?;
@@ -171,9 +153,7 @@ pub fn facts_from_row(row: &AnyRow) -> Result<CaseFacts, StoreError> {
         extension_days: days("extension_days")?,
         suspended_days: days("suspended_days")?,
         origin_case_number,
-        has_property: row
-            .try_get::<Option<i64>, _>("has_property")?
-            .map(|v| v != 0),
+        has_property: row.try_get::<Option<i64>, _>("has_property")?.map(|v| v != 0),
         case_number: number,
     })
 }

@@ -36,7 +36,7 @@ fn case(number: &str, filed: &str) -> CaseFacts {
 fn fixtures() -> Vec<CaseFacts> {
     let mut full = case("(2024)粤0703民初1号", "2024-01-31");
     full.court_name = Some("江门市蓬江区人民法院".into());
-    full.cause = Some("民间借贷纠纷".into());
+    full.cause = Some("民间借贷纠纷 \"引号\" \\ 反斜杠\n换行\t制表\u{1} 😀".into());
     full.procedure = Some(Procedure::Summary);
     full.closed_on = Some(d("2024-02-29"));
     full.disposition = Some(Disposition::Mediation);
@@ -67,12 +67,7 @@ impl TestDb {
     async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/test.db", dir.path().display());
-        TestDb {
-            store: Store::open(&url).await.unwrap(),
-            url,
-            cleanup: None,
-            _dir: Some(dir),
-        }
+        TestDb { store: Store::open(&url).await.unwrap(), url, cleanup: None, _dir: Some(dir) }
     }
 
     async fn postgres() -> Option<TestDb> {
@@ -94,40 +89,21 @@ impl TestDb {
         let name = format!(
             "xiezhi_test_{}_{}",
             std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-                % 1_000_000_000
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() % 1_000_000_000
         );
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&admin)
-            .await
-            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
         admin.close().await;
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(b, _)| b);
+        let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
         let url = format!("{base}/{name}");
         let store = Store::open(&url).await.unwrap();
-        Some(TestDb {
-            store,
-            url,
-            cleanup: Some((admin_url, name)),
-            _dir: None,
-        })
+        Some(TestDb { store, url, cleanup: Some((admin_url, name)), _dir: None })
     }
 
     async fn finish(self) {
         self.store.close().await;
         if let Some((admin_url, name)) = self.cleanup {
             let admin = sqlx::AnyPool::connect(&admin_url).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name}"
-            )))
-            .execute(&admin)
-            .await
-            .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&admin).await.unwrap();
             admin.close().await;
         }
     }
@@ -153,19 +129,10 @@ macro_rules! both_backends {
 
 async fn round_trip(db: &TestDb) {
     let facts = fixtures();
-    let mut tx = db.store.begin_import().await.unwrap();
-    let counts = tx.upsert(&facts).await.unwrap();
-    assert_eq!(
-        counts,
-        UpsertCounts {
-            inserted: 4,
-            updated: 0,
-            unchanged: 0
-        }
-    );
-    tx.commit("fixtures.csv", "2026-11-27 10:00:00", 4, counts, 0)
-        .await
-        .unwrap();
+    let mut tx = db.store.begin_import(4).await.unwrap();
+    tx.upsert(&facts).await.unwrap();
+    let counts = tx.commit("fixtures.csv", "2026-11-27 10:00:00", 4, 0).await.unwrap();
+    assert_eq!(counts, UpsertCounts { inserted: 4, updated: 0, unchanged: 0 });
     let mut expected = facts.clone();
     expected.sort_by(|a, b| a.case_number.as_str().cmp(b.case_number.as_str()));
     assert_eq!(db.store.load_facts().await.unwrap(), expected);
@@ -177,46 +144,21 @@ both_backends!(facts_round_trip_exactly, round_trip);
 
 async fn reimport_changes_nothing(db: &TestDb) {
     let facts = fixtures();
-    for expected in [
-        UpsertCounts {
-            inserted: 4,
-            updated: 0,
-            unchanged: 0,
-        },
-        UpsertCounts {
-            inserted: 0,
-            updated: 0,
-            unchanged: 4,
-        },
-    ] {
-        let mut tx = db.store.begin_import().await.unwrap();
-        let counts = tx.upsert(&facts).await.unwrap();
+    for expected in
+        [UpsertCounts { inserted: 4, updated: 0, unchanged: 0 }, UpsertCounts { inserted: 0, updated: 0, unchanged: 4 }]
+    {
+        let mut tx = db.store.begin_import(4).await.unwrap();
+        tx.upsert(&facts).await.unwrap();
+        let counts = tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0).await.unwrap();
         assert_eq!(counts, expected);
-        tx.commit("f.csv", "2026-11-27 10:00:00", 4, counts, 0)
-            .await
-            .unwrap();
     }
     let mut changed = fixtures();
     changed[2].closed_on = Some(d("2024-06-01"));
     changed[2].disposition = Some(Disposition::Affirmed);
-    let mut tx = db.store.begin_import().await.unwrap();
-    assert_eq!(
-        tx.upsert(&changed).await.unwrap(),
-        UpsertCounts {
-            inserted: 0,
-            updated: 1,
-            unchanged: 3
-        }
-    );
-    tx.commit(
-        "f.csv",
-        "2026-11-27 10:00:00",
-        4,
-        UpsertCounts::default(),
-        0,
-    )
-    .await
-    .unwrap();
+    let mut tx = db.store.begin_import(4).await.unwrap();
+    tx.upsert(&changed).await.unwrap();
+    assert_eq!(tx.counts().await.unwrap(), UpsertCounts { inserted: 0, updated: 1, unchanged: 3 });
+    tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0).await.unwrap();
     assert_eq!(db.store.count_cases().await.unwrap(), 4);
     let stored = db.store.case("（2024）粤07民终9号").await.unwrap().unwrap();
     assert_eq!(stored.disposition, Some(Disposition::Affirmed));
@@ -224,35 +166,24 @@ async fn reimport_changes_nothing(db: &TestDb) {
 both_backends!(upsert_by_case_number, reimport_changes_nothing);
 
 async fn rollback_leaves_nothing(db: &TestDb) {
-    let mut tx = db.store.begin_import().await.unwrap();
+    let mut tx = db.store.begin_import(4).await.unwrap();
     tx.upsert(&fixtures()).await.unwrap();
     tx.rollback().await.unwrap();
     assert_eq!(db.store.count_cases().await.unwrap(), 0);
     assert!(db.store.courts().await.unwrap().is_empty());
     // Dropping an uncommitted import is a rollback too.
     {
-        let mut tx = db.store.begin_import().await.unwrap();
+        let mut tx = db.store.begin_import(4).await.unwrap();
         tx.upsert(&fixtures()).await.unwrap();
     }
     assert_eq!(db.store.count_cases().await.unwrap(), 0);
 }
-both_backends!(
-    uncommitted_import_leaves_database_unchanged,
-    rollback_leaves_nothing
-);
+both_backends!(uncommitted_import_leaves_database_unchanged, rollback_leaves_nothing);
 
 async fn courts_with_hierarchy(db: &TestDb) {
-    let mut tx = db.store.begin_import().await.unwrap();
+    let mut tx = db.store.begin_import(4).await.unwrap();
     tx.upsert(&fixtures()).await.unwrap();
-    tx.commit(
-        "f.csv",
-        "2026-11-27 10:00:00",
-        4,
-        UpsertCounts::default(),
-        0,
-    )
-    .await
-    .unwrap();
+    tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0).await.unwrap();
     let courts = db.store.courts().await.unwrap();
     let codes: Vec<&str> = courts.iter().map(|c| c.code.as_str()).collect();
     // 粤0703 from two cases, 粤07 from the appeal (and implied), 粤 implied; the legacy case has no court.
@@ -267,3 +198,56 @@ async fn courts_with_hierarchy(db: &TestDb) {
     again.close().await;
 }
 both_backends!(courts_follow_the_code_hierarchy, courts_with_hierarchy);
+
+fn many(n: usize) -> Vec<CaseFacts> {
+    (0..n)
+        .map(|i| {
+            let mut f = case(&format!("(2024)粤0703民初{i}号"), "2024-03-01");
+            f.judge = Some(format!("审判员{}", i % 7));
+            f
+        })
+        .collect()
+}
+
+async fn bulk_strategies(db: &TestDb) {
+    // Empty table, large import: indexes off, plain inserts, indexes rebuilt at commit.
+    let mut tx = db.store.begin_import(12_000).await.unwrap();
+    tx.upsert(&many(12_000)).await.unwrap();
+    let counts = tx.commit("a.csv", "2026-11-27 10:00:00", 12_000, 0).await.unwrap();
+    assert_eq!(counts, UpsertCounts { inserted: 12_000, updated: 0, unchanged: 0 });
+    // Larger than the table: secondary indexes off, upsert on the unique index.
+    let mut tx = db.store.begin_import(20_000).await.unwrap();
+    let mut superset = many(20_000);
+    superset[3].closed_on = Some(d("2024-04-01"));
+    superset[3].disposition = Some(Disposition::Judgment);
+    tx.upsert(&superset).await.unwrap();
+    let counts = tx.commit("b.csv", "2026-11-27 10:00:00", 20_000, 0).await.unwrap();
+    assert_eq!(counts, UpsertCounts { inserted: 8_000, updated: 1, unchanged: 11_999 });
+    // A bulk import rolled back restores the dropped indexes with everything else.
+    let mut tx = db.store.begin_import(1_000_000).await.unwrap();
+    tx.upsert(&many(100)).await.unwrap();
+    tx.rollback().await.unwrap();
+    // The unique index is back: a small upsert of an existing 案号 finds its conflict target.
+    let mut tx = db.store.begin_import(1).await.unwrap();
+    tx.upsert(&many(1)).await.unwrap();
+    let counts = tx.commit("c.csv", "2026-11-27 10:00:00", 1, 0).await.unwrap();
+    assert_eq!(counts, UpsertCounts { inserted: 0, updated: 0, unchanged: 1 });
+    assert_eq!(db.store.count_cases().await.unwrap(), 20_000);
+}
+both_backends!(bulk_imports_drop_and_rebuild_indexes, bulk_strategies);
+
+async fn bulk_duplicates_fail_whole(db: &TestDb) {
+    let mut tx = db.store.begin_import(50_000).await.unwrap();
+    let mut rows = many(10_000);
+    rows.push(rows[0].clone());
+    tx.upsert(&rows).await.unwrap();
+    assert!(tx.commit("dup.csv", "2026-11-27 10:00:00", 10_001, 0).await.is_err());
+    assert_eq!(db.store.count_cases().await.unwrap(), 0);
+    // And the schema is intact afterwards.
+    let mut tx = db.store.begin_import(2).await.unwrap();
+    tx.upsert(&many(2)).await.unwrap();
+    tx.upsert(&many(2)).await.unwrap();
+    let counts = tx.commit("ok.csv", "2026-11-27 10:00:00", 4, 0).await.unwrap();
+    assert_eq!(counts, UpsertCounts { inserted: 2, updated: 0, unchanged: 2 });
+}
+both_backends!(duplicates_in_a_bulk_load_fail_the_import_whole, bulk_duplicates_fail_whole);

@@ -42,12 +42,7 @@ pub enum BenchCommand {
 pub async fn run(command: BenchCommand) -> anyhow::Result<std::process::ExitCode> {
     match command {
         BenchCommand::Import { cases, dir } => bench_import(cases, dir)?,
-        BenchCommand::Metrics {
-            cases,
-            dir,
-            warm_only,
-            duckdb_script,
-        } => {
+        BenchCommand::Metrics { cases, dir, warm_only, duckdb_script } => {
             bench_metrics(cases, dir, warm_only, &duckdb_script).await?;
         }
     }
@@ -63,9 +58,7 @@ struct Measured {
 /// Runs a command to completion, polling its high-water RSS (VmHWM) from /proc.
 fn measure(mut command: Command) -> anyhow::Result<Measured> {
     let started = Instant::now();
-    let mut child = command
-        .spawn()
-        .with_context(|| format!("starting {command:?}"))?;
+    let mut child = command.spawn().with_context(|| format!("starting {command:?}"))?;
     let status_path = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     let status = loop {
@@ -86,10 +79,7 @@ fn measure(mut command: Command) -> anyhow::Result<Measured> {
     if !status.success() {
         bail!("{command:?} failed with {status}");
     }
-    Ok(Measured {
-        elapsed,
-        peak_rss_kib: peak,
-    })
+    Ok(Measured { elapsed, peak_rss_kib: peak })
 }
 
 fn work_dir(dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
@@ -103,12 +93,7 @@ fn work_dir(dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 
 /// The benchmark data set: the demo province, seed 7, up to 2026-10-31.
 fn bench_config(cases: u64) -> DemoConfig {
-    DemoConfig {
-        cases,
-        seed: 7,
-        as_of: Date::from_ymd(2026, 10, 31).expect("a real day"),
-        years: 4,
-    }
+    DemoConfig { cases, seed: 7, as_of: Date::from_ymd(2026, 10, 31).expect("a real day"), years: 4 }
 }
 
 /// Writes the benchmark data set as CSV (English keys), streaming.
@@ -138,18 +123,10 @@ fn own_peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-async fn bench_metrics(
-    cases: u64,
-    dir: Option<PathBuf>,
-    warm_only: bool,
-    duckdb_script: &Path,
-) -> anyhow::Result<()> {
+async fn bench_metrics(cases: u64, dir: Option<PathBuf>, warm_only: bool, duckdb_script: &Path) -> anyhow::Result<()> {
     use xiezhi_metrics::{Catalogue, Period, SnapshotBuilder};
     let dir = work_dir(dir)?;
-    let period = Period::new(
-        Date::from_ymd(2026, 1, 1).expect("a day"),
-        Date::from_ymd(2026, 10, 31).expect("a day"),
-    )?;
+    let period = Period::new(Date::from_ymd(2026, 1, 1).expect("a day"), Date::from_ymd(2026, 10, 31).expect("a day"))?;
     let catalogue = Catalogue::default();
 
     // Warm: facts streamed from the generator into the columnar snapshot, then computed.
@@ -192,27 +169,13 @@ async fn bench_metrics(
         remove_database(&db);
         let url = format!("sqlite://{}", db.display());
         let mut import = Command::new(std::env::current_exe()?);
-        import
-            .arg("--db")
-            .arg(&url)
-            .arg("import")
-            .arg(&csv)
-            .stdout(std::process::Stdio::null());
+        import.arg("--db").arg(&url).arg("import").arg(&csv).stdout(std::process::Stdio::null());
         let imported = measure(import)?;
-        println!(
-            "(database built by xiezhi import in {:.1} s)",
-            imported.elapsed.as_secs_f64()
-        );
+        println!("(database built by xiezhi import in {:.1} s)", imported.elapsed.as_secs_f64());
         let mut cold = Command::new(std::env::current_exe()?);
         cold.arg("--db")
             .arg(&url)
-            .args([
-                "metrics",
-                "--from",
-                &period.from().to_string(),
-                "--to",
-                &period.to().to_string(),
-            ])
+            .args(["metrics", "--from", &period.from().to_string(), "--to", &period.to().to_string()])
             .args(["--format", "json", "--out"])
             .arg(dir.join("metrics.json"));
         let measured = measure(cold)?;
@@ -239,10 +202,7 @@ async fn bench_metrics(
             measured.peak_rss_kib as f64 / 1024.0
         );
     } else {
-        println!(
-            "(DuckDB script {} not found: skipped)",
-            duckdb_script.display()
-        );
+        println!("(DuckDB script {} not found: skipped)", duckdb_script.display());
     }
     Ok(())
 }
@@ -257,10 +217,7 @@ fn bench_import(cases: u64, dir: Option<PathBuf>) -> anyhow::Result<()> {
     for p in [&reference_db, &ours_db] {
         remove_database(p);
     }
-    let columns = xiezhi_import::export::headers(false)
-        .iter()
-        .map(|c| format!("{c} TEXT"))
-        .collect::<Vec<_>>();
+    let columns = xiezhi_import::export::headers(false).iter().map(|c| format!("{c} TEXT")).collect::<Vec<_>>();
     let mut sqlite = Command::new("sqlite3");
     sqlite
         .arg(&reference_db)
@@ -269,10 +226,7 @@ fn bench_import(cases: u64, dir: Option<PathBuf>) -> anyhow::Result<()> {
     let reference = measure(sqlite).context("running sqlite3 (apt-get install sqlite3)")?;
 
     let mut ours = Command::new(std::env::current_exe()?);
-    ours.arg("--db")
-        .arg(format!("sqlite://{}", ours_db.display()))
-        .arg("import")
-        .arg(&csv);
+    ours.arg("--db").arg(format!("sqlite://{}", ours_db.display())).arg("import").arg(&csv);
     ours.stdout(std::process::Stdio::null());
     let measured = measure(ours)?;
 
@@ -290,10 +244,7 @@ fn bench_import(cases: u64, dir: Option<PathBuf>) -> anyhow::Result<()> {
             m.peak_rss_kib as f64 / 1024.0
         );
     }
-    println!(
-        "ratio xiezhi / sqlite3 rate: {:.2} (goal ≥ 0.5)",
-        rate(&measured) / rate(&reference)
-    );
+    println!("ratio xiezhi / sqlite3 rate: {:.2} (goal ≥ 0.5)", rate(&measured) / rate(&reference));
     Ok(())
 }
 

@@ -8,9 +8,7 @@ use xiezhi_domain::Date;
 const OFFSET_SECONDS: i64 = 8 * 3600;
 
 fn local_seconds() -> i64 {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     since_epoch + OFFSET_SECONDS
 }
 
@@ -23,11 +21,5 @@ pub fn today() -> Date {
 pub fn timestamp() -> String {
     let s = local_seconds();
     let secs = s.rem_euclid(86_400);
-    format!(
-        "{} {:02}:{:02}:{:02}",
-        today(),
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    format!("{} {:02}:{:02}:{:02}", today(), secs / 3600, secs / 60 % 60, secs % 60)
 }

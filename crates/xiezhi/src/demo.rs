@@ -3,11 +3,10 @@
 use anyhow::Context;
 use xiezhi_demo::{DemoConfig, generate};
 use xiezhi_domain::Date;
-use xiezhi_store::{BATCH_ROWS, Store, UpsertCounts};
+use xiezhi_store::{BATCH_ROWS, Store};
 
 /// The banner shown wherever demo data shows.
-pub const SYNTHETIC_NOTICE: &str =
-    "【合成演示数据 SYNTHETIC DEMO DATA — 非真实案件 not real cases】";
+pub const SYNTHETIC_NOTICE: &str = "【合成演示数据 SYNTHETIC DEMO DATA — 非真实案件 not real cases】";
 
 /// Generates the demo province into `store` unless it already holds cases.
 pub async fn run(store: &Store, cases: u64, seed: u64, as_of: Date) -> anyhow::Result<()> {
@@ -19,12 +18,7 @@ pub async fn run(store: &Store, cases: u64, seed: u64, as_of: Date) -> anyhow::R
         );
         return Ok(());
     }
-    let config = DemoConfig {
-        cases,
-        seed,
-        as_of,
-        years: 4,
-    };
+    let config = DemoConfig { cases, seed, as_of, years: 4 };
     let started = std::time::Instant::now();
     let n = write_demo(store, &config).await?;
     println!("{SYNTHETIC_NOTICE}");
@@ -37,24 +31,18 @@ pub async fn run(store: &Store, cases: u64, seed: u64, as_of: Date) -> anyhow::R
 
 /// Streams the generator into one import transaction; returns the number of cases.
 pub async fn write_demo(store: &Store, config: &DemoConfig) -> anyhow::Result<u64> {
-    let mut tx = store
-        .begin_import()
-        .await
-        .context("starting the demo transaction")?;
+    let mut tx = store.begin_import(config.cases).await.context("starting the demo transaction")?;
     let mut batch = Vec::with_capacity(BATCH_ROWS);
-    let mut counts = UpsertCounts::default();
     let mut n = 0;
     for facts in generate(config) {
         batch.push(facts);
         n += 1;
         if batch.len() == BATCH_ROWS {
-            counts += tx.upsert(&batch).await.context("writing demo cases")?;
+            tx.upsert(&batch).await.context("writing demo cases")?;
             batch.clear();
         }
     }
-    counts += tx.upsert(&batch).await.context("writing demo cases")?;
-    tx.commit("(demo)", &crate::clock::timestamp(), n, counts, 0)
-        .await
-        .context("committing demo data")?;
+    tx.upsert(&batch).await.context("writing demo cases")?;
+    tx.commit("(demo)", &crate::clock::timestamp(), n, 0).await.context("committing demo data")?;
     Ok(n)
 }

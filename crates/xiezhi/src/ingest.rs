@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use xiezhi_domain::{CaseFacts, CourtCode};
-use xiezhi_import::{FactsReader, ImportError, Problem};
+use xiezhi_import::{FactsReader, ImportError, Problem, RowOutcome};
 use xiezhi_store::{BATCH_ROWS, Store, UpsertCounts};
 
 /// What an import did.
@@ -65,112 +65,133 @@ pub async fn import_file(
     imported_at: &str,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<ImportSummary, ImportFailure> {
-    let mut reader = FactsReader::open(path, options.sheet.as_deref())?;
-    let mut summary = ImportSummary {
-        unknown_columns: reader.header().unknown.clone(),
-        ..Default::default()
-    };
+    let reader = FactsReader::open(path, options.sheet.as_deref())?;
+    let mut summary = ImportSummary { unknown_columns: reader.header().unknown.clone(), ..Default::default() };
+    let court_header = reader.header().header(xiezhi_import::Column::CourtName).to_owned();
+    let number_header = reader.header().header(xiezhi_import::Column::CaseNumber).to_owned();
+    let total_bytes = reader.total_bytes;
+    let mut rows = spawn_reader(reader);
     let mut tx = store
-        .begin_import()
+        // A rough row estimate (≈100 bytes a row) picks the bulk strategy for large files.
+        .begin_import(total_bytes / 100)
         .await
         .context("starting the import transaction")?;
     let mut seen: HashMap<u128, u64> = HashMap::new();
     let mut court_names: HashMap<CourtCode, (String, u64)> = HashMap::new();
     let mut batch: Vec<CaseFacts> = Vec::with_capacity(BATCH_ROWS);
-    let court_header = reader
-        .header()
-        .header(xiezhi_import::Column::CourtName)
-        .to_owned();
-    let number_header = reader
-        .header()
-        .header(xiezhi_import::Column::CaseNumber)
-        .to_owned();
-    while let Some(outcome) = reader.next_row()? {
-        summary.rows += 1;
-        if summary.rows.is_multiple_of(4096) {
-            progress(reader.bytes_read(), reader.total_bytes);
-        }
-        let facts = match outcome.result {
-            Ok(facts) => facts,
-            Err(problems) => {
-                summary.problems.extend(problems);
+    while let Some(chunk) = rows.recv().await {
+        let chunk = chunk?;
+        progress(chunk.bytes_read, total_bytes);
+        for outcome in chunk.rows {
+            summary.rows += 1;
+            let facts = match outcome.result {
+                Ok(facts) => facts,
+                Err(problems) => {
+                    summary.problems.extend(problems);
+                    summary.skipped += 1;
+                    continue;
+                }
+            };
+            let mut row_problems = Vec::new();
+            match seen.entry(fingerprint(facts.case_number.as_str())) {
+                std::collections::hash_map::Entry::Occupied(first) => row_problems.push(Problem {
+                    row: outcome.row,
+                    column: number_header.clone(),
+                    reason: format!("duplicate 案号 in the file (first at row {})", first.get()),
+                    value: facts.case_number.to_string(),
+                }),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(outcome.row);
+                }
+            }
+            if let (Some(code), Some(name)) = (facts.case_number.court(), &facts.court_name) {
+                match court_names.get(&code) {
+                    Some((first, row)) if first != name => row_problems.push(Problem {
+                        row: outcome.row,
+                        column: court_header.clone(),
+                        reason: format!("court {code} is named {first:?} at row {row}"),
+                        value: name.clone(),
+                    }),
+                    Some(_) => {}
+                    None => {
+                        court_names.insert(code, (name.clone(), outcome.row));
+                    }
+                }
+            }
+            if !row_problems.is_empty() {
+                summary.problems.extend(row_problems);
                 summary.skipped += 1;
                 continue;
             }
-        };
-        let mut row_problems = Vec::new();
-        match seen.entry(fingerprint(facts.case_number.as_str())) {
-            std::collections::hash_map::Entry::Occupied(first) => row_problems.push(Problem {
-                row: outcome.row,
-                column: number_header.clone(),
-                reason: format!("duplicate 案号 in the file (first at row {})", first.get()),
-                value: facts.case_number.to_string(),
-            }),
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(outcome.row);
-            }
-        }
-        if let (Some(code), Some(name)) = (facts.case_number.court(), &facts.court_name) {
-            match court_names.get(&code) {
-                Some((first, row)) if first != name => row_problems.push(Problem {
-                    row: outcome.row,
-                    column: court_header.clone(),
-                    reason: format!("court {code} is named {first:?} at row {row}"),
-                    value: name.clone(),
-                }),
-                Some(_) => {}
-                None => {
-                    court_names.insert(code, (name.clone(), outcome.row));
+            // Once a problem is known and rows will not be kept, writing more is wasted work:
+            // go on validating only.
+            if summary.problems.is_empty() || options.skip_invalid {
+                batch.push(facts);
+                if batch.len() == BATCH_ROWS {
+                    tx.upsert(&batch).await.context("writing cases")?;
+                    batch.clear();
                 }
             }
         }
-        if !row_problems.is_empty() {
-            summary.problems.extend(row_problems);
-            summary.skipped += 1;
-            continue;
-        }
-        // Once a problem is known and rows will not be kept, writing more is wasted work:
-        // go on validating only.
-        if summary.problems.is_empty() || options.skip_invalid {
-            batch.push(facts);
-            if batch.len() == BATCH_ROWS {
-                summary.counts += tx.upsert(&batch).await.context("writing cases")?;
-                batch.clear();
-            }
-        }
     }
-    progress(reader.total_bytes, reader.total_bytes);
+    progress(total_bytes, total_bytes);
     if !summary.problems.is_empty() && !options.skip_invalid {
         tx.rollback().await.context("rolling back the import")?;
         return Err(ImportFailure::BadRows(summary.problems));
     }
-    summary.counts += tx.upsert(&batch).await.context("writing cases")?;
+    tx.upsert(&batch).await.context("writing cases")?;
     if !summary.problems.is_empty() {
         let report = report_path(path);
         write_problem_report(&report, &summary.problems)
             .with_context(|| format!("writing the problem report {}", report.display()))?;
         summary.report = Some(report);
     }
-    let file_name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    tx.commit(
-        &file_name,
-        imported_at,
-        summary.rows,
-        summary.counts,
-        summary.skipped,
-    )
-    .await
-    .context("committing the import")?;
+    let file_name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    summary.counts =
+        tx.commit(&file_name, imported_at, summary.rows, summary.skipped).await.context("committing the import")?;
     Ok(summary)
+}
+
+/// Rows parsed by the reader thread, with how far into the file it has read.
+struct RowChunk {
+    rows: Vec<RowOutcome>,
+    bytes_read: u64,
+}
+
+/// Parses the file on its own thread, so that parsing and validation overlap with the
+/// database writes (SQLite writes on sqlx's worker thread): the two cores both work.
+fn spawn_reader(mut reader: FactsReader) -> tokio::sync::mpsc::Receiver<Result<RowChunk, ImportError>> {
+    let (sender, receiver) = tokio::sync::mpsc::channel(4);
+    std::thread::spawn(move || {
+        loop {
+            let mut rows = Vec::with_capacity(BATCH_ROWS);
+            let mut done = false;
+            while rows.len() < BATCH_ROWS {
+                match reader.next_row() {
+                    Ok(Some(row)) => rows.push(row),
+                    Ok(None) => {
+                        done = true;
+                        break;
+                    }
+                    Err(e) => {
+                        let _ = sender.blocking_send(Err(e));
+                        return;
+                    }
+                }
+            }
+            let chunk = RowChunk { rows, bytes_read: reader.bytes_read() };
+            // A closed channel means the import was abandoned: stop reading.
+            if sender.blocking_send(Ok(chunk)).is_err() || done {
+                return;
+            }
+        }
+    });
+    receiver
 }
 
 /// `cases.csv` → `cases.problems.csv`, beside the input.
 pub fn report_path(input: &Path) -> PathBuf {
-    let stem = input
-        .file_stem()
-        .map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
+    let stem = input.file_stem().map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
     input.with_file_name(format!("{stem}.problems.csv"))
 }
 
@@ -181,12 +202,7 @@ pub fn write_problem_report(path: &Path, problems: &[Problem]) -> anyhow::Result
     let mut w = csv::Writer::from_writer(out);
     w.write_record(["行号 row", "列 column", "问题 problem", "值 value"])?;
     for p in problems {
-        w.write_record([
-            p.row.to_string(),
-            p.column.clone(),
-            p.reason.clone(),
-            p.value.clone(),
-        ])?;
+        w.write_record([p.row.to_string(), p.column.clone(), p.reason.clone(), p.value.clone()])?;
     }
     w.flush()?;
     Ok(())

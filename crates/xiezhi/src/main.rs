@@ -25,12 +25,7 @@ use xiezhi_store::Store;
 #[command(name = "xiezhi", version, about, long_about = None)]
 struct Cli {
     /// 数据库 database URL: sqlite://PATH (relative), sqlite:///ABSOLUTE/PATH or postgres://…
-    #[arg(
-        long,
-        global = true,
-        env = "XIEZHI_DB",
-        default_value = "sqlite://xiezhi.db"
-    )]
+    #[arg(long, global = true, env = "XIEZHI_DB", default_value = "sqlite://xiezhi.db")]
     db: String,
 
     #[command(subcommand)]
@@ -94,8 +89,7 @@ enum ExportFormat {
 
 /// Parses a `YYYY-MM-DD` command-line date.
 pub fn parse_date(text: &str) -> Result<xiezhi_domain::Date, String> {
-    xiezhi_domain::Date::parse_iso(text)
-        .map_err(|e| format!("{text:?} is not a date YYYY-MM-DD ({e})"))
+    xiezhi_domain::Date::parse_iso(text).map_err(|e| format!("{text:?} is not a date YYYY-MM-DD ({e})"))
 }
 
 fn main() -> ExitCode {
@@ -104,11 +98,7 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("XIEZHI_LOG"))
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("错误 error: starting the runtime: {e}");
@@ -125,26 +115,16 @@ fn main() -> ExitCode {
 }
 
 async fn open(db: &str) -> anyhow::Result<Store> {
-    Store::open(db)
-        .await
-        .with_context(|| "opening the database".to_string())
+    Store::open(db).await.with_context(|| "opening the database".to_string())
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Import {
-            file,
-            skip_invalid,
-            sheet,
-        } => {
+        Command::Import { file, skip_invalid, sheet } => {
             let store = open(&cli.db).await?;
             import(&store, &file, skip_invalid, sheet).await
         }
-        Command::Export {
-            file,
-            format,
-            chinese_headers,
-        } => {
+        Command::Export { file, format, chinese_headers } => {
             let store = open(&cli.db).await?;
             export(&store, &file, format, chinese_headers).await?;
             Ok(ExitCode::SUCCESS)
@@ -167,23 +147,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn import(
-    store: &Store,
-    file: &Path,
-    skip_invalid: bool,
-    sheet: Option<String>,
-) -> anyhow::Result<ExitCode> {
-    let options = ingest::ImportOptions {
-        skip_invalid,
-        sheet,
-    };
+async fn import(store: &Store, file: &Path, skip_invalid: bool, sheet: Option<String>) -> anyhow::Result<ExitCode> {
+    let options = ingest::ImportOptions { skip_invalid, sheet };
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "导入中 {bar:40} {percent}% {bytes}/{total_bytes} 预计剩余 {eta}",
-            )
-            .expect("a valid template"),
+            indicatif::ProgressStyle::with_template("导入中 {bar:40} {percent}% {bytes}/{total_bytes} 预计剩余 {eta}")
+                .expect("a valid template"),
         );
         Some(bar)
     } else {
@@ -234,32 +204,17 @@ async fn import(
             Ok(ExitCode::from(1))
         }
         Err(ingest::ImportFailure::File(e)) => bail!("cannot import {}: {e}", file.display()),
-        Err(ingest::ImportFailure::Other(e)) => {
-            Err(e.context(format!("importing {}", file.display())))
-        }
+        Err(ingest::ImportFailure::Other(e)) => Err(e.context(format!("importing {}", file.display()))),
     }
 }
 
-async fn export(
-    store: &Store,
-    file: &Path,
-    format: Option<ExportFormat>,
-    chinese: bool,
-) -> anyhow::Result<()> {
+async fn export(store: &Store, file: &Path, format: Option<ExportFormat>, chinese: bool) -> anyhow::Result<()> {
     let format = match format {
         Some(f) => f,
-        None => match file
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
+        None => match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
             Some("xlsx") => ExportFormat::Xlsx,
             Some("csv") => ExportFormat::Csv,
-            _ => bail!(
-                "cannot tell the format of {}: use --format csv|xlsx",
-                file.display()
-            ),
+            _ => bail!("cannot tell the format of {}: use --format csv|xlsx", file.display()),
         },
     };
     let facts = store.load_facts().await.context("reading cases")?;
@@ -267,8 +222,7 @@ async fn export(
     let tmp = file.with_extension("partial");
     let n = match format {
         ExportFormat::Csv => {
-            let out = std::fs::File::create(&tmp)
-                .with_context(|| format!("creating {}", tmp.display()))?;
+            let out = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
             xiezhi_import::export::write_csv(out, &facts, chinese)
                 .with_context(|| format!("writing {}", tmp.display()))?
         }
@@ -282,23 +236,10 @@ async fn export(
 async fn print_courts(store: &Store) -> anyhow::Result<()> {
     let courts = store.courts().await.context("reading courts")?;
     if courts.is_empty() {
-        println!(
-            "数据库中没有案件 the database holds no cases yet (xiezhi import FILE, or xiezhi demo)"
-        );
+        println!("数据库中没有案件 the database holds no cases yet (xiezhi import FILE, or xiezhi demo)");
         return Ok(());
     }
-    let mut rows = vec![
-        [
-            "法院代字",
-            "法院名称",
-            "案件数",
-            "未结",
-            "最早立案",
-            "最近立案",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-    ];
+    let mut rows = vec![["法院代字", "法院名称", "案件数", "未结", "最早立案", "最近立案"].map(str::to_owned).to_vec()];
     let (mut total, mut pending) = (0, 0);
     for c in &courts {
         total += c.cases;
@@ -312,15 +253,7 @@ async fn print_courts(store: &Store) -> anyhow::Result<()> {
             c.last_filed.clone().unwrap_or_else(|| "—".to_owned()),
         ]);
     }
-    rows.push(vec![
-        "合计".to_owned(),
-        String::new(),
-        total.to_string(),
-        pending.to_string(),
-    ]);
-    print!(
-        "{}",
-        text_table::render(&rows, &[false, false, true, true, false, false], "")
-    );
+    rows.push(vec!["合计".to_owned(), String::new(), total.to_string(), pending.to_string()]);
+    print!("{}", text_table::render(&rows, &[false, false, true, true, false, false], ""));
     Ok(())
 }

@@ -8,8 +8,8 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use xiezhi_domain::{CaseFacts, CourtCode, CourtLevel, Date};
 use xiezhi_metrics::{
-    Band, Catalogue, Change, GroupKey, GroupNames, GroupReport, IndicatorId, MetricsReport, Period,
-    Snapshot, SnapshotBuilder, Unit, Value,
+    Band, Catalogue, Change, GroupKey, GroupNames, GroupReport, IndicatorId, MetricsReport, Period, Snapshot,
+    SnapshotBuilder, Unit, Value,
 };
 use xiezhi_store::Store;
 
@@ -104,21 +104,15 @@ pub fn group_names(court_names: &[(String, String)]) -> GroupNames {
 pub async fn load_snapshot(store: &Store) -> anyhow::Result<Snapshot> {
     let names = group_names(&store.court_names().await.context("reading court names")?);
     let mut builder = SnapshotBuilder::new();
-    store
-        .for_each_fact(|f| builder.push(&f))
-        .await
-        .context("reading cases")?;
+    store.for_each_fact(|f| builder.push(&f)).await.context("reading cases")?;
     Ok(builder.finish(&names))
 }
 
 fn load_catalogue(path: Option<&Path>) -> anyhow::Result<Catalogue> {
     let mut catalogue = Catalogue::default();
     if let Some(path) = path {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        catalogue
-            .apply(&text)
-            .with_context(|| format!("loading the catalogue {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        catalogue.apply(&text).with_context(|| format!("loading the catalogue {}", path.display()))?;
     }
     Ok(catalogue)
 }
@@ -146,38 +140,17 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
     let catalogue = load_catalogue(args.catalogue.as_deref())?;
     let store = Store::open(db).await.context("opening the database")?;
     if store.count_cases().await? == 0 {
-        bail!(
-            "the database holds no cases: import some first (xiezhi import FILE, or xiezhi demo)"
-        );
+        bail!("the database holds no cases: import some first (xiezhi import FILE, or xiezhi demo)");
     }
     let scope = args.scope.as_deref();
     if let Some(scope) = scope {
-        let known = store
-            .courts()
-            .await?
-            .iter()
-            .any(|c| c.code.starts_with(scope));
+        let known = store.courts().await?.iter().any(|c| c.code.starts_with(scope));
         if !known {
             bail!("no court in the data has a code within the scope {scope:?}");
         }
     }
-    if let Some(MetricsCommand::Explain {
-        id,
-        group,
-        kind,
-        court,
-    }) = args.explain
-    {
-        return explain(
-            &store,
-            period,
-            &catalogue,
-            &id,
-            &group,
-            kind,
-            court.as_deref(),
-        )
-        .await;
+    if let Some(MetricsCommand::Explain { id, group, kind, court }) = args.explain {
+        return explain(&store, period, &catalogue, &id, &group, kind, court.as_deref()).await;
     }
     let snapshot = load_snapshot(&store).await?;
     let report = xiezhi_metrics::compute_with(&snapshot, period, &catalogue);
@@ -185,11 +158,7 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
         Format::Json => {
             let mut json = report.to_json();
             if let Some(groups) = json.get_mut("groups").and_then(|g| g.as_array_mut()) {
-                let keep: Vec<bool> = report
-                    .groups
-                    .iter()
-                    .map(|g| in_scope(&g.key, scope))
-                    .collect();
+                let keep: Vec<bool> = report.groups.iter().map(|g| in_scope(&g.key, scope)).collect();
                 let mut i = 0;
                 groups.retain(|_| {
                     i += 1;
@@ -210,9 +179,7 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
         }
     };
     match &args.out {
-        Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
-        }
+        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
@@ -285,11 +252,7 @@ fn table(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>) -> 
     );
     for g in report.groups.iter().filter(|g| in_scope(&g.key, scope)) {
         let _ = writeln!(out, "\n■ {}", group_title(g));
-        let mut rows = vec![
-            ["指标", "本期", "同期", "同比", "全省", "排名", "区间"]
-                .map(str::to_owned)
-                .to_vec(),
-        ];
+        let mut rows = vec![["指标", "本期", "同期", "同比", "全省", "排名", "区间"].map(str::to_owned).to_vec()];
         for entry in catalogue.entries() {
             let i = entry.id.index();
             let province = g.province.as_ref();
@@ -299,17 +262,11 @@ fn table(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>) -> 
                 format_value(&g.previous[i], entry.unit),
                 format_change(g.change[i], entry.unit),
                 province.map_or(String::new(), |p| format_value(&p.values[i], entry.unit)),
-                province
-                    .and_then(|p| p.rank[i])
-                    .map_or(String::new(), |r| format!("第{r}位")),
+                province.and_then(|p| p.rank[i]).map_or(String::new(), |r| format!("第{r}位")),
                 band_label(g.band[i]).to_owned(),
             ]);
         }
-        out.push_str(&crate::text_table::render(
-            &rows,
-            &[false, true, true, true, true, true, false],
-            "  ",
-        ));
+        out.push_str(&crate::text_table::render(&rows, &[false, true, true, true, true, true, false], "  "));
     }
     out
 }
@@ -332,11 +289,7 @@ const LONG_HEADER: [&str; 14] = [
 ];
 
 /// One row per (group, indicator): numbers as plain numbers (ratios as fractions).
-fn long_rows(
-    report: &MetricsReport,
-    catalogue: &Catalogue,
-    scope: Option<&str>,
-) -> Vec<Vec<LongCell>> {
+fn long_rows(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>) -> Vec<Vec<LongCell>> {
     let mut rows = Vec::new();
     for g in report.groups.iter().filter(|g| in_scope(&g.key, scope)) {
         let court = match &g.key {
@@ -377,11 +330,7 @@ enum LongCell {
     Number(Option<f64>),
 }
 
-fn csv_text(
-    report: &MetricsReport,
-    catalogue: &Catalogue,
-    scope: Option<&str>,
-) -> anyhow::Result<String> {
+fn csv_text(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(LONG_HEADER)?;
     for row in long_rows(report, catalogue, scope) {
@@ -390,28 +339,16 @@ fn csv_text(
             LongCell::Number(n) => n.map(|v| v.to_string()).unwrap_or_default(),
         }))?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?;
-    Ok(format!(
-        "\u{feff}{}",
-        String::from_utf8(bytes).context("CSV is UTF-8")?
-    ))
+    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?;
+    Ok(format!("\u{feff}{}", String::from_utf8(bytes).context("CSV is UTF-8")?))
 }
 
-fn write_xlsx(
-    report: &MetricsReport,
-    catalogue: &Catalogue,
-    scope: Option<&str>,
-    out: &Path,
-) -> anyhow::Result<()> {
+fn write_xlsx(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>, out: &Path) -> anyhow::Result<()> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("质效指标")?;
-    let bold = Format::new()
-        .set_bold()
-        .set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let bold = Format::new().set_bold().set_border(rust_xlsxwriter::FormatBorder::Thin);
     let title = Format::new().set_bold().set_font_size(14);
     sheet.write_string_with_format(
         0,
@@ -445,17 +382,13 @@ fn write_xlsx(
     sheet.set_freeze_panes(3, 0)?;
     sheet.autofit();
     let tmp = out.with_extension("partial");
-    workbook
-        .save(&tmp)
-        .with_context(|| format!("writing {}", tmp.display()))?;
+    workbook.save(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, out).with_context(|| format!("writing {}", out.display()))?;
     Ok(())
 }
 
 fn group_key(group: &str, kind: Option<Kind>, court: Option<&str>) -> anyhow::Result<GroupKey> {
-    let parse = |code: &str| {
-        CourtCode::parse(code).with_context(|| format!("{code:?} is not a court code"))
-    };
+    let parse = |code: &str| CourtCode::parse(code).with_context(|| format!("{code:?} is not a court code"));
     let kind = match kind {
         Some(k) => k,
         None if court.is_some() => Kind::Judge,
@@ -493,10 +426,7 @@ async fn explain(
     let explanation = xiezhi_metrics::explain_with(&snapshot, period, id, &key, catalogue)?;
     let entry = IndicatorId::from_str_id(id).map(|i| catalogue.entry(i));
     let report = xiezhi_metrics::compute_with(&snapshot, period, catalogue);
-    let value = report
-        .group(&key)
-        .zip(entry)
-        .map(|(g, e)| format_value(&g.values[e.id.index()], e.unit));
+    let value = report.group(&key).zip(entry).map(|(g, e)| format_value(&g.values[e.id.index()], e.unit));
     println!(
         "{} {} — {:?} — {} 至 {}: {}",
         id,
@@ -506,26 +436,14 @@ async fn explain(
         period.to(),
         value.unwrap_or_default()
     );
-    for (title, rows) in [
-        ("分子 numerator", &explanation.numerator),
-        ("分母 denominator", &explanation.denominator),
-    ] {
+    for (title, rows) in [("分子 numerator", &explanation.numerator), ("分母 denominator", &explanation.denominator)]
+    {
         println!("\n{title}: {} 件", rows.len());
         if rows.is_empty() {
             continue;
         }
-        let mut table = vec![
-            [
-                "案号",
-                "立案日期",
-                "结案日期",
-                "结案方式",
-                "承办人",
-                "原审案号",
-            ]
-            .map(str::to_owned)
-            .to_vec(),
-        ];
+        let mut table =
+            vec![["案号", "立案日期", "结案日期", "结案方式", "承办人", "原审案号"].map(str::to_owned).to_vec()];
         for &row in rows.iter() {
             let f = &facts[row];
             table.push(vec![
@@ -534,9 +452,7 @@ async fn explain(
                 f.closed_on.map_or("未结".to_owned(), |d| d.to_string()),
                 f.disposition.map_or("", |d| d.label()).to_owned(),
                 f.judge.clone().unwrap_or_default(),
-                f.origin_case_number
-                    .as_ref()
-                    .map_or(String::new(), ToString::to_string),
+                f.origin_case_number.as_ref().map_or(String::new(), ToString::to_string),
             ]);
         }
         print!("{}", crate::text_table::render(&table, &[false; 6], "  "));

@@ -10,8 +10,7 @@ use clap::Args;
 use xiezhi_domain::Date;
 use xiezhi_metrics::{Catalogue, MetricsReport, Period, Snapshot, SnapshotBuilder};
 use xiezhi_report::{
-    ActionListBuilder, ActionLists, Bulletin, BulletinOptions, ChartFonts, ReportError, Scope,
-    docx, fill,
+    ActionListBuilder, ActionLists, Bulletin, BulletinOptions, ChartFonts, ReportError, Scope, docx, fill,
 };
 use xiezhi_store::Store;
 
@@ -91,20 +90,14 @@ enum DraftFormat {
 }
 
 fn extension(path: &Path) -> String {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default()
+    path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default()
 }
 
 fn load_catalogue(path: Option<&Path>) -> anyhow::Result<Catalogue> {
     let mut catalogue = Catalogue::default();
     if let Some(path) = path {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        catalogue
-            .apply(&text)
-            .with_context(|| format!("loading the catalogue {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        catalogue.apply(&text).with_context(|| format!("loading the catalogue {}", path.display()))?;
     }
     Ok(catalogue)
 }
@@ -116,20 +109,12 @@ struct Loaded {
     actions: ActionLists,
 }
 
-async fn load(
-    db: &str,
-    scope: &Scope,
-    period: Period,
-    catalogue: &Catalogue,
-) -> anyhow::Result<Loaded> {
+async fn load(db: &str, scope: &Scope, period: Period, catalogue: &Catalogue) -> anyhow::Result<Loaded> {
     let store = Store::open(db).await.context("opening the database")?;
     if store.count_cases().await? == 0 {
-        bail!(
-            "the database holds no cases: import some first (xiezhi import FILE, or xiezhi demo)"
-        );
+        bail!("the database holds no cases: import some first (xiezhi import FILE, or xiezhi demo)");
     }
-    let names =
-        crate::metrics::group_names(&store.court_names().await.context("reading court names")?);
+    let names = crate::metrics::group_names(&store.court_names().await.context("reading court names")?);
     let mut builder = SnapshotBuilder::new();
     let mut actions = ActionListBuilder::new(scope.clone(), period.to(), catalogue);
     store
@@ -143,19 +128,13 @@ async fn load(
     let report = xiezhi_metrics::compute_with(&snapshot, period, catalogue);
     // Refuse unknown scopes and empty periods before anything is written.
     scope.group_with_data(&report).map_err(scope_error)?;
-    Ok(Loaded {
-        snapshot,
-        report,
-        actions: actions.finish(),
-    })
+    Ok(Loaded { snapshot, report, actions: actions.finish() })
 }
 
 fn scope_error(e: ReportError) -> anyhow::Error {
     match e {
         ReportError::UnknownScope(code) => {
-            anyhow::anyhow!(
-                "no court in the data has the scope code {code:?} (xiezhi courts lists them)"
-            )
+            anyhow::anyhow!("no court in the data has the scope code {code:?} (xiezhi courts lists them)")
         }
         other => anyhow::Error::new(other),
     }
@@ -163,10 +142,7 @@ fn scope_error(e: ReportError) -> anyhow::Error {
 
 /// Writes `bytes` to a temporary file beside `out`, then renames it: never a half-written file.
 fn write_atomically(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let name = out
-        .file_name()
-        .with_context(|| format!("{} is not a file name", out.display()))?
-        .to_string_lossy();
+    let name = out.file_name().with_context(|| format!("{} is not a file name", out.display()))?.to_string_lossy();
     let tmp = out.with_file_name(format!(".{name}.partial"));
     if let Err(e) = std::fs::write(&tmp, bytes) {
         let _ = std::fs::remove_file(&tmp);
@@ -180,11 +156,7 @@ pub async fn report(db: &str, args: ReportArgs) -> anyhow::Result<ExitCode> {
         "docx" => OutFormat::Docx,
         "html" | "htm" => OutFormat::Html,
         "xlsx" => OutFormat::Xlsx,
-        other => bail!(
-            "cannot write a bulletin as {:?} ({}): use .docx, .html or .xlsx",
-            other,
-            args.out.display()
-        ),
+        other => bail!("cannot write a bulletin as {:?} ({}): use .docx, .html or .xlsx", other, args.out.display()),
     };
     let period = Period::new(args.from, args.to)?;
     let scope = Scope::parse(&args.scope).map_err(scope_error)?;
@@ -194,36 +166,22 @@ pub async fn report(db: &str, args: ReportArgs) -> anyhow::Result<ExitCode> {
     let mut options = BulletinOptions::new(args.issued_on.unwrap_or_else(crate::clock::today));
     options.title = args.title;
     options.issuer = args.issuer;
-    let bulletin = Bulletin::build(
-        &loaded.report,
-        &catalogue,
-        &scope,
-        &months,
-        &loaded.actions,
-        &options,
-    )?;
+    let bulletin = Bulletin::build(&loaded.report, &catalogue, &scope, &months, &loaded.actions, &options)?;
     let bytes = match format {
         OutFormat::Html => xiezhi_report::html::write(&bulletin),
         OutFormat::Xlsx => xiezhi_report::xlsx::write(&bulletin)?,
         OutFormat::Docx => {
             let charts = match ChartFonts::load(args.fonts.as_deref(), true) {
                 Ok(fonts) => vec![
-                    docx::ChartImage {
-                        png: fonts.render_png(&bulletin.trend, 2.0)?,
-                    },
-                    docx::ChartImage {
-                        png: fonts.render_png(&bulletin.comparison, 2.0)?,
-                    },
+                    docx::ChartImage { png: fonts.render_png(&bulletin.trend, 2.0)? },
+                    docx::ChartImage { png: fonts.render_png(&bulletin.comparison, 2.0)? },
                 ],
                 Err(e) => {
                     eprintln!("警告 warning: {e}; the DOCX carries its tables without charts");
                     Vec::new()
                 }
             };
-            let fonts = docx::DocxFonts {
-                body: args.body_font,
-                ..docx::DocxFonts::default()
-            };
+            let fonts = docx::DocxFonts { body: args.body_font, ..docx::DocxFonts::default() };
             docx::write(&bulletin, &fonts, &charts)?
         }
     };
@@ -239,25 +197,17 @@ pub async fn fill_draft(db: &str, args: FillArgs) -> anyhow::Result<ExitCode> {
         other => return Err(ReportError::UnsupportedDraft(other.to_owned()).into()),
     };
     if extension(&args.out) != extension(&args.draft) {
-        bail!(
-            "the output {} must have the draft's format (.{})",
-            args.out.display(),
-            extension(&args.draft)
-        );
+        bail!("the output {} must have the draft's format (.{})", args.out.display(), extension(&args.draft));
     }
     let mut config = fill::FillConfig::default();
     for item in &args.set {
-        let (phrase, text) = item
-            .split_once('=')
-            .with_context(|| format!("--set {item:?}: expected PHRASE=TEXT"))?;
+        let (phrase, text) = item.split_once('=').with_context(|| format!("--set {item:?}: expected PHRASE=TEXT"))?;
         config.phrases.push((phrase.to_owned(), text.to_owned()));
     }
-    let draft =
-        std::fs::read(&args.draft).with_context(|| format!("reading {}", args.draft.display()))?;
+    let draft = std::fs::read(&args.draft).with_context(|| format!("reading {}", args.draft.display()))?;
     let text = match draft_format {
         DraftFormat::Text => Some(
-            String::from_utf8(draft.clone())
-                .with_context(|| format!("{} is not UTF-8 text", args.draft.display()))?,
+            String::from_utf8(draft.clone()).with_context(|| format!("{} is not UTF-8 text", args.draft.display()))?,
         ),
         DraftFormat::Docx => None,
     };
@@ -271,13 +221,11 @@ pub async fn fill_draft(db: &str, args: FillArgs) -> anyhow::Result<ExitCode> {
             let (filled, log) = fill::fill_text(&text, &ctx, &config);
             (filled.into_bytes(), log)
         }
-        None => fill::fill_docx(&draft, &ctx, &config)
-            .with_context(|| format!("filling {}", args.draft.display()))?,
+        None => fill::fill_docx(&draft, &ctx, &config).with_context(|| format!("filling {}", args.draft.display()))?,
     };
     eprint!("{}", log.to_text());
     if let Some(path) = &args.log {
-        let mut json =
-            serde_json::to_string_pretty(&log.to_json()).context("serialising the log")?;
+        let mut json = serde_json::to_string_pretty(&log.to_json()).context("serialising the log")?;
         json.push('\n');
         write_atomically(path, json.as_bytes())?;
     }
@@ -286,10 +234,7 @@ pub async fn fill_draft(db: &str, args: FillArgs) -> anyhow::Result<ExitCode> {
     println!(
         "已写入 written: {} ({slots} slots filled, {} placeholders left)",
         args.out.display(),
-        log.entries
-            .iter()
-            .filter(|e| matches!(e, fill::LogEntry::Left { .. }))
-            .count()
+        log.entries.iter().filter(|e| matches!(e, fill::LogEntry::Left { .. })).count()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -23,13 +23,7 @@ pub fn display_width(s: &str) -> usize {
 pub fn render(rows: &[Vec<String>], right: &[bool], indent: &str) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
-        .map(|i| {
-            rows.iter()
-                .filter_map(|r| r.get(i))
-                .map(|c| display_width(c))
-                .max()
-                .unwrap_or(0)
-        })
+        .map(|i| rows.iter().filter_map(|r| r.get(i)).map(|c| display_width(c)).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
     for row in rows {
@@ -60,10 +54,7 @@ mod tests {
     #[test]
     fn widths_and_alignment() {
         assert_eq!(display_width("结收比ab"), 8);
-        let rows = vec![
-            vec!["指标".to_owned(), "值".to_owned()],
-            vec!["filed".to_owned(), "12".to_owned()],
-        ];
+        let rows = vec![vec!["指标".to_owned(), "值".to_owned()], vec!["filed".to_owned(), "12".to_owned()]];
         assert_eq!(render(&rows, &[false, true], ""), "指标   值\nfiled  12\n");
     }
 }

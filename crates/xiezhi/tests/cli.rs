@@ -25,11 +25,7 @@ fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
 
 /// Number of cases in an SQLite database, read with the sqlite3 shell, independently of our code.
 fn sqlite_count(db: &Path) -> i64 {
-    let out = Command::new("sqlite3")
-        .arg(db)
-        .arg("SELECT COUNT(*) FROM cases;")
-        .output()
-        .expect("sqlite3 installed");
+    let out = Command::new("sqlite3").arg(db).arg("SELECT COUNT(*) FROM cases;").output().expect("sqlite3 installed");
     assert!(out.status.success(), "{}", text(&out.stderr));
     text(&out.stdout).trim().parse().unwrap()
 }
@@ -59,10 +55,7 @@ fn import_is_idempotent_and_lists_courts() {
     assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3);
     let out = xiezhi(dir.path(), &["courts"]);
     let listing = text(&out.stdout);
-    assert!(
-        listing.contains("粤0703") && listing.contains("江门市蓬江区人民法院"),
-        "{listing}"
-    );
+    assert!(listing.contains("粤0703") && listing.contains("江门市蓬江区人民法院"), "{listing}");
     let line = listing.lines().find(|l| l.starts_with("粤0703")).unwrap();
     let numbers: Vec<&str> = line.split_whitespace().collect();
     // 粤0703: 2 cases, 1 pending.
@@ -96,11 +89,7 @@ fn a_file_with_bad_rows_imports_nothing_and_lists_every_problem() {
     ] {
         assert!(err.contains(expected), "missing {expected:?} in\n{err}");
     }
-    assert_eq!(
-        sqlite_count(&dir.path().join("xiezhi.db")),
-        3,
-        "the database is as it was"
-    );
+    assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3, "the database is as it was");
 
     let out = xiezhi(dir.path(), &["import", "bad.csv", "--skip-invalid"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -111,10 +100,7 @@ fn a_file_with_bad_rows_imports_nothing_and_lists_every_problem() {
     );
     let report = std::fs::read_to_string(dir.path().join("bad.problems.csv")).unwrap();
     assert_eq!(report.lines().count(), 1 + 6, "{report}");
-    assert!(
-        report.contains("3,立案日期,no such day,2024-02-30"),
-        "{report}"
-    );
+    assert!(report.contains("3,立案日期,no such day,2024-02-30"), "{report}");
     assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 4);
 }
 
@@ -124,35 +110,19 @@ fn whole_file_errors_and_usage() {
     write(dir.path(), "empty.csv", "");
     let out = xiezhi(dir.path(), &["import", "empty.csv"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("the file is empty"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("the file is empty"), "{}", text(&out.stderr));
     write(dir.path(), "cols.csv", "案号,法院\n(2024)粤0703民初1号,x\n");
     let out = xiezhi(dir.path(), &["import", "cols.csv"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("missing required column(s): filed_on"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("missing required column(s): filed_on"), "{}", text(&out.stderr));
     let out = xiezhi(dir.path(), &["import", "missing.csv"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("missing.csv"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("missing.csv"), "{}", text(&out.stderr));
     assert_eq!(xiezhi(dir.path(), &["import"]).status.code(), Some(2));
     assert_eq!(xiezhi(dir.path(), &["frobnicate"]).status.code(), Some(2));
     let out = xiezhi(dir.path(), &["--db", "mysql://x/y", "courts"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("unsupported database URL"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("unsupported database URL"), "{}", text(&out.stderr));
 }
 
 #[test]
@@ -162,20 +132,9 @@ fn database_option_before_or_after_and_from_environment() {
     let absolute = dir.path().join("abs.db");
     let url = format!("sqlite://{}", absolute.display());
     assert!(url.starts_with("sqlite:///"));
-    assert!(
-        xiezhi(dir.path(), &["import", "good.csv", "--db", &url])
-            .status
-            .success()
-    );
+    assert!(xiezhi(dir.path(), &["import", "good.csv", "--db", &url]).status.success());
     assert_eq!(sqlite_count(&absolute), 3);
-    assert!(
-        xiezhi(
-            dir.path(),
-            &["--db", "sqlite://rel.db", "import", "good.csv"]
-        )
-        .status
-        .success()
-    );
+    assert!(xiezhi(dir.path(), &["--db", "sqlite://rel.db", "import", "good.csv"]).status.success());
     assert_eq!(sqlite_count(&dir.path().join("rel.db")), 3);
     let out = Command::new(env!("CARGO_BIN_EXE_xiezhi"))
         .current_dir(dir.path())
@@ -191,18 +150,7 @@ fn database_option_before_or_after_and_from_environment() {
 #[test]
 fn export_import_export_is_identical() {
     let dir = tempfile::tempdir().unwrap();
-    let out = xiezhi(
-        dir.path(),
-        &[
-            "--db",
-            "sqlite://a.db",
-            "demo",
-            "--cases",
-            "2000",
-            "--seed",
-            "5",
-        ],
-    );
+    let out = xiezhi(dir.path(), &["--db", "sqlite://a.db", "demo", "--cases", "2000", "--seed", "5"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     for (file, flag) in [("a.csv", None), ("a.xlsx", Some("--chinese-headers"))] {
         let mut args = vec!["--db", "sqlite://a.db", "export", file];
@@ -212,17 +160,10 @@ fn export_import_export_is_identical() {
         let out = xiezhi(dir.path(), &["--db", &db, "import", file]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         let again = format!("again-{file}.csv");
-        assert!(
-            xiezhi(dir.path(), &["--db", &db, "export", &again])
-                .status
-                .success()
-        );
+        assert!(xiezhi(dir.path(), &["--db", &db, "export", &again]).status.success());
         let first = std::fs::read(dir.path().join("a.csv")).unwrap();
         let second = std::fs::read(dir.path().join(&again)).unwrap();
-        assert!(
-            first == second,
-            "export → import → export differs for {file}"
-        );
+        assert!(first == second, "export → import → export differs for {file}");
     }
 }
 
@@ -236,65 +177,20 @@ fn demo_is_created_once_and_deterministic() {
     assert!(shown.contains("已生成 3000 件合成案件"), "{shown}");
     assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3000);
     let again = xiezhi(dir.path(), &["demo", "--cases", "3000", "--seed", "9"]);
-    assert!(
-        text(&again.stdout).contains("nothing generated"),
-        "{}",
-        text(&again.stdout)
-    );
+    assert!(text(&again.stdout).contains("nothing generated"), "{}", text(&again.stdout));
     assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3000);
-    assert!(
-        xiezhi(
-            dir.path(),
-            &[
-                "--db",
-                "sqlite://b.db",
-                "demo",
-                "--cases",
-                "3000",
-                "--seed",
-                "9"
-            ]
-        )
-        .status
-        .success()
-    );
-    assert!(
-        xiezhi(
-            dir.path(),
-            &[
-                "--db",
-                "sqlite://c.db",
-                "demo",
-                "--cases",
-                "3000",
-                "--seed",
-                "10"
-            ]
-        )
-        .status
-        .success()
-    );
+    assert!(xiezhi(dir.path(), &["--db", "sqlite://b.db", "demo", "--cases", "3000", "--seed", "9"]).status.success());
+    assert!(xiezhi(dir.path(), &["--db", "sqlite://c.db", "demo", "--cases", "3000", "--seed", "10"]).status.success());
     for name in ["xiezhi", "b", "c"] {
         assert!(
-            xiezhi(
-                dir.path(),
-                &[
-                    "--db",
-                    &format!("sqlite://{name}.db"),
-                    "export",
-                    &format!("{name}.csv")
-                ]
-            )
-            .status
-            .success()
+            xiezhi(dir.path(), &["--db", &format!("sqlite://{name}.db"), "export", &format!("{name}.csv")])
+                .status
+                .success()
         );
     }
     let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
     assert!(read("xiezhi.csv") == read("b.csv"), "same seed, same data");
-    assert!(
-        read("xiezhi.csv") != read("c.csv"),
-        "another seed, other data"
-    );
+    assert!(read("xiezhi.csv") != read("c.csv"), "another seed, other data");
 }
 
 #[test]
@@ -304,11 +200,7 @@ fn kill_9_in_the_middle_of_an_import_leaves_the_database_as_it_was() {
     assert!(xiezhi(dir.path(), &["import", "good.csv"]).status.success());
     let mut big = String::from("案号,立案日期,结案日期,结案方式,承办人\n");
     for i in 0..400_000 {
-        big.push_str(&format!(
-            "(2023)粤0781民初{i}号,2023-03-0{},2023-09-01,调解,审判员{}\n",
-            1 + i % 9,
-            i % 40
-        ));
+        big.push_str(&format!("(2023)粤0781民初{i}号,2023-03-0{},2023-09-01,调解,审判员{}\n", 1 + i % 9, i % 40));
     }
     write(dir.path(), "big.csv", &big);
     let wal = dir.path().join("xiezhi.db-wal");
@@ -327,14 +219,8 @@ fn kill_9_in_the_middle_of_an_import_leaves_the_database_as_it_was() {
         if written > 4 << 20 {
             break;
         }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the import ended before it could be killed"
-        );
-        assert!(
-            started.elapsed().as_secs() < 120,
-            "the import wrote nothing"
-        );
+        assert!(child.try_wait().unwrap().is_none(), "the import ended before it could be killed");
+        assert!(started.elapsed().as_secs() < 120, "the import wrote nothing");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     child.kill().unwrap();
@@ -342,9 +228,5 @@ fn kill_9_in_the_middle_of_an_import_leaves_the_database_as_it_was() {
     assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3);
     // And the database still works.
     let out = xiezhi(dir.path(), &["import", "good.csv"]);
-    assert!(
-        text(&out.stdout).contains("3 unchanged"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(text(&out.stdout).contains("3 unchanged"), "{}", text(&out.stdout));
 }

@@ -57,45 +57,18 @@ fn group<'a>(json: &'a Value, kind: &str, code: &str) -> &'a Value {
 #[test]
 fn contract_json_with_hand_worked_values() {
     let dir = setup();
-    let out = xiezhi(
-        dir.path(),
-        &[
-            "metrics",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2024-06-30",
-            "--format",
-            "json",
-        ],
-    );
+    let out = xiezhi(dir.path(), &["metrics", "--from", "2024-01-01", "--to", "2024-06-30", "--format", "json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let json: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
-    assert_eq!(
-        json["period"],
-        serde_json::json!({"from": "2024-01-01", "to": "2024-06-30"})
-    );
-    assert_eq!(
-        json["previous_period"],
-        serde_json::json!({"from": "2023-01-01", "to": "2023-06-30"})
-    );
+    assert_eq!(json["period"], serde_json::json!({"from": "2024-01-01", "to": "2024-06-30"}));
+    assert_eq!(json["previous_period"], serde_json::json!({"from": "2023-01-01", "to": "2023-06-30"}));
 
     let court = group(&json, "court", "粤0703");
     assert_eq!(court["name"], "江门市蓬江区人民法院");
     let v = &court["values"];
     // filed 2, 3, 4; carried over 1; closed 1, 2, 4; pending 3.
-    assert_eq!(
-        (
-            v["filed"].as_u64(),
-            v["carried_over"].as_u64(),
-            v["accepted"].as_u64()
-        ),
-        (Some(3), Some(1), Some(4))
-    );
-    assert_eq!(
-        (v["closed"].as_u64(), v["pending"].as_u64()),
-        (Some(3), Some(1))
-    );
+    assert_eq!((v["filed"].as_u64(), v["carried_over"].as_u64(), v["accepted"].as_u64()), (Some(3), Some(1), Some(4)));
+    assert_eq!((v["closed"].as_u64(), v["pending"].as_u64()), (Some(3), Some(1)));
     assert_eq!(v["closure_rate"].as_f64(), Some(0.75));
     assert_eq!(v["clearance_rate"].as_f64(), Some(1.0));
     // Judges who closed: 甲 (cases 1, 2) and 丙 (case 4): 3 / 2.
@@ -104,10 +77,7 @@ fn contract_json_with_hand_worked_values() {
     // B = {1} (判决), appealed by 7 → 1/1; case 1 reversed (改判) of {1, 2} → 1/2.
     assert_eq!(v["appeal_rate"].as_f64(), Some(1.0));
     assert_eq!(v["first_instance_reversed_rate"].as_f64(), Some(0.5));
-    assert_eq!(
-        (v["enf_filed"].as_u64(), v["enf_closed"].as_u64()),
-        (Some(1), Some(1))
-    );
+    assert_eq!((v["enf_filed"].as_u64(), v["enf_closed"].as_u64()), (Some(1), Some(1)));
     assert_eq!(v["recovered_amount"].as_f64(), Some(8000.0));
     assert_eq!(v["recovery_rate"].as_f64(), Some(0.8));
     assert_eq!(v["actual_execution_rate"].as_f64(), Some(1.0));
@@ -120,48 +90,21 @@ fn contract_json_with_hand_worked_values() {
     let long = &group(&json, "court", "粤0704")["values"];
     // Case 6 filed 2022-06-01: +12 → 2023-06-01, +18 → 2023-12-01, +24 → 2024-06-01 < 2024-06-30; +36 no.
     assert_eq!(
-        [
-            "pending_over_12m",
-            "pending_over_18m",
-            "pending_over_24m",
-            "pending_over_36m"
-        ]
-        .map(|k| long[k].as_u64()),
+        ["pending_over_12m", "pending_over_18m", "pending_over_24m", "pending_over_36m"].map(|k| long[k].as_u64()),
         [Some(1), Some(1), Some(1), Some(0)]
     );
 
     let city = group(&json, "city", "粤07");
     let c = &city["values"];
     // 粤07 pools 粤07, 粤0703, 粤0704: filed 2, 3, 4, 5, 7; carried over 1, 6; closed 1, 2, 4, 7.
-    assert_eq!(
-        (
-            c["filed"].as_u64(),
-            c["accepted"].as_u64(),
-            c["closed"].as_u64()
-        ),
-        (Some(5), Some(7), Some(4))
-    );
+    assert_eq!((c["filed"].as_u64(), c["accepted"].as_u64(), c["closed"].as_u64()), (Some(5), Some(7), Some(4)));
     assert_eq!(c["clearance_rate"].as_f64(), Some(0.8));
     // Province: filed 6, closed 5. City 粤01 clears 1/1 and ranks first; 粤07 second.
-    assert_eq!(
-        city["province_values"]["clearance_rate"].as_f64(),
-        Some(5.0 / 6.0)
-    );
+    assert_eq!(city["province_values"]["clearance_rate"].as_f64(), Some(5.0 / 6.0));
     assert_eq!(city["rank"]["clearance_rate"].as_u64(), Some(2));
-    assert_eq!(
-        group(&json, "city", "粤01")["rank"]["clearance_rate"].as_u64(),
-        Some(1)
-    );
-    assert_eq!(
-        group(&json, "province", "粤")["values"]["filed"].as_u64(),
-        Some(6)
-    );
-    let judge = json["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["kind"] == "judge" && g["code"] == "乙")
-        .unwrap();
+    assert_eq!(group(&json, "city", "粤01")["rank"]["clearance_rate"].as_u64(), Some(1));
+    assert_eq!(group(&json, "province", "粤")["values"]["filed"].as_u64(), Some(6));
+    let judge = json["groups"].as_array().unwrap().iter().find(|g| g["kind"] == "judge" && g["code"] == "乙").unwrap();
     assert_eq!(judge["court"], "粤0703");
     assert_eq!(judge["values"]["closed"].as_u64(), Some(0));
     assert_eq!(judge["values"]["closed_per_judge"], Value::Null);
@@ -169,139 +112,58 @@ fn contract_json_with_hand_worked_values() {
     // --scope keeps only the groups within the code.
     let out = xiezhi(
         dir.path(),
-        &[
-            "metrics",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2024-06-30",
-            "--format",
-            "json",
-            "--scope",
-            "粤0703",
-        ],
+        &["metrics", "--from", "2024-01-01", "--to", "2024-06-30", "--format", "json", "--scope", "粤0703"],
     );
     let scoped: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
     let kinds: Vec<(String, String)> = scoped["groups"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| {
-            (
-                g["kind"].as_str().unwrap().to_owned(),
-                g["code"].as_str().unwrap().to_owned(),
-            )
-        })
+        .map(|g| (g["kind"].as_str().unwrap().to_owned(), g["code"].as_str().unwrap().to_owned()))
         .collect();
     assert_eq!(
         kinds,
-        [
-            ("court", "粤0703"),
-            ("judge", "丙"),
-            ("judge", "乙"),
-            ("judge", "甲")
-        ]
-        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        [("court", "粤0703"), ("judge", "丙"), ("judge", "乙"), ("judge", "甲")]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
     );
 }
 
 #[test]
 fn table_csv_xlsx_and_explain() {
     let dir = setup();
-    let out = xiezhi(
-        dir.path(),
-        &[
-            "metrics",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2024-06-30",
-            "--scope",
-            "粤07",
-        ],
-    );
+    let out = xiezhi(dir.path(), &["metrics", "--from", "2024-01-01", "--to", "2024-06-30", "--scope", "粤07"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let table = text(&out.stdout);
-    assert!(
-        table.contains("■ 全市 粤07") && table.contains("结收比"),
-        "{table}"
-    );
+    assert!(table.contains("■ 全市 粤07") && table.contains("结收比"), "{table}");
     let line = table
         .lines()
         .skip_while(|l| !l.contains("■ 全市 粤07"))
         .find(|l| l.trim_start().starts_with("结收比"))
         .unwrap();
-    assert!(
-        line.contains("80.00%") && line.contains("83.33%") && line.contains("第2位"),
-        "{line}"
-    );
+    assert!(line.contains("80.00%") && line.contains("83.33%") && line.contains("第2位"), "{line}");
 
     let out = xiezhi(
         dir.path(),
-        &[
-            "metrics",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2024-06-30",
-            "--format",
-            "csv",
-            "--out",
-            "m.csv",
-        ],
+        &["metrics", "--from", "2024-01-01", "--to", "2024-06-30", "--format", "csv", "--out", "m.csv"],
     );
     assert!(out.status.success());
     let csv = std::fs::read_to_string(dir.path().join("m.csv")).unwrap();
-    assert!(
-        csv.lines()
-            .any(|l| l.starts_with("court,粤0703,,江门市蓬江区人民法院,clearance_rate,结收比,1,")),
-        "{csv}"
-    );
+    assert!(csv.lines().any(|l| l.starts_with("court,粤0703,,江门市蓬江区人民法院,clearance_rate,结收比,1,")), "{csv}");
     let out = xiezhi(
         dir.path(),
-        &[
-            "metrics",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2024-06-30",
-            "--format",
-            "xlsx",
-            "--out",
-            "m.xlsx",
-        ],
+        &["metrics", "--from", "2024-01-01", "--to", "2024-06-30", "--format", "xlsx", "--out", "m.xlsx"],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(
-        std::fs::read(dir.path().join("m.xlsx"))
-            .unwrap()
-            .starts_with(b"PK")
-    );
+    assert!(std::fs::read(dir.path().join("m.xlsx")).unwrap().starts_with(b"PK"));
 
     let out = xiezhi(
         dir.path(),
-        &[
-            "metrics",
-            "explain",
-            "clearance_rate",
-            "--group",
-            "粤0703",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2024-06-30",
-        ],
+        &["metrics", "explain", "clearance_rate", "--group", "粤0703", "--from", "2024-01-01", "--to", "2024-06-30"],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let shown = text(&out.stdout);
-    assert!(
-        shown.contains("分子 numerator: 3 件") && shown.contains("分母 denominator: 3 件"),
-        "{shown}"
-    );
-    assert!(
-        shown.contains("（2023）粤0703民初1号") && shown.contains("（2024）粤0703执4号"),
-        "{shown}"
-    );
+    assert!(shown.contains("分子 numerator: 3 件") && shown.contains("分母 denominator: 3 件"), "{shown}");
+    assert!(shown.contains("（2023）粤0703民初1号") && shown.contains("（2024）粤0703执4号"), "{shown}");
     let out = xiezhi(
         dir.path(),
         &[
@@ -318,11 +180,7 @@ fn table_csv_xlsx_and_explain() {
             "2024-06-30",
         ],
     );
-    assert!(
-        text(&out.stdout).contains("分子 numerator: 2 件"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(text(&out.stdout).contains("分子 numerator: 2 件"), "{}", text(&out.stdout));
 }
 
 #[test]
@@ -335,25 +193,12 @@ fn catalogue_override_sets_a_reference_interval() {
     .unwrap();
     let out = xiezhi(
         dir.path(),
-        &[
-            "metrics",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2024-06-30",
-            "--scope",
-            "粤07",
-            "--catalogue",
-            "court.toml",
-        ],
+        &["metrics", "--from", "2024-01-01", "--to", "2024-06-30", "--scope", "粤07", "--catalogue", "court.toml"],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let table = text(&out.stdout);
     // 粤07 clears 0.8 < 0.9; 粤0703 clears 1.0, inside [0.9, 1.2].
-    let rows: Vec<&str> = table
-        .lines()
-        .filter(|l| l.trim_start().starts_with("结收比"))
-        .collect();
+    let rows: Vec<&str> = table.lines().filter(|l| l.trim_start().starts_with("结收比")).collect();
     assert!(rows[0].ends_with("低于区间"), "{table}");
     assert!(rows.iter().any(|r| r.ends_with("达标")), "{table}");
 }
@@ -361,61 +206,22 @@ fn catalogue_override_sets_a_reference_interval() {
 #[test]
 fn bad_requests_get_a_clear_message() {
     let dir = setup();
-    let out = xiezhi(
-        dir.path(),
-        &["metrics", "--from", "2024-07-01", "--to", "2024-06-30"],
-    );
+    let out = xiezhi(dir.path(), &["metrics", "--from", "2024-07-01", "--to", "2024-06-30"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("after its end"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("after its end"), "{}", text(&out.stderr));
     let out = xiezhi(dir.path(), &["metrics", "--to", "2024-06-30"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = xiezhi(
-        dir.path(),
-        &["metrics", "--from", "2024-01-01", "--to", "2024-06-31"],
-    );
+    let out = xiezhi(dir.path(), &["metrics", "--from", "2024-01-01", "--to", "2024-06-31"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = xiezhi(
-        dir.path(),
-        &[
-            "metrics",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2024-06-30",
-            "--scope",
-            "京01",
-        ],
-    );
+    let out = xiezhi(dir.path(), &["metrics", "--from", "2024-01-01", "--to", "2024-06-30", "--scope", "京01"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("scope \"京01\""),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("scope \"京01\""), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty());
     let out = xiezhi(
         dir.path(),
-        &[
-            "--db",
-            "sqlite://empty.db",
-            "metrics",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2024-06-30",
-            "--format",
-            "json",
-        ],
+        &["--db", "sqlite://empty.db", "metrics", "--from", "2024-01-01", "--to", "2024-06-30", "--format", "json"],
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("holds no cases"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("holds no cases"), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty());
 }

@@ -76,13 +76,9 @@ fn fill_writes_the_draft_and_the_json_log() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     // 受理 2 (both 2024 cases), P' 1 → +100 %.
     let filled = std::fs::read_to_string(dir.path().join("filled.txt")).unwrap();
-    assert_eq!(
-        filled,
-        "今年前3个月，全市法院共受理案件2件，同比增长100.00%。推动XX法院高质量发展。\n"
-    );
+    assert_eq!(filled, "今年前3个月，全市法院共受理案件2件，同比增长100.00%。推动XX法院高质量发展。\n");
     let log: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("log.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("log.json")).unwrap()).unwrap();
     assert_eq!(log["slots"], 3);
     assert_eq!(log["left"], 1);
     assert!(text(&out.stderr).contains("保留 left"));
@@ -140,15 +136,7 @@ fn a_scope_not_in_the_data_is_refused() {
     let dir = setup();
     for args in [
         vec!["report", "--scope", "粤09", "--out", "b.docx"],
-        vec![
-            "fill",
-            "--draft",
-            "draft.txt",
-            "--scope",
-            "粤09",
-            "--out",
-            "b.txt",
-        ],
+        vec!["fill", "--draft", "draft.txt", "--scope", "粤09", "--out", "b.txt"],
     ] {
         let mut args = args;
         args.extend(["--from", "2024-01-01", "--to", "2024-03-31"]);
@@ -162,17 +150,7 @@ fn a_period_without_data_is_refused() {
     let dir = setup();
     let out = xiezhi(
         dir.path(),
-        &[
-            "report",
-            "--scope",
-            "粤07",
-            "--from",
-            "2020-01-01",
-            "--to",
-            "2020-12-31",
-            "--out",
-            "b.xlsx",
-        ],
+        &["report", "--scope", "粤07", "--from", "2020-01-01", "--to", "2020-12-31", "--out", "b.xlsx"],
     );
     assert_refused(dir.path(), &out, "has no case in the scope", "b.xlsx");
 }

@@ -13,84 +13,26 @@ fn check(input: &str, canonical: &str, court: Option<&str>, type_code: &str) {
 
 #[test]
 fn bracket_forms_and_court_levels() {
-    check(
-        "(2024)粤0703民初1234号",
-        "（2024）粤0703民初1234号",
-        Some("粤0703"),
-        "民初",
-    );
-    check(
-        "（2023）粤07民终56号",
-        "（2023）粤07民终56号",
-        Some("粤07"),
-        "民终",
-    );
+    check("(2024)粤0703民初1234号", "（2024）粤0703民初1234号", Some("粤0703"), "民初");
+    check("（2023）粤07民终56号", "（2023）粤07民终56号", Some("粤07"), "民终");
     check("〔2022〕粤民申7号", "（2022）粤民申7号", Some("粤"), "民申");
-    check(
-        "(2019)最高法知民终1号",
-        "（2019）最高法知民终1号",
-        Some("最高法"),
-        "民终",
-    );
-    check(
-        "（2016）辽0106刑初字70号",
-        "（2016）辽0106刑初字70号",
-        Some("辽0106"),
-        "刑初",
-    );
-    check(
-        "(2024)京0105执恢12号",
-        "（2024）京0105执恢12号",
-        Some("京0105"),
-        "执恢",
-    );
+    check("(2019)最高法知民终1号", "（2019）最高法知民终1号", Some("最高法"), "民终");
+    check("（2016）辽0106刑初字70号", "（2016）辽0106刑初字70号", Some("辽0106"), "刑初");
+    check("(2024)京0105执恢12号", "（2024）京0105执恢12号", Some("京0105"), "执恢");
     let n = CaseNumber::parse("(2019)最高法知民终1号").unwrap();
     assert_eq!(n.specialized(), Some('知'));
     assert_eq!(n.court().unwrap().level(), CourtLevel::Supreme);
-    assert_eq!(
-        CaseNumber::parse("(2024)粤0703民初1号").unwrap().year(),
-        2024
-    );
+    assert_eq!(CaseNumber::parse("(2024)粤0703民初1号").unwrap().year(), 2024);
 }
 
 #[test]
 fn longest_type_code_wins() {
-    check(
-        "(2024)粤0703民特监3号",
-        "（2024）粤0703民特监3号",
-        Some("粤0703"),
-        "民特监",
-    );
-    check(
-        "(2024)粤0703民特3号",
-        "（2024）粤0703民特3号",
-        Some("粤0703"),
-        "民特",
-    );
-    check(
-        "(2024)粤0703执保3号",
-        "（2024）粤0703执保3号",
-        Some("粤0703"),
-        "执保",
-    );
-    check(
-        "(2024)粤0703执3号",
-        "（2024）粤0703执3号",
-        Some("粤0703"),
-        "执",
-    );
-    check(
-        "(2024)粤07行赔终3号",
-        "（2024）粤07行赔终3号",
-        Some("粤07"),
-        "行赔终",
-    );
-    check(
-        "(2024)粤07委赔监3号",
-        "（2024）粤07委赔监3号",
-        Some("粤07"),
-        "委赔监",
-    );
+    check("(2024)粤0703民特监3号", "（2024）粤0703民特监3号", Some("粤0703"), "民特监");
+    check("(2024)粤0703民特3号", "（2024）粤0703民特3号", Some("粤0703"), "民特");
+    check("(2024)粤0703执保3号", "（2024）粤0703执保3号", Some("粤0703"), "执保");
+    check("(2024)粤0703执3号", "（2024）粤0703执3号", Some("粤0703"), "执");
+    check("(2024)粤07行赔终3号", "（2024）粤07行赔终3号", Some("粤07"), "行赔终");
+    check("(2024)粤07委赔监3号", "（2024）粤07委赔监3号", Some("粤07"), "委赔监");
 }
 
 #[test]
@@ -113,42 +55,12 @@ fn sequence_kept_as_written() {
 #[test]
 fn legacy_forms() {
     check("(2014)海民初字第5号", "（2014）海民初字第5号", None, "民初");
-    check(
-        "(2014)临刑二终字第181号",
-        "（2014）临刑二终字第181号",
-        None,
-        "刑终",
-    );
-    check(
-        "(2013)四西刑公初字第5号",
-        "（2013）四西刑公初字第5号",
-        None,
-        "刑初",
-    );
-    check(
-        "（2013）深罗法刑二初字第135号",
-        "（2013）深罗法刑二初字第135号",
-        None,
-        "刑初",
-    );
-    check(
-        "（2015）内刑初字第041号",
-        "（2015）内刑初字第041号",
-        None,
-        "刑初",
-    );
-    check(
-        "（2014）新民刑初字第00480号",
-        "（2014）新民刑初字第00480号",
-        None,
-        "刑初",
-    );
-    check(
-        "(2014)粤高法刑三终字第9号",
-        "（2014）粤高法刑三终字第9号",
-        None,
-        "刑终",
-    );
+    check("(2014)临刑二终字第181号", "（2014）临刑二终字第181号", None, "刑终");
+    check("(2013)四西刑公初字第5号", "（2013）四西刑公初字第5号", None, "刑初");
+    check("（2013）深罗法刑二初字第135号", "（2013）深罗法刑二初字第135号", None, "刑初");
+    check("（2015）内刑初字第041号", "（2015）内刑初字第041号", None, "刑初");
+    check("（2014）新民刑初字第00480号", "（2014）新民刑初字第00480号", None, "刑初");
+    check("(2014)粤高法刑三终字第9号", "（2014）粤高法刑三终字第9号", None, "刑终");
     let n = CaseNumber::parse("(2014)临刑二终字第181号").unwrap();
     assert_eq!(n.court_ref(), &CourtRef::Legacy("临".into()));
     assert!(n.is_legacy());
@@ -164,10 +76,7 @@ fn real_sample_parses() {
     let mut n = 0;
     for line in sample.lines().filter(|l| !l.trim().is_empty()) {
         let parsed = CaseNumber::parse(line.trim()).unwrap_or_else(|e| panic!("{line}: {e}"));
-        let expected = line
-            .trim()
-            .replace(['(', '〔'], "（")
-            .replace([')', '〕'], "）");
+        let expected = line.trim().replace(['(', '〔'], "（").replace([')', '〕'], "）");
         assert_eq!(parsed.as_str(), expected);
         n += 1;
     }
@@ -194,20 +103,14 @@ fn errors_name_the_part() {
 fn court_strategy() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("最高法".to_owned()),
-        (
-            0..crate::PROVINCE_ABBREVIATIONS.len(),
-            0u8..3,
-            0u8..100,
-            0u8..100
-        )
-            .prop_map(|(p, level, c, k)| {
-                let p = crate::PROVINCE_ABBREVIATIONS[p];
-                match level {
-                    0 => p.to_string(),
-                    1 => format!("{p}{c:02}"),
-                    _ => format!("{p}{c:02}{k:02}"),
-                }
-            }),
+        (0..crate::PROVINCE_ABBREVIATIONS.len(), 0u8..3, 0u8..100, 0u8..100).prop_map(|(p, level, c, k)| {
+            let p = crate::PROVINCE_ABBREVIATIONS[p];
+            match level {
+                0 => p.to_string(),
+                1 => format!("{p}{c:02}"),
+                _ => format!("{p}{c:02}{k:02}"),
+            }
+        }),
     ]
 }
 

@@ -19,18 +19,11 @@ struct Piece {
 }
 
 fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// Fills one XML part (document, header or footer); returns the new part text.
-fn fill_part(
-    xml: &str,
-    ctx: &FillContext<'_>,
-    config: &FillConfig,
-    log: &mut FillLog,
-) -> Result<String, ReportError> {
+fn fill_part(xml: &str, ctx: &FillContext<'_>, config: &FillConfig, log: &mut FillLog) -> Result<String, ReportError> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut stack: Vec<Vec<Piece>> = Vec::new();
     let mut in_t: Option<(std::ops::Range<usize>, usize)> = None;
@@ -38,9 +31,7 @@ fn fill_part(
     let mut splices: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     loop {
         let before = reader.buffer_position() as usize;
-        let event = reader
-            .read_event()
-            .map_err(|e| ReportError::BadDocx(e.to_string()))?;
+        let event = reader.read_event().map_err(|e| ReportError::BadDocx(e.to_string()))?;
         let after = reader.buffer_position() as usize;
         match event {
             Event::Start(e) if e.name().0 == "w:p" => stack.push(Vec::new()),
@@ -51,18 +42,11 @@ fn fill_part(
             }
             Event::Start(e) if e.name().0 == "w:t" => in_t = Some((before..after, after)),
             Event::End(e) if e.name().0 == "w:t" => {
-                if let (Some((start_tag, content_start)), Some(paragraph)) =
-                    (in_t.take(), stack.last_mut())
-                {
+                if let (Some((start_tag, content_start)), Some(paragraph)) = (in_t.take(), stack.last_mut()) {
                     let raw = &xml[content_start..before];
-                    let text = quick_xml::escape::unescape(raw)
-                        .map_err(|e| ReportError::BadDocx(e.to_string()))?
-                        .into_owned();
-                    paragraph.push(Piece {
-                        start_tag,
-                        content: content_start..before,
-                        text,
-                    });
+                    let text =
+                        quick_xml::escape::unescape(raw).map_err(|e| ReportError::BadDocx(e.to_string()))?.into_owned();
+                    paragraph.push(Piece { start_tag, content: content_start..before, text });
                 }
             }
             Event::Eof => break,
@@ -108,18 +92,14 @@ fn splice_paragraph(
     // holding the edit's first character and the covered characters dropped.
     let mut new_texts: Vec<Option<String>> = vec![None; pieces.len()];
     for (k, range) in offsets.iter().enumerate() {
-        let touched = edits
-            .iter()
-            .any(|e| e.range.start < range.end && e.range.end > range.start);
+        let touched = edits.iter().any(|e| e.range.start < range.end && e.range.end > range.start);
         if !touched {
             continue;
         }
         let mut s = String::new();
         let mut pos = range.start;
-        let mut sorted: Vec<&Edit> = edits
-            .iter()
-            .filter(|e| e.range.start < range.end && e.range.end > range.start)
-            .collect();
+        let mut sorted: Vec<&Edit> =
+            edits.iter().filter(|e| e.range.start < range.end && e.range.end > range.start).collect();
         sorted.sort_by_key(|e| e.range.start);
         for e in sorted {
             let cut_start = e.range.start.max(range.start);
@@ -135,13 +115,9 @@ fn splice_paragraph(
     for (piece, new) in pieces.iter().zip(new_texts) {
         let Some(new) = new else { continue };
         let tag = &xml[piece.start_tag.clone()];
-        let needs_preserve =
-            (new.starts_with(' ') || new.ends_with(' ')) && !tag.contains("xml:space");
+        let needs_preserve = (new.starts_with(' ') || new.ends_with(' ')) && !tag.contains("xml:space");
         if needs_preserve {
-            splices.push((
-                piece.start_tag.clone(),
-                tag.replacen("<w:t", "<w:t xml:space=\"preserve\"", 1),
-            ));
+            splices.push((piece.start_tag.clone(), tag.replacen("<w:t", "<w:t xml:space=\"preserve\"", 1)));
         }
         splices.push((piece.content.clone(), xml_escape(&new)));
     }
@@ -154,32 +130,20 @@ fn is_text_part(name: &str) -> bool {
 }
 
 /// Fills a DOCX draft: the same package with the text parts rewritten run by run.
-pub fn fill_docx(
-    bytes: &[u8],
-    ctx: &FillContext<'_>,
-    config: &FillConfig,
-) -> Result<(Vec<u8>, FillLog), ReportError> {
+pub fn fill_docx(bytes: &[u8], ctx: &FillContext<'_>, config: &FillConfig) -> Result<(Vec<u8>, FillLog), ReportError> {
     let bad = |e: zip::result::ZipError| ReportError::BadDocx(e.to_string());
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(bad)?;
     if archive.index_for_name("word/document.xml").is_none() {
-        return Err(ReportError::BadDocx(
-            "no word/document.xml: not a Word document".into(),
-        ));
+        return Err(ReportError::BadDocx("no word/document.xml: not a Word document".into()));
     }
     let mut log = FillLog::default();
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for index in 0..archive.len() {
-        let name = archive
-            .by_index_raw(index)
-            .map_err(bad)?
-            .name()
-            .map_err(bad)?
-            .into_owned();
+        let name = archive.by_index_raw(index).map_err(bad)?.name().map_err(bad)?.into_owned();
         if is_text_part(&name) {
             let mut file = archive.by_index(index).map_err(bad)?;
             let mut xml = String::new();
-            file.read_to_string(&mut xml)
-                .map_err(|e| ReportError::BadDocx(format!("{name}: {e}")))?;
+            file.read_to_string(&mut xml).map_err(|e| ReportError::BadDocx(format!("{name}: {e}")))?;
             let options = zip::write::SimpleFileOptions::default()
                 .compression_method(zip::CompressionMethod::Deflated)
                 .last_modified_time(file.last_modified().unwrap_or_default());
@@ -188,10 +152,7 @@ pub fn fill_docx(
             writer.start_file(name.as_str(), options)?;
             writer
                 .write_all(filled.as_bytes())
-                .map_err(|e| ReportError::Write {
-                    format: "DOCX",
-                    message: e.to_string(),
-                })?;
+                .map_err(|e| ReportError::Write { format: "DOCX", message: e.to_string() })?;
         } else {
             let file = archive.by_index_raw(index).map_err(bad)?;
             writer.raw_copy_file(file)?;

@@ -14,7 +14,7 @@ CREATE TABLE courts (
 -- 案件 case facts: exactly the columns of case-facts.md, plus values derived from the 案号.
 CREATE TABLE cases (
     id                  INTEGER PRIMARY KEY AUTOINCREMENT,
-    case_number         TEXT NOT NULL UNIQUE,  -- 案号, canonical text
+    case_number         TEXT NOT NULL,         -- 案号, canonical text; unique by cases_case_number
     court_code          TEXT,                  -- from the 案号; NULL for legacy 字第 numbers
     year                INTEGER NOT NULL,      -- 收案年度
     type_code           TEXT NOT NULL,         -- 类型代字
@@ -37,6 +37,10 @@ CREATE TABLE cases (
     CHECK (closed_on IS NULL OR closed_on >= filed_on),
     CHECK ((closed_on IS NULL) = (disposition IS NULL))
 );
+-- These four indexes are also listed in xiezhi-store (CASE_INDEXES): a bulk import drops them
+-- inside its transaction and rebuilds them before it commits (sorting once beats inserting
+-- into four B-trees row by row). Keep both lists equal.
+CREATE UNIQUE INDEX cases_case_number ON cases (case_number);
 CREATE INDEX cases_court ON cases (court_code, filed_on);
 CREATE INDEX cases_origin ON cases (origin_case_number);
 CREATE INDEX cases_judge ON cases (court_code, judge);
