@@ -1,0 +1,1 @@
+//! 獬豸 web platform (placeholder while dependencies build).
