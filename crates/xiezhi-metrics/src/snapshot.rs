@@ -27,6 +27,32 @@ pub struct GroupNames {
     pub provinces: BTreeMap<CourtCode, String>,
 }
 
+impl GroupNames {
+    /// Names from the courts' recorded names (code → name): a 中院 named 某某中级人民法院 also
+    /// names its city 某某全市法院, a 高院 named 某某高级人民法院 its province 某某全省法院.
+    pub fn from_court_names(court_names: &[(String, String)]) -> GroupNames {
+        let mut names = GroupNames::default();
+        for (code, name) in court_names {
+            let Some(code) = CourtCode::parse(code) else {
+                continue;
+            };
+            names.courts.insert(code, name.clone());
+            match code.level() {
+                xiezhi_domain::CourtLevel::Intermediate => {
+                    let place = name.strip_suffix("中级人民法院").unwrap_or(name);
+                    names.cities.insert(code, format!("{place}全市法院"));
+                }
+                xiezhi_domain::CourtLevel::High => {
+                    let place = name.strip_suffix("高级人民法院").unwrap_or(name);
+                    names.provinces.insert(code, format!("{place}全省法院"));
+                }
+                _ => {}
+            }
+        }
+        names
+    }
+}
+
 /// A group indicators are computed for (indicators.md, "Groups").
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GroupKey {

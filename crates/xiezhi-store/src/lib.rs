@@ -7,6 +7,7 @@
 //! as integer ten-thousandths of a yuan on both backends; a failed or interrupted import leaves
 //! the database exactly as it was.
 
+pub mod accounts;
 mod rows;
 
 use std::borrow::Cow;
@@ -18,6 +19,13 @@ use sqlx::{AnyPool, AssertSqlSafe, Row, SqlSafeStr};
 use xiezhi_domain::{CaseFacts, CourtCode};
 
 pub use rows::{FACT_COLUMNS, facts_from_row};
+
+/// The order of a full scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScanOrder {
+    Id,
+    CaseNumber,
+}
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,17 +89,24 @@ impl std::ops::AddAssign for UpsertCounts {
 }
 
 fn migrator(backend: Backend) -> Migrator {
-    let sql: &'static str = match backend {
-        Backend::Sqlite => include_str!("../migrations/sqlite/0001_init.sql"),
-        Backend::Postgres => include_str!("../migrations/postgres/0001_init.sql"),
+    let files: [(i64, &'static str, &'static str); 2] = match backend {
+        Backend::Sqlite => [
+            (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
+            (2, "sessions", include_str!("../migrations/sqlite/0002_sessions.sql")),
+        ],
+        Backend::Postgres => [
+            (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
+            (2, "sessions", include_str!("../migrations/postgres/0002_sessions.sql")),
+        ],
     };
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        Cow::Borrowed("init"),
-        MigrationType::Simple,
-        sql.into_sql_str(),
-        false,
-    )])
+    Migrator::with_migrations(
+        files
+            .into_iter()
+            .map(|(version, name, sql)| {
+                Migration::new(version, Cow::Borrowed(name), MigrationType::Simple, sql.into_sql_str(), false)
+            })
+            .collect(),
+    )
 }
 
 /// Turns a user-facing URL into the one sqlx wants: SQLite files are created when missing.
@@ -121,7 +136,7 @@ impl Store {
                     if backend == Backend::Sqlite {
                         // WAL lets readers go on during an import; NORMAL is durable at each
                         // commit in WAL mode; the busy timeout covers a concurrent writer.
-                        sqlx::raw_sql("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA threads=2;")
+                        sqlx::raw_sql("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA threads=2;")
                             .execute(conn)
                             .await?;
                     }
@@ -194,16 +209,48 @@ impl Store {
     }
 
     /// Every case, ordered by 案号, passed one at a time to `each` (memory stays flat).
-    pub async fn for_each_fact(&self, mut each: impl FnMut(CaseFacts)) -> Result<u64, StoreError> {
-        use futures_util::StreamExt;
-        let sql = format!("SELECT {}, has_property FROM cases ORDER BY case_number", FACT_COLUMNS.join(", "));
-        let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&self.pool);
+    pub async fn for_each_fact(&self, each: impl FnMut(CaseFacts)) -> Result<u64, StoreError> {
+        self.scan_facts(ScanOrder::CaseNumber, each).await
+    }
+
+    /// Every case in storage order (the fastest scan), one at a time. For consumers to which
+    /// order does not matter, such as the indicator snapshot.
+    pub async fn for_each_fact_unordered(&self, each: impl FnMut(CaseFacts)) -> Result<u64, StoreError> {
+        self.scan_facts(ScanOrder::Id, each).await
+    }
+
+    /// Reads the table in packed chunks (see `rows::packed_sql`), keyset-paginated.
+    async fn scan_facts(&self, order: ScanOrder, mut each: impl FnMut(CaseFacts)) -> Result<u64, StoreError> {
+        const CHUNK: usize = 20_000;
+        let key = match order {
+            ScanOrder::Id => "id",
+            ScanOrder::CaseNumber => "case_number",
+        };
+        let sql = rows::packed_sql(self.backend, key, CHUNK);
+        let (mut last_id, mut last_number) = (i64::MIN, String::new());
         let mut n = 0;
-        while let Some(row) = rows.next().await {
-            each(facts_from_row(&row?)?);
-            n += 1;
+        loop {
+            let query = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql.clone()));
+            let query = match order {
+                ScanOrder::Id => query.bind(last_id),
+                ScanOrder::CaseNumber => query.bind(last_number.clone()),
+            };
+            let packed = query.fetch_one(&self.pool).await?;
+            let chunk: Vec<rows::StoredCase> = serde_json::from_str(&packed)
+                .map_err(|e| StoreError::Corrupt { case_number: String::new(), reason: format!("packed rows: {e}") })?;
+            let len = chunk.len();
+            for stored in chunk {
+                last_id = stored.id;
+                if order == ScanOrder::CaseNumber {
+                    last_number.clone_from(&stored.case_number);
+                }
+                each(stored.into_facts()?);
+            }
+            n += len as u64;
+            if len < CHUNK {
+                return Ok(n);
+            }
         }
-        Ok(n)
     }
 
     /// Every case, ordered by 案号.
@@ -215,9 +262,19 @@ impl Store {
 
     /// One case by its canonical 案号.
     pub async fn case(&self, case_number: &str) -> Result<Option<CaseFacts>, StoreError> {
-        let sql = format!("SELECT {}, has_property FROM cases WHERE case_number = $1", FACT_COLUMNS.join(", "));
+        let sql = format!("SELECT id, {}, has_property FROM cases WHERE case_number = $1", FACT_COLUMNS.join(", "));
         let row = sqlx::query(AssertSqlSafe(sql)).bind(case_number.to_owned()).fetch_optional(&self.pool).await?;
         row.map(|r| facts_from_row(&r)).transpose()
+    }
+
+    /// The cases whose 原审/执行依据案号 is `case_number` (appeals, retrials, enforcement …), by 案号.
+    pub async fn cases_following(&self, case_number: &str) -> Result<Vec<CaseFacts>, StoreError> {
+        let sql = format!(
+            "SELECT {}, has_property FROM cases WHERE origin_case_number = $1 ORDER BY case_number",
+            FACT_COLUMNS.join(", ")
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(case_number.to_owned()).fetch_all(&self.pool).await?;
+        rows.iter().map(facts_from_row).collect()
     }
 
     /// Courts with their case counts, ordered by code.

@@ -233,6 +233,14 @@ async fn bulk_strategies(db: &TestDb) {
     let counts = tx.commit("c.csv", "2026-11-27 10:00:00", 1, 0).await.unwrap();
     assert_eq!(counts, UpsertCounts { inserted: 0, updated: 0, unchanged: 1 });
     assert_eq!(db.store.count_cases().await.unwrap(), 20_000);
+    // Full scans cross packed-chunk boundaries (20,000 rows = exactly one full chunk).
+    let all = db.store.load_facts().await.unwrap();
+    let distinct: std::collections::BTreeSet<&str> = all.iter().map(|f| f.case_number.as_str()).collect();
+    assert_eq!((all.len(), distinct.len()), (20_000, 20_000));
+    assert_eq!(all.iter().find(|f| f.case_number.as_str() == "（2024）粤0703民初3号").unwrap().disposition, Some(Disposition::Judgment));
+    let mut unordered = 0;
+    db.store.for_each_fact_unordered(|_| unordered += 1).await.unwrap();
+    assert_eq!(unordered, 20_000);
 }
 both_backends!(bulk_imports_drop_and_rebuild_indexes, bulk_strategies);
 

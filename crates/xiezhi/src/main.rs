@@ -20,6 +20,11 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use xiezhi_store::Store;
 
+/// mimalloc instead of glibc's allocator: imports and snapshot builds allocate and free many
+/// small strings, where glibc's `malloc_consolidate` took a third of a cold `metrics` run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// 獬豸 Xiezhi — 审判执行质效数据平台 (smart-court platform).
 #[derive(Debug, Parser)]
 #[command(name = "xiezhi", version, about, long_about = None)]

@@ -79,32 +79,14 @@ fn usage(message: &str) -> anyhow::Result<ExitCode> {
 
 /// Names for the groups, from the courts' recorded names.
 pub fn group_names(court_names: &[(String, String)]) -> GroupNames {
-    let mut names = GroupNames::default();
-    for (code, name) in court_names {
-        let Some(code) = CourtCode::parse(code) else {
-            continue;
-        };
-        names.courts.insert(code, name.clone());
-        match code.level() {
-            CourtLevel::Intermediate => {
-                let place = name.strip_suffix("中级人民法院").unwrap_or(name);
-                names.cities.insert(code, format!("{place}全市法院"));
-            }
-            CourtLevel::High => {
-                let place = name.strip_suffix("高级人民法院").unwrap_or(name);
-                names.provinces.insert(code, format!("{place}全省法院"));
-            }
-            _ => {}
-        }
-    }
-    names
+    GroupNames::from_court_names(court_names)
 }
 
 /// Reads every case of the database into a snapshot, streaming (facts are not kept).
 pub async fn load_snapshot(store: &Store) -> anyhow::Result<Snapshot> {
     let names = group_names(&store.court_names().await.context("reading court names")?);
     let mut builder = SnapshotBuilder::new();
-    store.for_each_fact(|f| builder.push(&f)).await.context("reading cases")?;
+    store.for_each_fact_unordered(|f| builder.push(&f)).await.context("reading cases")?;
     Ok(builder.finish(&names))
 }
 

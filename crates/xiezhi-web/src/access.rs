@@ -1,0 +1,213 @@
+//! 权限范围 who may see what: the four roles and their court scope. Every page and API call asks
+//! an [`Access`] before showing a group, a figure or a case.
+//!
+//! - 系统管理员 `admin`: every court, every case; user administration.
+//! - 院领导/审管办 `manager`: their court (at a 中院: every court of the city; at a 高院: every
+//!   court of the province), its judges and cases, and the city and province aggregates their
+//!   court belongs to; imports.
+//! - 法官 `judge`: their own cases and judge figures, and their court's aggregates.
+//! - 书记员/法官助理 `clerk`: as the judge they assist (`judge_name`).
+
+use xiezhi_domain::{CourtCode, CourtLevel};
+use xiezhi_metrics::GroupKey;
+
+/// 角色 a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Manager,
+    Judge,
+    Clerk,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Manager, Role::Judge, Role::Clerk];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::Judge => "judge",
+            Role::Clerk => "clerk",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    /// The label shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "系统管理员",
+            Role::Manager => "院领导/审管办",
+            Role::Judge => "法官",
+            Role::Clerk => "书记员/法官助理",
+        }
+    }
+}
+
+/// Why an account cannot be given access.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccessError {
+    #[error("unknown role {0:?} (admin, manager, judge or clerk)")]
+    UnknownRole(String),
+    #[error("role {0} needs a court code (--court)")]
+    NeedsCourt(&'static str),
+    #[error("{0:?} is not a court code")]
+    BadCourt(String),
+    #[error("role {0} needs the judge's name (--judge)")]
+    NeedsJudge(&'static str),
+}
+
+/// What one signed-in user may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    pub username: String,
+    pub role: Role,
+    /// `None` only for an admin without a court.
+    pub court: Option<CourtCode>,
+    /// The judge's name (judge), or the assisted judge's name (clerk).
+    pub judge: Option<String>,
+}
+
+impl Access {
+    /// Checks an account's role, court and judge fields.
+    pub fn new(username: &str, role: &str, court: Option<&str>, judge: Option<&str>) -> Result<Access, AccessError> {
+        let role = Role::parse(role).ok_or_else(|| AccessError::UnknownRole(role.to_owned()))?;
+        let court = match court.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(text) => Some(CourtCode::parse(text).ok_or_else(|| AccessError::BadCourt(text.to_owned()))?),
+            None if role == Role::Admin => None,
+            None => return Err(AccessError::NeedsCourt(role.key())),
+        };
+        let judge = judge.map(str::trim).filter(|j| !j.is_empty()).map(str::to_owned);
+        if matches!(role, Role::Judge | Role::Clerk) && judge.is_none() {
+            return Err(AccessError::NeedsJudge(role.key()));
+        }
+        Ok(Access { username: username.to_owned(), role, court, judge })
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// Whether the user may import data (managers and admins).
+    pub fn may_import(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Manager)
+    }
+
+    /// Whether the aggregates of `court` are visible.
+    pub fn sees_court(&self, court: CourtCode) -> bool {
+        match (self.role, self.court) {
+            (Role::Admin, _) => true,
+            (_, None) => false,
+            (Role::Manager, Some(mine)) => match mine.level() {
+                CourtLevel::Intermediate => court.city() == Some(mine),
+                CourtLevel::High => court.province_code() == Some(mine),
+                CourtLevel::Basic | CourtLevel::Supreme => court == mine,
+            },
+            (Role::Judge | Role::Clerk, Some(mine)) => court == mine,
+        }
+    }
+
+    /// Whether a case (by its court and 承办人) is visible. Legacy 字第 numbers (no court code)
+    /// are visible to admins only.
+    pub fn sees_case(&self, court: Option<CourtCode>, judge: Option<&str>) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Manager => court.is_some_and(|c| self.sees_court(c)),
+            Role::Judge | Role::Clerk => {
+                court.is_some_and(|c| Some(c) == self.court)
+                    && judge.map(str::trim).is_some_and(|j| Some(j) == self.judge.as_deref())
+            }
+        }
+    }
+
+    /// Whether the figures of a group are visible: courts and judges in scope; city and
+    /// province aggregates of the manager's own court; a judge's (clerk's) own judge group.
+    pub fn sees_group(&self, key: &GroupKey) -> bool {
+        match key {
+            GroupKey::Province(p) => match self.role {
+                Role::Admin => true,
+                Role::Manager => self.court.and_then(CourtCode::province_code) == Some(*p),
+                Role::Judge | Role::Clerk => false,
+            },
+            GroupKey::City(c) => match self.role {
+                Role::Admin => true,
+                Role::Manager => {
+                    self.court.and_then(CourtCode::city) == Some(*c)
+                        || self.court.is_some_and(|m| m.level() == CourtLevel::High && c.province_code() == Some(m))
+                }
+                Role::Judge | Role::Clerk => false,
+            },
+            GroupKey::Court(c) => self.sees_court(*c),
+            GroupKey::Judge { court, judge } => match self.role {
+                Role::Admin | Role::Manager => self.sees_court(*court),
+                Role::Judge | Role::Clerk => Some(*court) == self.court && Some(judge.as_str()) == self.judge.as_deref(),
+            },
+        }
+    }
+
+    /// The group a user's dashboard opens on: the province (admin, 高院 manager), the city (中院
+    /// manager), the court (basic-court manager) or the judge (judge, clerk). An admin without
+    /// a court gets `fallback` (the first province of the data).
+    pub fn home_group(&self, fallback: Option<GroupKey>) -> Option<GroupKey> {
+        match (self.role, self.court) {
+            (Role::Admin, None) => fallback,
+            (Role::Admin | Role::Manager, Some(c)) => Some(match c.level() {
+                CourtLevel::High => GroupKey::Province(c),
+                CourtLevel::Intermediate => GroupKey::City(c),
+                CourtLevel::Basic | CourtLevel::Supreme => GroupKey::Court(c),
+            }),
+            (Role::Judge | Role::Clerk, Some(c)) => {
+                Some(GroupKey::Judge { court: c, judge: self.judge.clone().unwrap_or_default() })
+            }
+            (Role::Judge | Role::Clerk, None) => None,
+        }
+    }
+
+    /// The scope in words, e.g. `粤01 全市法院` or `法官 张三（粤0103）`.
+    pub fn scope_label(&self) -> String {
+        match (self.role, self.court) {
+            (Role::Admin, None) => "全部法院".to_owned(),
+            (Role::Admin, Some(c)) => format!("全部法院（本院 {c}）"),
+            (Role::Manager, Some(c)) => match c.level() {
+                CourtLevel::Intermediate => format!("{c} 全市法院"),
+                CourtLevel::High => format!("{c} 全省法院"),
+                _ => format!("{c} 本院"),
+            },
+            (Role::Judge, Some(c)) => format!("本人案件 {}（{c}）", self.judge.as_deref().unwrap_or("")),
+            (Role::Clerk, Some(c)) => format!("协助法官 {}（{c}）", self.judge.as_deref().unwrap_or("")),
+            (_, None) => String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> CourtCode {
+        CourtCode::parse(s).unwrap()
+    }
+
+    #[test]
+    fn scopes_follow_the_roles() {
+        let city = Access::new("m", "manager", Some("粤01"), None).unwrap();
+        assert!(city.sees_court(code("粤0103")) && city.sees_court(code("粤01")) && !city.sees_court(code("粤0303")));
+        assert!(city.sees_group(&GroupKey::Province(code("粤"))));
+        assert!(!city.sees_group(&GroupKey::City(code("粤03"))));
+        let basic = Access::new("b", "manager", Some("粤0103"), None).unwrap();
+        assert!(!basic.sees_court(code("粤0104")) && basic.sees_group(&GroupKey::City(code("粤01"))));
+        let judge = Access::new("j", "judge", Some("粤0103"), Some("甲")).unwrap();
+        assert!(judge.sees_case(Some(code("粤0103")), Some("甲")));
+        assert!(!judge.sees_case(Some(code("粤0103")), Some("乙")));
+        assert!(judge.sees_group(&GroupKey::Court(code("粤0103"))));
+        assert!(!judge.sees_group(&GroupKey::Judge { court: code("粤0103"), judge: "乙".into() }));
+        assert!(!judge.sees_group(&GroupKey::City(code("粤01"))));
+        assert!(Access::new("c", "clerk", Some("粤0103"), None).is_err());
+        assert!(Access::new("x", "root", None, None).is_err());
+        let admin = Access::new("a", "admin", None, None).unwrap();
+        assert!(admin.sees_case(None, None));
+    }
+}

@@ -1,0 +1,345 @@
+//! 数据缓存 the cases held in memory for the pages: the engine's snapshot (for every figure and
+//! drill-down) and one compact row per case (for lists and filters), loaded from the store in
+//! one streaming pass and replaced after every import.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+
+use xiezhi_domain::{CaseClass, CaseFacts, CourtCode, Date, Disposition, Procedure, StatutoryLimit, TypeCode};
+use xiezhi_metrics::{Catalogue, GroupKey, GroupNames, IndicatorId, MetricsReport, Period, Snapshot, SnapshotBuilder};
+use xiezhi_store::{Store, StoreError};
+
+use crate::access::Access;
+
+/// One case as lists need it (≈ 80 bytes plus its 案号).
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub number: Box<str>,
+    pub court: Option<CourtCode>,
+    pub type_code: TypeCode,
+    pub procedure: Option<Procedure>,
+    pub filed: Date,
+    pub closed: Option<Date>,
+    pub disposition: Option<Disposition>,
+    pub judge: Option<Arc<str>>,
+    /// 审限届满日, when the type has a limit.
+    pub deadline: Option<Date>,
+}
+
+impl CaseRow {
+    fn new(f: &CaseFacts, judges: &mut HashMap<String, Arc<str>>) -> CaseRow {
+        let type_code = f.case_number.type_code();
+        let judge = f.judge.as_deref().map(str::trim).filter(|j| !j.is_empty()).map(|j| {
+            if let Some(shared) = judges.get(j) {
+                shared.clone()
+            } else {
+                let shared: Arc<str> = Arc::from(j);
+                judges.insert(j.to_owned(), shared.clone());
+                shared
+            }
+        });
+        CaseRow {
+            number: f.case_number.as_str().into(),
+            court: f.case_number.court(),
+            type_code,
+            procedure: f.procedure,
+            filed: f.filed_on,
+            closed: f.closed_on,
+            disposition: f.disposition,
+            judge,
+            deadline: StatutoryLimit::for_case(type_code, f.procedure)
+                .map(|l| l.deadline(f.filed_on, f.extension_days, f.suspended_days)),
+        }
+    }
+
+    /// 未结 at `day`.
+    pub fn pending_at(&self, day: Date) -> bool {
+        self.filed <= day && self.closed.is_none_or(|c| c > day)
+    }
+
+    /// 超审限未结 at `day`: pending with a limit that has passed.
+    pub fn over_limit_at(&self, day: Date) -> bool {
+        self.pending_at(day) && self.deadline.is_some_and(|d| d < day)
+    }
+
+    pub fn class(&self) -> CaseClass {
+        self.type_code.class()
+    }
+}
+
+/// The cases in memory.
+pub struct Dataset {
+    pub snapshot: Snapshot,
+    /// In the snapshot's row order (explanations index into it).
+    pub rows: Vec<CaseRow>,
+    /// Row indices sorted by 案号 (byte order), for lookups.
+    order: Vec<u32>,
+    /// Court names, by code.
+    pub court_names: HashMap<CourtCode, String>,
+    /// Every (court, judge) pair with a case, sorted.
+    pub judges: BTreeSet<(String, Arc<str>)>,
+    reports: Mutex<HashMap<(Date, Date), Arc<MetricsReport>>>,
+}
+
+impl Dataset {
+    /// Builds the dataset from facts (tests and the loader).
+    pub fn build(facts: impl IntoIterator<Item = CaseFacts>, court_names: &[(String, String)]) -> Dataset {
+        let names = GroupNames::from_court_names(court_names);
+        let mut builder = SnapshotBuilder::new();
+        let mut rows = Vec::new();
+        let mut judge_texts = HashMap::new();
+        for f in facts {
+            builder.push(&f);
+            rows.push(CaseRow::new(&f, &mut judge_texts));
+        }
+        Dataset::finish(builder, rows, &names, court_names)
+    }
+
+    fn finish(builder: SnapshotBuilder, rows: Vec<CaseRow>, names: &GroupNames, court_names: &[(String, String)]) -> Dataset {
+        let snapshot = builder.finish(names);
+        let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+        order.sort_unstable_by(|a, b| rows[*a as usize].number.cmp(&rows[*b as usize].number));
+        let judges = rows
+            .iter()
+            .filter_map(|r| Some((r.court?.to_string(), r.judge.clone()?)))
+            .collect::<BTreeSet<_>>();
+        let court_names =
+            court_names.iter().filter_map(|(code, name)| Some((CourtCode::parse(code)?, name.clone()))).collect();
+        Dataset { snapshot, rows, order, court_names, judges, reports: Mutex::new(HashMap::new()) }
+    }
+
+    /// Streams every case of the store.
+    pub async fn load(store: &Store) -> Result<Dataset, StoreError> {
+        let court_names = store.court_names().await?;
+        let names = GroupNames::from_court_names(&court_names);
+        let mut builder = SnapshotBuilder::new();
+        let mut rows = Vec::new();
+        let mut judge_texts = HashMap::new();
+        store
+            .for_each_fact(|f| {
+                builder.push(&f);
+                rows.push(CaseRow::new(&f, &mut judge_texts));
+            })
+            .await?;
+        Ok(Dataset::finish(builder, rows, &names, &court_names))
+    }
+
+    /// The row of a canonical 案号.
+    pub fn row_of(&self, number: &str) -> Option<usize> {
+        self.order
+            .binary_search_by(|r| (*self.rows[*r as usize].number).cmp(number))
+            .ok()
+            .map(|i| self.order[i] as usize)
+    }
+
+    /// Whether `access` may see the case in `row`.
+    pub fn visible(&self, access: &Access, row: usize) -> bool {
+        let r = &self.rows[row];
+        access.sees_case(r.court, r.judge.as_deref())
+    }
+
+    /// The report for a period, computed once and kept (up to 32 periods).
+    pub fn report(&self, period: Period, catalogue: &Catalogue) -> Arc<MetricsReport> {
+        let key = (period.from(), period.to());
+        if let Some(r) = self.reports.lock().expect("report cache lock").get(&key) {
+            return r.clone();
+        }
+        let report = Arc::new(xiezhi_metrics::compute_with(&self.snapshot, period, catalogue));
+        let mut cache = self.reports.lock().expect("report cache lock");
+        if cache.len() >= 32 {
+            cache.clear();
+        }
+        cache.insert(key, report.clone());
+        report
+    }
+
+    /// The name of a court, or its code.
+    pub fn court_label(&self, code: CourtCode) -> String {
+        self.court_names.get(&code).cloned().unwrap_or_else(|| code.to_string())
+    }
+
+    /// Every court with a case, sorted by code text.
+    pub fn courts(&self) -> Vec<CourtCode> {
+        let mut courts: Vec<CourtCode> = (0..self.snapshot.group_count())
+            .filter_map(|g| match self.snapshot.group_key(g) {
+                GroupKey::Court(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        courts.sort_by_key(|c| c.to_string());
+        courts
+    }
+
+    /// The first province group, if any (an admin's home).
+    pub fn first_province(&self) -> Option<GroupKey> {
+        (0..self.snapshot.group_count())
+            .map(|g| self.snapshot.group_key(g))
+            .find(|k| matches!(k, GroupKey::Province(_)))
+    }
+
+    /// Whether the case in `row` belongs to `group`.
+    pub fn in_group(&self, row: usize, group: &GroupKey) -> bool {
+        let r = &self.rows[row];
+        let Some(court) = r.court else { return false };
+        match group {
+            GroupKey::Province(p) => court.province_code() == Some(*p),
+            GroupKey::City(c) => court.city() == Some(*c),
+            GroupKey::Court(c) => court == *c,
+            GroupKey::Judge { court: c, judge } => court == *c && r.judge.as_deref() == Some(judge.as_str()),
+        }
+    }
+}
+
+/// The current dataset, loaded on first use and after every import.
+#[derive(Default)]
+pub struct DataCache {
+    current: tokio::sync::RwLock<Option<Arc<Dataset>>>,
+    loading: tokio::sync::Mutex<()>,
+}
+
+impl DataCache {
+    /// The dataset, loading it if needed (one loader at a time).
+    pub async fn get(&self, store: &Store, _catalogue: &Catalogue) -> Result<Arc<Dataset>, StoreError> {
+        if let Some(d) = self.current.read().await.as_ref() {
+            return Ok(d.clone());
+        }
+        let _guard = self.loading.lock().await;
+        if let Some(d) = self.current.read().await.as_ref() {
+            return Ok(d.clone());
+        }
+        let dataset = Arc::new(Dataset::load(store).await?);
+        *self.current.write().await = Some(dataset.clone());
+        Ok(dataset)
+    }
+
+    /// Drops the dataset (after an import); the next request reloads it.
+    pub async fn invalidate(&self) {
+        *self.current.write().await = None;
+    }
+}
+
+/// 案件筛选 the case list's filters.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub court: Option<CourtCode>,
+    pub type_code: Option<TypeCode>,
+    pub class: Option<CaseClass>,
+    pub procedure: Option<Procedure>,
+    pub judge: Option<String>,
+    pub filed_from: Option<Date>,
+    pub filed_to: Option<Date>,
+    pub closed_from: Option<Date>,
+    pub closed_to: Option<Date>,
+    /// 未结 (true) or 已结 (false) at `as_of`.
+    pub pending: Option<bool>,
+    /// 超审限未结 at `as_of`.
+    pub over_limit: bool,
+    /// 案号 contains this text.
+    pub number: Option<String>,
+    /// The day `pending` and `over_limit` refer to (today).
+    pub as_of: Option<Date>,
+}
+
+impl CaseFilter {
+    pub fn matches(&self, r: &CaseRow) -> bool {
+        let as_of = self.as_of.unwrap_or(Date::from_day_number(i32::MAX / 2));
+        self.court.is_none_or(|c| r.court == Some(c))
+            && self.type_code.is_none_or(|t| r.type_code == t)
+            && self.class.is_none_or(|c| r.class() == c)
+            && self.procedure.is_none_or(|p| r.procedure == Some(p))
+            && self.judge.as_deref().is_none_or(|j| r.judge.as_deref() == Some(j))
+            && self.filed_from.is_none_or(|d| r.filed >= d)
+            && self.filed_to.is_none_or(|d| r.filed <= d)
+            && self.closed_from.is_none_or(|d| r.closed.is_some_and(|c| c >= d))
+            && self.closed_to.is_none_or(|d| r.closed.is_some_and(|c| c <= d))
+            && self.pending.is_none_or(|p| r.pending_at(as_of) == p)
+            && (!self.over_limit || r.over_limit_at(as_of))
+            && self.number.as_deref().is_none_or(|n| r.number.contains(n))
+    }
+}
+
+/// One month of a trend: filed and closed within the month (clipped to the period), pending
+/// at its last day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthCounts {
+    pub label: String,
+    pub filed: u64,
+    pub closed: u64,
+    pub pending: u64,
+}
+
+/// The months of `period` with the counts of the cases of `group` (the contract's definitions
+/// of filed, closed and pending, in one pass).
+pub fn monthly_counts(data: &Dataset, period: Period, group: &GroupKey) -> Vec<MonthCounts> {
+    let mut months: Vec<(Date, Date, MonthCounts)> = Vec::new();
+    let mut start = period.from();
+    while start <= period.to() {
+        let (y, m, _) = start.ymd();
+        let month_end = Date::from_ymd(y, m, 1).expect("the first of a month exists").add_months(1).add_days(-1);
+        let end = month_end.min(period.to());
+        months.push((start, end, MonthCounts { label: format!("{y}-{m:02}"), filed: 0, closed: 0, pending: 0 }));
+        start = month_end.add_days(1);
+    }
+    for row in 0..data.rows.len() {
+        if !data.in_group(row, group) {
+            continue;
+        }
+        let r = &data.rows[row];
+        for (from, to, counts) in &mut months {
+            if r.filed >= *from && r.filed <= *to {
+                counts.filed += 1;
+            }
+            if r.closed.is_some_and(|c| c >= *from && c <= *to) {
+                counts.closed += 1;
+            }
+            if r.pending_at(*to) {
+                counts.pending += 1;
+            }
+        }
+    }
+    months.into_iter().map(|(_, _, c)| c).collect()
+}
+
+/// The action lists of a scope at `as_of`: 超审限, 临近审限 (deadline within `soon_days`) and
+/// 超12个月未结, with the catalogue's scopes of on_time_rate and pending_over_12m. Rows sorted
+/// oldest first.
+pub struct ActionRows {
+    pub over_limit: Vec<usize>,
+    pub near_limit: Vec<usize>,
+    pub over_12m: Vec<usize>,
+}
+
+pub fn action_rows(
+    data: &Dataset,
+    access: &Access,
+    group: &GroupKey,
+    as_of: Date,
+    soon_days: i32,
+    catalogue: &Catalogue,
+) -> ActionRows {
+    let on_time = catalogue.entry(IndicatorId::OnTimeRate).mask();
+    let over12 = catalogue.entry(IndicatorId::PendingOver12m).mask();
+    let mut out = ActionRows { over_limit: Vec::new(), near_limit: Vec::new(), over_12m: Vec::new() };
+    for row in 0..data.rows.len() {
+        let r = &data.rows[row];
+        if !r.pending_at(as_of) || !data.in_group(row, group) || !data.visible(access, row) {
+            continue;
+        }
+        let t = r.type_code.index();
+        if on_time.contains(t) {
+            match r.deadline {
+                Some(d) if d < as_of => out.over_limit.push(row),
+                Some(d) if d.days_since(as_of) <= soon_days => out.near_limit.push(row),
+                _ => {}
+            }
+        }
+        if over12.contains(t) && r.filed.add_months(12) < as_of {
+            out.over_12m.push(row);
+        }
+    }
+    for list in [&mut out.over_limit, &mut out.over_12m] {
+        list.sort_by(|a, b| data.rows[*a].filed.cmp(&data.rows[*b].filed));
+    }
+    out.near_limit.sort_by_key(|r| data.rows[*r].deadline);
+    out
+}
