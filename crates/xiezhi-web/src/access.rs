@@ -143,7 +143,9 @@ impl Access {
             GroupKey::Court(c) => self.sees_court(*c),
             GroupKey::Judge { court, judge } => match self.role {
                 Role::Admin | Role::Manager => self.sees_court(*court),
-                Role::Judge | Role::Clerk => Some(*court) == self.court && Some(judge.as_str()) == self.judge.as_deref(),
+                Role::Judge | Role::Clerk => {
+                    Some(*court) == self.court && Some(judge.as_str()) == self.judge.as_deref()
+                }
             },
         }
     }
@@ -162,7 +164,7 @@ impl Access {
             (Role::Judge | Role::Clerk, Some(c)) => {
                 Some(GroupKey::Judge { court: c, judge: self.judge.clone().unwrap_or_default() })
             }
-            (Role::Judge | Role::Clerk, None) => None,
+            (Role::Manager | Role::Judge | Role::Clerk, None) => None,
         }
     }
 

@@ -33,8 +33,8 @@ pub(crate) fn parse_day(text: Option<&str>, what: &str) -> Result<Option<Date>, 
 /// The period of `from`/`to`, by default this year to date (1 January of today's year to today).
 pub(crate) fn period_of(state: &AppState, from: Option<&str>, to: Option<&str>) -> Result<Period, WebError> {
     let today = state.clock.today();
-    let from = parse_day(from, "起始日期")?
-        .unwrap_or_else(|| Date::from_ymd(today.year(), 1, 1).expect("1 January exists"));
+    let from =
+        parse_day(from, "起始日期")?.unwrap_or_else(|| Date::from_ymd(today.year(), 1, 1).expect("1 January exists"));
     let to = parse_day(to, "截止日期")?.unwrap_or(today);
     Period::new(from, to).map_err(|_| WebError::BadRequest("起始日期晚于截止日期。".to_owned()))
 }
@@ -120,7 +120,9 @@ impl CaseQuery {
         };
         let type_code = match blank(&self.type_code) {
             None => None,
-            Some(t) => Some(TypeCode::from_text(t).ok_or_else(|| WebError::BadRequest(format!("“{t}”不是类型代字。")))?),
+            Some(t) => {
+                Some(TypeCode::from_text(t).ok_or_else(|| WebError::BadRequest(format!("“{t}”不是类型代字。")))?)
+            }
         };
         let class = match blank(&self.class) {
             None => None,
@@ -170,7 +172,9 @@ pub(crate) fn filtered_rows(data: &Dataset, access: &Access, filter: &CaseFilter
     let mut rows: Vec<usize> =
         (0..data.rows.len()).filter(|&r| filter.matches(&data.rows[r]) && data.visible(access, r)).collect();
     // Newest first.
-    rows.sort_by(|a, b| data.rows[*b].filed.cmp(&data.rows[*a].filed).then_with(|| data.rows[*a].number.cmp(&data.rows[*b].number)));
+    rows.sort_by(|a, b| {
+        data.rows[*b].filed.cmp(&data.rows[*a].filed).then_with(|| data.rows[*a].number.cmp(&data.rows[*b].number))
+    });
     rows
 }
 
@@ -247,7 +251,8 @@ pub(crate) async fn visible_case(
         Some(o) => state.store.case(o.as_str()).await?.filter(|f| sees(f)),
         None => None,
     };
-    let followers = state.store.cases_following(facts.case_number.as_str()).await?.into_iter().filter(|f| sees(f)).collect();
+    let followers =
+        state.store.cases_following(facts.case_number.as_str()).await?.into_iter().filter(|f| sees(f)).collect();
     auth::audit(state, user, "case_view", Some(facts.case_number.as_str()), None).await?;
     Ok((facts, origin, followers))
 }
@@ -277,13 +282,18 @@ pub async fn login(
     headers: HeaderMap,
     body: Result<Json<LoginBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(body) = body.map_err(|_| WebError::BadRequest("请求体应为 JSON {\"username\", \"password\"}。".to_owned()))?;
+    let Json(body) =
+        body.map_err(|_| WebError::BadRequest("请求体应为 JSON {\"username\", \"password\"}。".to_owned()))?;
     let (user, cookie) = auth::login(&state, &headers, &body.username, &body.password).await?;
     Ok(([(header::SET_COOKIE, cookie)], Json(user_json(&user))).into_response())
 }
 
 /// `POST /api/v1/logout` (X-CSRF-Token).
-pub async fn logout(State(state): State<AppState>, ApiUser(user): ApiUser, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     user.check_csrf_header(&headers)?;
     auth::logout(&state, &user).await?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, auth::session_clear_cookie(&state.config))]).into_response())
@@ -323,8 +333,12 @@ pub async fn cases(
     let (page, per_page) = q.paging()?;
     let data = dataset(&state).await?;
     let rows = filtered_rows(&data, &user.access, &filter);
-    let shown: Vec<Json_> =
-        rows.iter().skip((page - 1) * per_page).take(per_page).map(|&r| row_json(&data, &data.rows[r], today)).collect();
+    let shown: Vec<Json_> = rows
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .map(|&r| row_json(&data, &data.rows[r], today))
+        .collect();
     auth::audit(&state, &user, "case_list", None, Some(&format!("{} cases", rows.len()))).await?;
     Ok(Json(json!({"total": rows.len(), "page": page, "per_page": per_page, "cases": shown})))
 }
@@ -529,7 +543,8 @@ pub fn openapi_document() -> Json_ {
 /// The group a request names: `kind` (province, city, court, judge), `code`, and for a judge
 /// `court`.
 pub(crate) fn group_key(kind: &str, code: &str, court: Option<&str>) -> Result<GroupKey, WebError> {
-    let parse = |c: &str| CourtCode::parse(c.trim()).ok_or_else(|| WebError::BadRequest(format!("“{c}”不是法院代字。")));
+    let parse =
+        |c: &str| CourtCode::parse(c.trim()).ok_or_else(|| WebError::BadRequest(format!("“{c}”不是法院代字。")));
     Ok(match kind {
         "province" => GroupKey::Province(parse(code)?),
         "city" => GroupKey::City(parse(code)?),

@@ -165,8 +165,8 @@ pub async fn current_user(headers: &HeaderMap, state: &AppState) -> Result<Curre
     let id = session_cookie(headers).ok_or(WebError::Unauthenticated)?;
     let (session, user) = state.store.session_with_user(&id).await?.ok_or(WebError::Unauthenticated)?;
     let now = state.clock.unix_seconds();
-    let expired = now - session.last_seen > state.config.idle_timeout
-        || now - session.created_at > state.config.max_session_age;
+    let expired =
+        now - session.last_seen > state.config.idle_timeout || now - session.created_at > state.config.max_session_age;
     if expired || user.disabled {
         state.store.delete_session(&id).await?;
         return Err(WebError::Unauthenticated);
@@ -226,13 +226,8 @@ pub async fn login(
         .store
         .delete_expired_sessions(now - state.config.idle_timeout, now - state.config.max_session_age)
         .await?;
-    let session = Session {
-        id: random_token(),
-        user_id: user.id,
-        csrf_token: random_token(),
-        created_at: now,
-        last_seen: now,
-    };
+    let session =
+        Session { id: random_token(), user_id: user.id, csrf_token: random_token(), created_at: now, last_seen: now };
     state.store.create_session(&session).await?;
     state.store.audit(&state.clock.timestamp(), Some(&user.username), "login", None, None).await?;
     let cookie = session_set_cookie(&session.id, &state.config);

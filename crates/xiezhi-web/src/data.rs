@@ -95,14 +95,17 @@ impl Dataset {
         Dataset::finish(builder, rows, &names, court_names)
     }
 
-    fn finish(builder: SnapshotBuilder, rows: Vec<CaseRow>, names: &GroupNames, court_names: &[(String, String)]) -> Dataset {
+    fn finish(
+        builder: SnapshotBuilder,
+        rows: Vec<CaseRow>,
+        names: &GroupNames,
+        court_names: &[(String, String)],
+    ) -> Dataset {
         let snapshot = builder.finish(names);
         let mut order: Vec<u32> = (0..rows.len() as u32).collect();
         order.sort_unstable_by(|a, b| rows[*a as usize].number.cmp(&rows[*b as usize].number));
-        let judges = rows
-            .iter()
-            .filter_map(|r| Some((r.court?.to_string(), r.judge.clone()?)))
-            .collect::<BTreeSet<_>>();
+        let judges =
+            rows.iter().filter_map(|r| Some((r.court?.to_string(), r.judge.clone()?))).collect::<BTreeSet<_>>();
         let court_names =
             court_names.iter().filter_map(|(code, name)| Some((CourtCode::parse(code)?, name.clone()))).collect();
         Dataset { snapshot, rows, order, court_names, judges, reports: Mutex::new(HashMap::new()) }

@@ -41,6 +41,7 @@ use xiezhi_metrics::Catalogue;
 use xiezhi_store::Store;
 
 pub use error::WebError;
+pub use pages::check_password;
 
 /// 时钟 the wall clock as the binary reads it (China Standard Time); tests pass a fixed one.
 pub trait Clock: Send + Sync + 'static {
@@ -138,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reports", get(pages::reports_page))
         .route("/reports/bulletin", get(pages::bulletin_download))
         .route("/reports/fill", post(pages::fill_upload))
+        .route("/reports/fill/{token}", get(pages::filled_download))
         .route("/users", get(pages::users_page).post(pages::user_add))
         .route("/users/{username}/disable", post(pages::user_disable))
         .route("/users/{username}/enable", post(pages::user_enable))

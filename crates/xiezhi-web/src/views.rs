@@ -40,7 +40,10 @@ impl Templates {
     /// Renders a page.
     pub fn render(&self, name: &str, ctx: &Json) -> Result<Html<String>, WebError> {
         let template = self.env.get_template(name).map_err(|e| WebError::Internal(format!("template {name}: {e}")))?;
-        template.render(ctx).map(Html).map_err(|e| WebError::Internal(format!("rendering {name}: {e:#}")))
+        template
+            .render(minijinja::value::Serde(ctx))
+            .map(Html)
+            .map_err(|e| WebError::Internal(format!("rendering {name}: {e:#}")))
     }
 }
 

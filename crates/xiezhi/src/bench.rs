@@ -132,7 +132,7 @@ async fn bench_metrics(cases: u64, dir: Option<PathBuf>, warm_only: bool, duckdb
     // Warm: facts streamed from the generator into the columnar snapshot, then computed.
     let rss_before = own_peak_rss_kib();
     let started = Instant::now();
-    let mut builder = SnapshotBuilder::new();
+    let mut builder = SnapshotBuilder::with_capacity(usize::try_from(cases).unwrap_or(0));
     for facts in generate(&bench_config(cases)) {
         builder.push(&facts);
     }

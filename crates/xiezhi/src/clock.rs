@@ -23,3 +23,25 @@ pub fn timestamp() -> String {
     let secs = s.rem_euclid(86_400);
     format!("{} {:02}:{:02}:{:02}", today(), secs / 3600, secs / 60 % 60, secs % 60)
 }
+
+/// Seconds since the Unix epoch (UTC), for session times.
+pub fn unix_seconds() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The wall clock handed to the web platform (which never reads it itself).
+pub struct SystemClock;
+
+impl xiezhi_web::Clock for SystemClock {
+    fn unix_seconds(&self) -> i64 {
+        unix_seconds()
+    }
+
+    fn today(&self) -> Date {
+        today()
+    }
+
+    fn timestamp(&self) -> String {
+        timestamp()
+    }
+}

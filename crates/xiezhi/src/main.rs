@@ -1,16 +1,17 @@
 //! `xiezhi`: the single binary of the Xiezhi (獬豸) smart-court platform.
 //!
-//! Subcommands: `import`, `export`, `demo`, `courts`, `metrics`, `bench`. The database is chosen
+//! Subcommands: `import`, `export`, `demo`, `courts`, `metrics`, `bench`, `report`, `fill`,
+//! `serve`, `user`. The database is chosen
 //! by `--db URL` or `XIEZHI_DB` (default: the SQLite file `xiezhi.db` in the working directory).
 //! Exit codes: 0 ok, 1 error, 2 bad usage.
 
 mod bench;
 mod clock;
 mod demo;
-mod ingest;
 mod metrics;
 mod report_cmd;
 mod text_table;
+mod web_cmd;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use xiezhi_store::Store;
+use xiezhi_web::ingest;
 
 /// mimalloc instead of glibc's allocator: imports and snapshot builds allocate and free many
 /// small strings, where glibc's `malloc_consolidate` took a third of a cold `metrics` run.
@@ -72,7 +74,22 @@ enum Command {
         /// 截止日期 last day of the generated data (YYYY-MM-DD)
         #[arg(long, default_value = "2026-10-31", value_parser = parse_date)]
         as_of: xiezhi_domain::Date,
+        /// 不启动服务 create the data and the demo accounts, then exit
+        #[arg(long)]
+        no_serve: bool,
+        /// 监听地址 address to serve on
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
     },
+    /// 启动网页服务 serve the web platform (pages and JSON API)
+    Serve {
+        /// 监听地址 address to serve on
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
+    /// 用户管理 user accounts
+    #[command(subcommand)]
+    User(web_cmd::UserCommand),
     /// 法院列表 list the courts in the database with their case counts
     Courts,
     /// 质效指标 compute every indicator for a period
@@ -134,11 +151,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             export(&store, &file, format, chinese_headers).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { cases, seed, as_of } => {
+        Command::Demo { cases, seed, as_of, no_serve, addr } => {
             let store = open(&cli.db).await?;
             demo::run(&store, cases, seed, as_of).await?;
             print_courts(&store).await?;
+            web_cmd::demo_accounts(&store).await?;
+            if !no_serve {
+                web_cmd::serve(store, addr, true).await?;
+            }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { addr } => {
+            let store = open(&cli.db).await?;
+            web_cmd::serve(store, addr, false).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(command) => {
+            let store = open(&cli.db).await?;
+            web_cmd::user(&store, command).await
         }
         Command::Courts => {
             let store = open(&cli.db).await?;
@@ -153,7 +183,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 async fn import(store: &Store, file: &Path, skip_invalid: bool, sheet: Option<String>) -> anyhow::Result<ExitCode> {
-    let options = ingest::ImportOptions { skip_invalid, sheet };
+    let options = ingest::ImportOptions { skip_invalid, sheet, problem_report: true, ..Default::default() };
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -209,7 +239,7 @@ async fn import(store: &Store, file: &Path, skip_invalid: bool, sheet: Option<St
             Ok(ExitCode::from(1))
         }
         Err(ingest::ImportFailure::File(e)) => bail!("cannot import {}: {e}", file.display()),
-        Err(ingest::ImportFailure::Other(e)) => Err(e.context(format!("importing {}", file.display()))),
+        Err(other) => Err(anyhow::Error::new(other).context(format!("importing {}", file.display()))),
     }
 }
 

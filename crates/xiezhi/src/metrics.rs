@@ -85,7 +85,8 @@ pub fn group_names(court_names: &[(String, String)]) -> GroupNames {
 /// Reads every case of the database into a snapshot, streaming (facts are not kept).
 pub async fn load_snapshot(store: &Store) -> anyhow::Result<Snapshot> {
     let names = group_names(&store.court_names().await.context("reading court names")?);
-    let mut builder = SnapshotBuilder::new();
+    let cases = usize::try_from(store.count_cases().await.context("counting cases")?).unwrap_or(0);
+    let mut builder = SnapshotBuilder::with_capacity(cases);
     store.for_each_fact_unordered(|f| builder.push(&f)).await.context("reading cases")?;
     Ok(builder.finish(&names))
 }

@@ -150,7 +150,7 @@ fn database_option_before_or_after_and_from_environment() {
 #[test]
 fn export_import_export_is_identical() {
     let dir = tempfile::tempdir().unwrap();
-    let out = xiezhi(dir.path(), &["--db", "sqlite://a.db", "demo", "--cases", "2000", "--seed", "5"]);
+    let out = xiezhi(dir.path(), &["--db", "sqlite://a.db", "demo", "--no-serve", "--cases", "2000", "--seed", "5"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     for (file, flag) in [("a.csv", None), ("a.xlsx", Some("--chinese-headers"))] {
         let mut args = vec!["--db", "sqlite://a.db", "export", file];
@@ -170,17 +170,25 @@ fn export_import_export_is_identical() {
 #[test]
 fn demo_is_created_once_and_deterministic() {
     let dir = tempfile::tempdir().unwrap();
-    let out = xiezhi(dir.path(), &["demo", "--cases", "3000", "--seed", "9"]);
+    let out = xiezhi(dir.path(), &["demo", "--no-serve", "--cases", "3000", "--seed", "9"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let shown = text(&out.stdout);
     assert!(shown.contains("合成演示数据"), "{shown}");
     assert!(shown.contains("已生成 3000 件合成案件"), "{shown}");
     assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3000);
-    let again = xiezhi(dir.path(), &["demo", "--cases", "3000", "--seed", "9"]);
+    let again = xiezhi(dir.path(), &["demo", "--no-serve", "--cases", "3000", "--seed", "9"]);
     assert!(text(&again.stdout).contains("nothing generated"), "{}", text(&again.stdout));
     assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3000);
-    assert!(xiezhi(dir.path(), &["--db", "sqlite://b.db", "demo", "--cases", "3000", "--seed", "9"]).status.success());
-    assert!(xiezhi(dir.path(), &["--db", "sqlite://c.db", "demo", "--cases", "3000", "--seed", "10"]).status.success());
+    assert!(
+        xiezhi(dir.path(), &["--db", "sqlite://b.db", "demo", "--no-serve", "--cases", "3000", "--seed", "9"])
+            .status
+            .success()
+    );
+    assert!(
+        xiezhi(dir.path(), &["--db", "sqlite://c.db", "demo", "--no-serve", "--cases", "3000", "--seed", "10"])
+            .status
+            .success()
+    );
     for name in ["xiezhi", "b", "c"] {
         assert!(
             xiezhi(dir.path(), &["--db", &format!("sqlite://{name}.db"), "export", &format!("{name}.csv")])

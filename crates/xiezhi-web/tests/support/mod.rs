@@ -1,0 +1,265 @@
+//! The test application: a fresh database (SQLite file or PostgreSQL database) with 3000
+//! synthetic demo cases, five accounts (one per role, two managers), a clock the test moves.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use tower::ServiceExt;
+use xiezhi_domain::Date;
+use xiezhi_store::Store;
+use xiezhi_store::accounts::NewUser;
+use xiezhi_web::{AppState, Clock, WebConfig};
+
+pub const PASSWORD: &str = "correct horse battery";
+pub const UPLOAD_LIMIT: usize = 256 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A clock at 2026-10-31 12:00 (China Standard Time) that tests move forward.
+pub struct TestClock {
+    pub seconds: AtomicI64,
+}
+
+impl Clock for TestClock {
+    fn unix_seconds(&self) -> i64 {
+        self.seconds.load(Ordering::SeqCst)
+    }
+    fn today(&self) -> Date {
+        Date::from_day_number(((self.unix_seconds() + 8 * 3600).div_euclid(86_400)) as i32)
+    }
+    fn timestamp(&self) -> String {
+        let s = (self.unix_seconds() + 8 * 3600).rem_euclid(86_400);
+        format!("{} {:02}:{:02}:{:02}", self.today(), s / 3600, s / 60 % 60, s % 60)
+    }
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    pub clock: Arc<TestClock>,
+    /// The judge of the judge and clerk accounts (粤0103).
+    pub judge: String,
+    pub cleanup: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub struct SessionInfo {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+}
+
+/// `name=value` of the session cookie a reply sets.
+pub fn cookie_of(reply: &Reply) -> Option<String> {
+    reply.header("set-cookie").and_then(|c| c.split(';').next().map(str::to_owned))
+}
+
+/// Percent-encodes a query value or path segment.
+pub fn enc(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn pg_required() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+        || std::env::var("XIEZHI_REQUIRE_PG").is_ok_and(|v| v == "1")
+}
+
+/// Drops a PostgreSQL test database.
+pub async fn drop_database(cleanup: Option<(String, String)>) {
+    if let Some((admin_url, name)) = cleanup
+        && let Ok(admin) = sqlx::AnyPool::connect(&admin_url).await
+    {
+        {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                .execute(&admin)
+                .await;
+            admin.close().await;
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn new(backend: Backend) -> Option<TestApp> {
+        let (url, cleanup, dir) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                (format!("sqlite://{}/web.db", dir.path().display()), None, Some(dir))
+            }
+            Backend::Postgres => {
+                sqlx::any::install_default_drivers();
+                let admin_url = pg_admin_url();
+                let admin = match sqlx::AnyPool::connect(&admin_url).await {
+                    Ok(pool) => pool,
+                    Err(e) => {
+                        assert!(!pg_required(), "PostgreSQL at {admin_url} is unreachable under CI: {e}");
+                        eprintln!("NOTICE: PostgreSQL unreachable ({e}); skipping the PostgreSQL half of this test");
+                        return None;
+                    }
+                };
+                let name = format!("xiezhi_web_{}", xiezhi_web::auth::random_token()[..16].to_owned());
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
+                admin.close().await;
+                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b).to_owned();
+                (format!("{base}/{name}"), Some((admin_url.clone(), name)), None)
+            }
+        };
+        let store = Store::open(&url).await.unwrap();
+        let config =
+            xiezhi_demo::DemoConfig { cases: 3000, seed: 5, as_of: Date::parse_iso("2026-10-31").unwrap(), years: 4 };
+        let mut tx = store.begin_import(config.cases).await.unwrap();
+        let facts: Vec<_> = xiezhi_demo::generate(&config).collect();
+        tx.upsert(&facts).await.unwrap();
+        tx.commit("(demo)", "2026-10-31 00:00:00", facts.len() as u64, 0).await.unwrap();
+        // The busiest judge of 粤0103.
+        let mut counts = std::collections::BTreeMap::<String, usize>::new();
+        for f in &facts {
+            if f.case_number.court().map(|c| c.to_string()).as_deref() == Some("粤0103")
+                && let Some(j) = f.judge.as_deref().filter(|j| !j.trim().is_empty())
+            {
+                {
+                    *counts.entry(j.trim().to_owned()).or_default() += 1;
+                }
+            }
+        }
+        let judge = counts.iter().max_by_key(|(_, n)| **n).map(|(j, _)| j.clone()).expect("粤0103 has judged cases");
+        let web_config = WebConfig {
+            argon2_memory_kib: 1024,
+            argon2_iterations: 1,
+            max_upload_bytes: UPLOAD_LIMIT,
+            upload_dir: std::env::temp_dir(),
+            ..WebConfig::default()
+        };
+        let hash = xiezhi_web::auth::hash_password_with(&web_config, PASSWORD).unwrap();
+        for (username, role, court, judge_name) in [
+            ("admin", "admin", None, None),
+            ("manager-city", "manager", Some("粤01"), None),
+            ("manager-basic", "manager", Some("粤0103"), None),
+            ("judge", "judge", Some("粤0103"), Some(judge.as_str())),
+            ("clerk", "clerk", Some("粤0103"), Some(judge.as_str())),
+        ] {
+            store
+                .create_user(&NewUser {
+                    username,
+                    password_hash: &hash,
+                    role,
+                    court_code: court,
+                    judge_name,
+                    created_at: "2026-10-31 00:00:00",
+                })
+                .await
+                .unwrap()
+                .unwrap();
+        }
+        // 2026-10-31 12:00 CST.
+        let noon = i64::from(Date::parse_iso("2026-10-31").unwrap().day_number()) * 86_400 + 4 * 3600;
+        let clock = Arc::new(TestClock { seconds: AtomicI64::new(noon) });
+        let state = AppState::new(store, clock.clone(), web_config);
+        Some(TestApp { state, clock, judge, cleanup, _dir: dir })
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.clock.seconds.fetch_add(seconds, Ordering::SeqCst);
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        uri: &str,
+        cookie: Option<&str>,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri).header("host", "localhost");
+        if let Some(c) = cookie {
+            request = request.header("cookie", c);
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let request = request.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+        let response = xiezhi_web::router(self.state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub fn login_body(&self, user: &str) -> String {
+        serde_json::json!({"username": user, "password": PASSWORD}).to_string()
+    }
+
+    pub async fn login(&self, user: &str) -> SessionInfo {
+        let r = self
+            .request(
+                Method::POST,
+                "/api/v1/login",
+                None,
+                Some(self.login_body(user)),
+                &[("content-type", "application/json")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "login {user}: {}", r.body);
+        let cookie = cookie_of(&r).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        SessionInfo { cookie, csrf: json["csrf_token"].as_str().unwrap().to_owned() }
+    }
+
+    pub async fn get_json(&self, uri: &str, s: &SessionInfo) -> serde_json::Value {
+        let r = self.request(Method::GET, uri, Some(&s.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+        serde_json::from_str(&r.body).unwrap()
+    }
+
+    pub async fn audit_actions(&self) -> Vec<String> {
+        self.state.store.audit_entries(1000).await.unwrap().into_iter().map(|e| e.action).collect()
+    }
+
+    /// A 案号 of `court`; with `Some(true)` one of the test judge, `Some(false)` another judge's.
+    pub async fn case_of_court(&self, court: &str, own: Option<bool>) -> String {
+        let facts = self.state.store.load_facts().await.unwrap();
+        facts
+            .iter()
+            .find(|f| {
+                f.case_number.court().map(|c| c.to_string()).as_deref() == Some(court)
+                    && match own {
+                        None => true,
+                        Some(true) => f.judge.as_deref() == Some(self.judge.as_str()),
+                        Some(false) => f.judge.as_deref().is_some_and(|j| j != self.judge && !j.trim().is_empty()),
+                    }
+            })
+            .map(|f| f.case_number.as_str().to_owned())
+            .expect("such a case exists")
+    }
+
+    /// A one-row CSV of a new case of `court`.
+    pub fn csv_for(&self, court: &str, n: u32) -> String {
+        format!("case_number,filed_on\n（2026）{court}民初{n}号,2026-03-01\n")
+    }
+}
