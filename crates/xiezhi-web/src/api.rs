@@ -168,14 +168,39 @@ impl CaseQuery {
 }
 
 /// The rows matching a filter within the scope.
-pub(crate) fn filtered_rows(data: &Dataset, access: &Access, filter: &CaseFilter) -> Vec<usize> {
-    let mut rows: Vec<usize> =
-        (0..data.rows.len()).filter(|&r| filter.matches(&data.rows[r]) && data.visible(access, r)).collect();
-    // Newest first.
-    rows.sort_by(|a, b| {
-        data.rows[*b].filed.cmp(&data.rows[*a].filed).then_with(|| data.rows[*a].number.cmp(&data.rows[*b].number))
-    });
-    rows
+/// The cases a filter selects, newest filing first: how many there are, and the rows of one page
+/// (`skip`, `take`). The rows are scanned in storage order (sequential, cache-friendly: walking
+/// them in list order cost a cache miss per row, 1.7 s a request at 3M cases) and the page is
+/// selected by each row's precomputed list position, without sorting every match.
+pub(crate) fn filtered_page(
+    data: &Dataset,
+    access: &Access,
+    filter: &CaseFilter,
+    skip: usize,
+    take: usize,
+) -> (usize, Vec<usize>) {
+    let mut matched: Vec<(u32, u32)> = data
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(r, row)| filter.matches(row) && data.visible(access, *r))
+        .map(|(r, _)| (data.list_rank[r], r as u32))
+        .collect();
+    let total = matched.len();
+    if skip >= total || take == 0 {
+        return (total, Vec::new());
+    }
+    if skip > 0 {
+        matched.select_nth_unstable(skip);
+    }
+    let tail = &mut matched[skip..];
+    if tail.len() > take {
+        tail.select_nth_unstable(take - 1);
+    }
+    let shown = take.min(tail.len());
+    let page = &mut tail[..shown];
+    page.sort_unstable();
+    (total, page.iter().map(|&(_, r)| r as usize).collect())
 }
 
 /// 审限状态 of a case at `today`.
@@ -315,11 +340,16 @@ pub async fn metrics(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Query(q): Query<PeriodQuery>,
-) -> Result<Json<Json_>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
     let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
     let data = dataset(&state).await?;
     let report = report(&state, &data, period).await?;
-    Ok(Json(scoped_json(&report, &user.access)))
+    // The same scope and period always give the same body: serialise it once.
+    let body = data.api_metrics(period, &user.access, || {
+        axum::body::Bytes::from(serde_json::to_vec(&scoped_json(&report, &user.access)).unwrap_or_default())
+    });
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], axum::body::Bytes::clone(&body)).into_response())
 }
 
 /// `GET /api/v1/cases?…`.
@@ -332,15 +362,10 @@ pub async fn cases(
     let filter = q.filter(&user.access, today)?;
     let (page, per_page) = q.paging()?;
     let data = dataset(&state).await?;
-    let rows = filtered_rows(&data, &user.access, &filter);
-    let shown: Vec<Json_> = rows
-        .iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
-        .map(|&r| row_json(&data, &data.rows[r], today))
-        .collect();
-    auth::audit(&state, &user, "case_list", None, Some(&format!("{} cases", rows.len()))).await?;
-    Ok(Json(json!({"total": rows.len(), "page": page, "per_page": per_page, "cases": shown})))
+    let (total, rows) = filtered_page(&data, &user.access, &filter, (page - 1) * per_page, per_page);
+    let shown: Vec<Json_> = rows.iter().map(|&r| row_json(&data, &data.rows[r], today)).collect();
+    auth::audit(&state, &user, "case_list", None, Some(&format!("{total} cases"))).await?;
+    Ok(Json(json!({"total": total, "page": page, "per_page": per_page, "cases": shown})))
 }
 
 /// `GET /api/v1/cases/{案号}`: 404 when missing or outside the scope.

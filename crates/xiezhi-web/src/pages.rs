@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::access::{Access, Role};
 use crate::api::{self, CaseQuery, dataset, deadline_status, period_of, report};
 use crate::auth::{self, CurrentUser, PageUser};
-use crate::data::{Dataset, action_rows, monthly_counts};
+use crate::data::Dataset;
 use crate::error::WebError;
 use crate::ingest::ImportOptions;
 use crate::views::{band_svg, change_class, change_text, chart_svg, raw, value_text};
@@ -390,7 +390,7 @@ pub async fn dashboard(
     let months = {
         let data = data.clone();
         let key = key.clone();
-        tokio::task::spawn_blocking(move || monthly_counts(&data, period, &key))
+        tokio::task::spawn_blocking(move || data.monthly(period, &key))
             .await
             .map_err(|e| WebError::Internal(format!("trend: {e}")))?
     };
@@ -449,7 +449,7 @@ pub async fn dashboard(
         let access = user.access.clone();
         let catalogue = state.config.catalogue.clone();
         tokio::task::spawn_blocking(move || {
-            let lists = action_rows(&data, &access, &key, as_of, 15, &catalogue);
+            let lists = data.actions(&access, &key, as_of, 15, &catalogue);
             let take = |rows: &[usize]| rows.iter().take(10).map(|&r| action_case_json(&data, r, as_of)).collect::<Vec<_>>();
             json!([
                 {"title": "超审限未结", "total": lists.over_limit.len(), "rows": take(&lists.over_limit), "more": "/cases?over_limit=1", "kind": "over"},
@@ -704,16 +704,17 @@ pub async fn cases_page(
     let (page, _) = q.paging()?;
     let per_page = 50;
     let data = dataset(&state).await?;
-    let rows = {
+    let (total, rows) = {
         let data = data.clone();
         let access = user.access.clone();
-        tokio::task::spawn_blocking(move || api::filtered_rows(&data, &access, &filter))
-            .await
-            .map_err(|e| WebError::Internal(format!("case list: {e}")))?
+        tokio::task::spawn_blocking(move || {
+            api::filtered_page(&data, &access, &filter, (page - 1) * per_page, per_page)
+        })
+        .await
+        .map_err(|e| WebError::Internal(format!("case list: {e}")))?
     };
-    auth::audit(&state, &user, "case_list", None, Some(&format!("{} cases", rows.len()))).await?;
-    let shown: Vec<Json> =
-        rows.iter().skip((page - 1) * per_page).take(per_page).map(|&r| case_row_json(&data, r, today)).collect();
+    auth::audit(&state, &user, "case_list", None, Some(&format!("{total} cases"))).await?;
+    let shown: Vec<Json> = rows.iter().map(|&r| case_row_json(&data, r, today)).collect();
     let mut params: Vec<String> = Vec::new();
     for (name, value) in [
         ("court", &q.court),
@@ -783,7 +784,7 @@ pub async fn cases_page(
             .into(),
     );
     m.insert("rows".into(), shown.into());
-    m.insert("paging".into(), pager(&base, page, per_page, rows.len()));
+    m.insert("paging".into(), pager(&base, page, per_page, total));
     m.insert("export_query".into(), params.join("&").into());
     Ok(render(&state, "cases.html", m)?.into_response())
 }
@@ -1071,7 +1072,7 @@ fn bulletin_actions(
     as_of: Date,
     catalogue: &xiezhi_metrics::Catalogue,
 ) -> ActionLists {
-    let rows = action_rows(data, access, &scope.key, as_of, 15, catalogue);
+    let rows = data.actions(access, &scope.key, as_of, 15, catalogue);
     let case = |row: &usize| {
         let r = &data.rows[*row];
         ActionCase {
