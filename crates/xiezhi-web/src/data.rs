@@ -88,6 +88,10 @@ pub struct Dataset {
     actions: Cache<(GroupKey, Date, i32, String), ActionRows>,
     /// Serialised `/api/v1/metrics` bodies per (period, viewer's scope).
     api_metrics: Cache<(Date, Date, String), axum::body::Bytes>,
+    /// Held while a cached value is computed, so that concurrent first requests for the same
+    /// value wait for one computation instead of each doing it (a cold 3M-case dashboard hit
+    /// by 32 clients at once otherwise timed out). Taken only on blocking threads.
+    compute: Mutex<()>,
 }
 
 /// A small shared cache of computed values.
@@ -150,6 +154,7 @@ impl Dataset {
             months: Mutex::new(HashMap::new()),
             actions: Mutex::new(HashMap::new()),
             api_metrics: Mutex::new(HashMap::new()),
+            compute: Mutex::new(()),
         }
     }
 
@@ -189,6 +194,10 @@ impl Dataset {
         if let Some(r) = self.reports.lock().expect("report cache lock").get(&key) {
             return r.clone();
         }
+        let _computing = self.compute.lock().expect("compute lock");
+        if let Some(r) = self.reports.lock().expect("report cache lock").get(&key) {
+            return r.clone();
+        }
         let report = Arc::new(xiezhi_metrics::compute_with(&self.snapshot, period, catalogue));
         let mut cache = self.reports.lock().expect("report cache lock");
         if cache.len() >= 32 {
@@ -201,6 +210,10 @@ impl Dataset {
     /// [`monthly_counts`], cached per (period, group).
     pub fn monthly(&self, period: Period, group: &GroupKey) -> Arc<Vec<MonthCounts>> {
         let key = (period.from(), period.to(), group.clone());
+        if let Some(m) = self.months.lock().expect("cache lock").get(&key) {
+            return m.clone();
+        }
+        let _computing = self.compute.lock().expect("compute lock");
         if let Some(m) = self.months.lock().expect("cache lock").get(&key) {
             return m.clone();
         }
@@ -220,6 +233,10 @@ impl Dataset {
     ) -> Arc<ActionRows> {
         let viewer = format!("{:?}|{:?}|{:?}", access.role, access.court, access.judge);
         let key = (group.clone(), as_of, soon_days, viewer);
+        if let Some(a) = self.actions.lock().expect("cache lock").get(&key) {
+            return a.clone();
+        }
+        let _computing = self.compute.lock().expect("compute lock");
         if let Some(a) = self.actions.lock().expect("cache lock").get(&key) {
             return a.clone();
         }
