@@ -52,6 +52,8 @@ pub struct BulletinOptions {
     pub indicators: Vec<IndicatorId>,
     /// At most this many cases per action list in DOCX and HTML (XLSX lists them all).
     pub action_limit: usize,
+    /// The data are the synthetic demo province: the title and the first note say so.
+    pub synthetic: bool,
 }
 
 impl BulletinOptions {
@@ -63,6 +65,7 @@ impl BulletinOptions {
             issued_on,
             indicators: DEFAULT_INDICATORS.to_vec(),
             action_limit: 100,
+            synthetic: false,
         }
     }
 }
@@ -224,6 +227,15 @@ impl Bulletin {
         if !ours.is_empty() {
             notes.push(format!("{}为本平台定义的口径（最高人民法院未公布统一公式）。", ours.join("、")));
         }
+        let title = if options.synthetic {
+            notes.insert(
+                0,
+                "【合成演示数据】本通报所用案件数据为系统生成的合成演示数据，非真实案件，人名均为虚构。".to_owned(),
+            );
+            format!("{title}（合成演示数据）")
+        } else {
+            title
+        };
         Ok(Bulletin {
             title,
             overview: overview(report, catalogue, group, &subject, &period_text),

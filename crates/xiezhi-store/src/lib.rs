@@ -20,6 +20,9 @@ use xiezhi_domain::{CaseFacts, CourtCode};
 
 pub use rows::{FACT_COLUMNS, facts_from_row};
 
+/// The file name under which `xiezhi demo` records its import.
+pub const DEMO_IMPORT_NAME: &str = "(demo)";
+
 /// The order of a full scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ScanOrder {
@@ -300,6 +303,17 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Whether the synthetic demo province was loaded into this database (an import recorded
+    /// under [`DEMO_IMPORT_NAME`]): pages then carry the 合成演示数据 banner however the server
+    /// was started.
+    pub async fn has_demo_data(&self) -> Result<bool, StoreError> {
+        let n = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM imports WHERE file_name = $1")
+            .bind(DEMO_IMPORT_NAME)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
     }
 
     /// Court names recorded for court codes (code → name).

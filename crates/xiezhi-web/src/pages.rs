@@ -1119,10 +1119,12 @@ pub async fn bulletin_download(
     let access = user.access.clone();
     let scope2 = scope.clone();
     let format2 = format.clone();
+    let demo = state.config.demo_banner;
     let bytes = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, &'static str, &'static str), WebError> {
         let months = xiezhi_report::monthly_series(&data.snapshot, period, &catalogue, &scope2);
         let actions = bulletin_actions(&data, &access, &scope2, period.to(), &catalogue);
-        let options = BulletinOptions::new(today);
+        let mut options = BulletinOptions::new(today);
+        options.synthetic = demo;
         let bulletin = Bulletin::build(&report, &catalogue, &scope2, &months, &actions, &options)
             .map_err(|e| WebError::BadRequest(format!("无法生成通报：{e}")))?;
         Ok(match format2.as_str() {

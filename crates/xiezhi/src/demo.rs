@@ -5,14 +5,13 @@ use xiezhi_demo::{DemoConfig, generate};
 use xiezhi_domain::Date;
 use xiezhi_store::{BATCH_ROWS, Store};
 
-/// The banner shown wherever demo data shows.
+/// The banner shown wherever demo data shows (CLI listings; the web and bulletins have their own).
 pub const SYNTHETIC_NOTICE: &str = "【合成演示数据 SYNTHETIC DEMO DATA — 非真实案件 not real cases】";
 
 /// Generates the demo province into `store` unless it already holds cases.
 pub async fn run(store: &Store, cases: u64, seed: u64, as_of: Date) -> anyhow::Result<()> {
     let existing = store.count_cases().await.context("counting cases")?;
     if existing > 0 {
-        println!("{SYNTHETIC_NOTICE}");
         println!(
             "数据库已有 {existing} 件案件，未重新生成 the database already holds {existing} cases; nothing generated"
         );
@@ -21,7 +20,6 @@ pub async fn run(store: &Store, cases: u64, seed: u64, as_of: Date) -> anyhow::R
     let config = DemoConfig { cases, seed, as_of, years: 4 };
     let started = std::time::Instant::now();
     let n = write_demo(store, &config).await?;
-    println!("{SYNTHETIC_NOTICE}");
     println!(
         "已生成 {n} 件合成案件 generated {n} synthetic cases (seed {seed}, up to {as_of}) in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -43,6 +41,8 @@ pub async fn write_demo(store: &Store, config: &DemoConfig) -> anyhow::Result<u6
         }
     }
     tx.upsert(&batch).await.context("writing demo cases")?;
-    tx.commit("(demo)", &crate::clock::timestamp(), n, 0).await.context("committing demo data")?;
+    tx.commit(xiezhi_store::DEMO_IMPORT_NAME, &crate::clock::timestamp(), n, 0)
+        .await
+        .context("committing demo data")?;
     Ok(n)
 }

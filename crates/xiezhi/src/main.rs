@@ -270,6 +270,9 @@ async fn export(store: &Store, file: &Path, format: Option<ExportFormat>, chines
 
 async fn print_courts(store: &Store) -> anyhow::Result<()> {
     let courts = store.courts().await.context("reading courts")?;
+    if store.has_demo_data().await.context("reading the import history")? {
+        println!("{}", demo::SYNTHETIC_NOTICE);
+    }
     if courts.is_empty() {
         println!("数据库中没有案件 the database holds no cases yet (xiezhi import FILE, or xiezhi demo)");
         return Ok(());

@@ -152,7 +152,14 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
             s.push('\n');
             s
         }
-        Format::Table => table(&report, &catalogue, scope),
+        Format::Table => {
+            let notice = if store.has_demo_data().await? {
+                format!("{}\n", crate::demo::SYNTHETIC_NOTICE)
+            } else {
+                String::new()
+            };
+            notice + &table(&report, &catalogue, scope)
+        }
         Format::Csv => csv_text(&report, &catalogue, scope)?,
         Format::Xlsx => {
             let out = args.out.as_deref().expect("checked above");

@@ -107,6 +107,8 @@ struct Loaded {
     snapshot: Snapshot,
     report: MetricsReport,
     actions: ActionLists,
+    /// The database holds the synthetic demo province.
+    synthetic: bool,
 }
 
 async fn load(db: &str, scope: &Scope, period: Period, catalogue: &Catalogue) -> anyhow::Result<Loaded> {
@@ -128,7 +130,8 @@ async fn load(db: &str, scope: &Scope, period: Period, catalogue: &Catalogue) ->
     let report = xiezhi_metrics::compute_with(&snapshot, period, catalogue);
     // Refuse unknown scopes and empty periods before anything is written.
     scope.group_with_data(&report).map_err(scope_error)?;
-    Ok(Loaded { snapshot, report, actions: actions.finish() })
+    let synthetic = store.has_demo_data().await.context("reading the import history")?;
+    Ok(Loaded { snapshot, report, actions: actions.finish(), synthetic })
 }
 
 fn scope_error(e: ReportError) -> anyhow::Error {
@@ -166,6 +169,7 @@ pub async fn report(db: &str, args: ReportArgs) -> anyhow::Result<ExitCode> {
     let mut options = BulletinOptions::new(args.issued_on.unwrap_or_else(crate::clock::today));
     options.title = args.title;
     options.issuer = args.issuer;
+    options.synthetic = loaded.synthetic;
     let bulletin = Bulletin::build(&loaded.report, &catalogue, &scope, &months, &loaded.actions, &options)?;
     let bytes = match format {
         OutFormat::Html => xiezhi_report::html::write(&bulletin),

@@ -171,6 +171,8 @@ pub async fn demo_accounts(store: &Store) -> anyhow::Result<()> {
 
 /// Serves until Ctrl-C.
 pub async fn serve(store: Store, addr: SocketAddr, demo: bool) -> anyhow::Result<()> {
+    // The banner follows the data: `xiezhi serve` on a demo database shows it too.
+    let demo = demo || store.has_demo_data().await.context("reading the import history")?;
     let config = WebConfig { demo_banner: demo, ..WebConfig::default() };
     let state = AppState::new(store, Arc::new(clock::SystemClock), config);
     println!("网页服务 serving on http://{addr}/ (Ctrl-C 停止 to stop)");

@@ -56,6 +56,7 @@ fn import_is_idempotent_and_lists_courts() {
     let out = xiezhi(dir.path(), &["courts"]);
     let listing = text(&out.stdout);
     assert!(listing.contains("粤0703") && listing.contains("江门市蓬江区人民法院"), "{listing}");
+    assert!(!listing.contains("合成演示数据"), "imported data is not marked as demo data: {listing}");
     let line = listing.lines().find(|l| l.starts_with("粤0703")).unwrap();
     let numbers: Vec<&str> = line.split_whitespace().collect();
     // 粤0703: 2 cases, 1 pending.
@@ -199,6 +200,16 @@ fn demo_is_created_once_and_deterministic() {
     let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
     assert!(read("xiezhi.csv") == read("b.csv"), "same seed, same data");
     assert!(read("xiezhi.csv") != read("c.csv"), "another seed, other data");
+    // Wherever the demo data shows, it is marked as synthetic: listings and bulletins.
+    let courts = xiezhi(dir.path(), &["courts"]);
+    assert!(text(&courts.stdout).contains("合成演示数据"), "{}", text(&courts.stdout));
+    let out = xiezhi(
+        dir.path(),
+        &["report", "--scope", "粤01", "--from", "2026-01-01", "--to", "2026-10-31", "--out", "b.html"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(dir.path().join("b.html")).unwrap();
+    assert!(html.contains("（合成演示数据）") && html.contains("非真实案件"), "the bulletin is not marked");
 }
 
 #[test]
