@@ -65,7 +65,7 @@ impl WebError {
             WebError::Csrf => "页面已过期或请求来源无效，请刷新页面后重试。".to_owned(),
             WebError::NotFound => "未找到。".to_owned(),
             WebError::BadRequest(m) => m.clone(),
-            WebError::TooLarge { limit } => format!("上传文件过大：上限为 {} MB。", limit / (1024 * 1024)),
+            WebError::TooLarge { limit } => format!("上传文件过大：上限为 {}。", size_text(*limit)),
             WebError::Throttled => "登录失败次数过多，请稍后再试。".to_owned(),
             WebError::BadCredentials => "用户名或密码错误。".to_owned(),
             WebError::Internal(_) => "服务器内部错误，请稍后再试或联系系统管理员。".to_owned(),
@@ -76,6 +76,17 @@ impl WebError {
         if let WebError::Internal(detail) = self {
             tracing::error!("internal error: {detail}");
         }
+    }
+}
+
+/// A size limit for people: `64 MB`, `256 KB`.
+pub(crate) fn size_text(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
     }
 }
 

@@ -155,8 +155,8 @@ pub async fn import_file(
             if summary.problems.is_empty() || options.skip_invalid {
                 batch.push(facts);
                 if batch.len() == BATCH_ROWS {
-                    tx.upsert(&batch).await.map_err(store_failure("writing cases"))?;
-                    batch.clear();
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                    tx.upsert_owned(full).await.map_err(store_failure("writing cases"))?;
                 }
             }
         }
@@ -166,7 +166,7 @@ pub async fn import_file(
         tx.rollback().await.map_err(store_failure("rolling back the import"))?;
         return Err(ImportFailure::BadRows(summary.problems));
     }
-    tx.upsert(&batch).await.map_err(store_failure("writing cases"))?;
+    tx.upsert_owned(batch).await.map_err(store_failure("writing cases"))?;
     if options.dry_run {
         summary.counts = tx.counts().await.map_err(store_failure("counting the validated rows"))?;
         tx.rollback().await.map_err(store_failure("rolling back the validation"))?;

@@ -191,10 +191,21 @@ fn members<'r>(report: &'r MetricsReport, key: &GroupKey, access: &Access) -> Ve
         .filter(|g| match (key, &g.key) {
             (GroupKey::Province(p), GroupKey::City(c)) => c.province_code() == Some(*p),
             (GroupKey::City(city), GroupKey::Court(c)) => c.city() == Some(*city),
-            (GroupKey::Court(court), GroupKey::Judge { court: c, .. }) => c == court,
+            // Judges with no case in the period are left out (they would be rows of zeros).
+            (GroupKey::Court(court), GroupKey::Judge { court: c, .. }) => {
+                c == court && g.values[IndicatorId::Accepted.index()].as_f64().is_some_and(|v| v > 0.0)
+            }
             _ => false,
         })
         .collect()
+}
+
+/// A member's name in a side-by-side table: a judge's name alone (the court is the page's own).
+fn member_title(data: &Dataset, g: &GroupReport) -> String {
+    match &g.key {
+        GroupKey::Judge { judge, .. } => judge.clone(),
+        other => group_title(data, Some(g), other),
+    }
 }
 
 /// The groups a user may pick.
@@ -415,7 +426,7 @@ pub async fn dashboard(
         .iter()
         .map(|g| {
             json!({
-                "name": group_title(&data, Some(g), &g.key),
+                "name": member_title(&data, g),
                 "link": format!("/?{}&from={}&to={}", group_query(&g.key), period.from(), period.to()),
                 "cells": SIDE_BY_SIDE.iter().map(|id| {
                     let e = catalogue.entry(*id);
@@ -537,7 +548,7 @@ pub async fn metrics_page(
         .iter()
         .map(|g| {
             json!({
-                "name": group_title(&data, Some(g), &g.key),
+                "name": member_title(&data, g),
                 "link": format!("/metrics?{}&from={}&to={}", group_query(&g.key), period.from(), period.to()),
                 "cells": SIDE_BY_SIDE.iter().map(|id| {
                     let e = catalogue.entry(*id);
@@ -865,15 +876,35 @@ fn require_import(user: &CurrentUser) -> Result<(), WebError> {
 
 async fn import_ctx(state: &AppState, user: &CurrentUser) -> Result<Map<String, Json>, WebError> {
     let mut m = base_ctx(state, user, "import", "数据导入");
-    let history: Vec<Json> = state
-        .store
-        .imports(10)
-        .await?
-        .into_iter()
-        .map(|i| json!({"file": i.file_name, "at": i.imported_at, "rows": i.rows, "inserted": i.inserted, "updated": i.updated, "skipped": i.skipped}))
-        .collect();
+    // The imports table names every court's files: admins see it; a manager sees their own
+    // imports, from the audit log.
+    let history: Vec<Json> = if user.access.is_admin() {
+        state
+            .store
+            .imports(10)
+            .await?
+            .into_iter()
+            .map(|i| json!({"file": i.file_name, "at": i.imported_at, "rows": i.rows, "inserted": i.inserted, "updated": i.updated, "skipped": i.skipped}))
+            .collect()
+    } else {
+        state
+            .store
+            .audit_entries(2000)
+            .await?
+            .into_iter()
+            .filter(|e| e.action == "import" && e.username.as_deref() == Some(user.access.username.as_str()))
+            .take(10)
+            .map(|e| {
+                // "rows N new N updated N skipped N"
+                let detail = e.detail.unwrap_or_default();
+                let words: Vec<&str> = detail.split_whitespace().collect();
+                let figure = |name: &str| words.iter().position(|w| *w == name).and_then(|i| words.get(i + 1)).copied();
+                json!({"file": e.object, "at": e.at, "rows": figure("rows"), "inserted": figure("new"), "updated": figure("updated"), "skipped": figure("skipped")})
+            })
+            .collect()
+    };
     m.insert("history".into(), history.into());
-    m.insert("limit_mb".into(), (state.config.max_upload_bytes / (1024 * 1024)).into());
+    m.insert("limit".into(), crate::error::size_text(state.config.max_upload_bytes).into());
     Ok(m)
 }
 
@@ -961,7 +992,8 @@ pub async fn import_upload(
             }
             m.insert("report".into(), trim_problems(report));
             m.insert("validated".into(), ok.into());
-            Ok(render(&state, "import.html", m)?.into_response())
+            // A rejected file answers 422, as the API does.
+            Ok((status, render(&state, "import.html", m)?).into_response())
         }
         Err(e) => {
             let _ = std::fs::remove_file(&path);
@@ -1028,12 +1060,22 @@ fn require_reports(user: &CurrentUser) -> Result<(), WebError> {
     if matches!(user.access.role, Role::Admin | Role::Manager) { Ok(()) } else { Err(WebError::Forbidden) }
 }
 
-/// The scopes a user may report on: the visible provinces, cities and courts.
+/// Whether a bulletin or a filled draft may cover `key`: a province, city or court whose
+/// courts all lie in the user's scope. A bulletin lists its scope's courts one by one, so a
+/// basic-court manager (who sees the city's aggregate) may not report on the city.
+fn may_report_on(access: &Access, key: &GroupKey) -> bool {
+    match key {
+        GroupKey::Province(c) | GroupKey::City(c) | GroupKey::Court(c) => access.sees_court(*c),
+        GroupKey::Judge { .. } => false,
+    }
+}
+
+/// The scopes a user may report on (see [`may_report_on`]).
 fn report_scopes(report: &MetricsReport, access: &Access, data: &Dataset) -> Vec<Json> {
     report
         .groups
         .iter()
-        .filter(|g| !matches!(g.key, GroupKey::Judge { .. }) && access.sees_group(&g.key))
+        .filter(|g| may_report_on(access, &g.key))
         .map(|g| json!({"code": g.key.code(), "label": format!("{} {}", kind_label(&g.key), group_title(data, Some(g), &g.key))}))
         .collect()
 }
@@ -1058,7 +1100,7 @@ fn report_scope(code: Option<&str>, access: &Access) -> Result<Scope, WebError> 
     let code =
         code.map(str::trim).filter(|c| !c.is_empty()).ok_or_else(|| WebError::BadRequest("请选择范围。".to_owned()))?;
     let scope = Scope::parse(code).map_err(|_| WebError::BadRequest(format!("“{code}”不是法院代字。")))?;
-    if !access.sees_group(&scope.key) {
+    if !may_report_on(access, &scope.key) {
         return Err(WebError::Forbidden);
     }
     Ok(scope)

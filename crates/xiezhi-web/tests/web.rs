@@ -406,6 +406,308 @@ async fn imports_through_the_api_follow_the_cli_rules() {
     .await;
 }
 
+/// The group `kind`/`code` of a metrics contract JSON.
+fn group_of<'a>(metrics: &'a serde_json::Value, kind: &str, code: &str) -> &'a serde_json::Value {
+    metrics["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["kind"] == kind && g["code"] == code)
+        .unwrap_or_else(|| panic!("no {kind} group {code} in the metrics JSON"))
+}
+
+/// A count of the contract JSON as officials write it.
+fn count_text(group: &serde_json::Value, id: &str) -> String {
+    format!(
+        "{}",
+        group["values"][id].as_u64().unwrap_or_else(|| panic!("{id} is not a count: {}", group["values"][id]))
+    )
+}
+
+/// A ratio of the contract JSON as officials write it (two decimals, without the %).
+fn ratio_text(group: &serde_json::Value, id: &str) -> String {
+    let v = group["values"][id].as_f64().unwrap_or_else(|| panic!("{id} is not a ratio: {}", group["values"][id]));
+    format!("{:.2}", v * 100.0)
+}
+
+/// Whether bytes are a ZIP holding every named part.
+fn zip_with_parts(bytes: &[u8], parts: &[&str]) -> Result<(), String> {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Err(format!("not a ZIP: {:?}", &bytes[..bytes.len().min(8)]));
+    }
+    for part in parts {
+        if !bytes.windows(part.len()).any(|w| w == part.as_bytes()) {
+            return Err(format!("no part {part}"));
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulletins_download_in_every_format_within_the_scope() {
+    each_backend(async |app| {
+        let (from, to) = ("2026-01-01", "2026-10-31");
+        let bulletin = |scope: &str, format: &str| {
+            format!("/reports/bulletin?scope={}&from={from}&to={to}&format={format}", support::enc(scope))
+        };
+        let m = app.login("manager-city").await;
+        let metrics = app.get_json(&format!("/api/v1/metrics?from={from}&to={to}"), &m).await;
+        for (kind, code) in [("city", "粤01"), ("court", "粤0103")] {
+            let group = group_of(&metrics, kind, code);
+            // HTML: the overview states the scope's figures exactly as the metrics JSON has them.
+            let r = app.request(Method::GET, &bulletin(code, "html"), Some(&m.cookie), None, &[]).await;
+            assert_eq!(r.status, StatusCode::OK, "{code} html: {}", &r.body[..r.body.len().min(300)]);
+            assert!(r.header("content-type").unwrap().starts_with("text/html"));
+            assert!(r.header("content-disposition").unwrap().starts_with("attachment;"));
+            let accepted = format!("共受理案件{}件", count_text(group, "accepted"));
+            assert!(r.body.contains(&accepted), "{code}: the bulletin lacks “{accepted}”");
+            let closed = format!("审执结{}件", count_text(group, "closed"));
+            assert!(r.body.contains(&closed), "{code}: the bulletin lacks “{closed}”");
+            let clearance = format!("结收比{}%", ratio_text(group, "clearance_rate"));
+            assert!(r.body.contains(&clearance), "{code}: the bulletin lacks “{clearance}”");
+            assert!(!r.body.contains("http://") && !r.body.contains("https://"));
+            // DOCX and XLSX: ZIP packages with their main parts.
+            for (format, parts, mime) in [
+                ("docx", ["[Content_Types].xml", "word/document.xml", "word/styles.xml"], "wordprocessingml"),
+                ("xlsx", ["[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"], "spreadsheetml"),
+            ] {
+                let r = app.request(Method::GET, &bulletin(code, format), Some(&m.cookie), None, &[]).await;
+                assert_eq!(r.status, StatusCode::OK, "{code} {format}: {}", &r.body[..r.body.len().min(300)]);
+                assert!(r.header("content-type").unwrap().contains(mime), "{code} {format}");
+                assert!(r.header("content-disposition").unwrap().contains(&format!(".{format}")), "{code} {format}");
+                zip_with_parts(&r.bytes, &parts).unwrap_or_else(|e| panic!("{code} {format}: {e}"));
+            }
+        }
+        // The city's courts are listed one by one, so only a manager of the whole city (or an
+        // admin) gets its bulletin; the province and other cities' courts are refused.
+        for scope in ["粤", "粤03", OUTSIDE_COURT] {
+            let r = app.request(Method::GET, &bulletin(scope, "html"), Some(&m.cookie), None, &[]).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "manager-city {scope}");
+            assert!(!r.body.contains(OUTSIDE_COURT) && !r.body.contains("受理"), "manager-city {scope} leaks");
+        }
+        let basic = app.login("manager-basic").await;
+        for (scope, want) in
+            [("粤0103", StatusCode::OK), ("粤01", StatusCode::FORBIDDEN), ("粤0104", StatusCode::FORBIDDEN)]
+        {
+            let r = app.request(Method::GET, &bulletin(scope, "html"), Some(&basic.cookie), None, &[]).await;
+            assert_eq!(r.status, want, "manager-basic {scope}");
+        }
+        // The reports page offers only the scopes a bulletin may cover.
+        let page = app.request(Method::GET, "/reports", Some(&basic.cookie), None, &[]).await;
+        assert!(page.body.contains("value=\"粤0103\"") && !page.body.contains("value=\"粤01\""), "{}", page.body);
+        let admin = app.login("admin").await;
+        let r = app.request(Method::GET, &bulletin(OUTSIDE_COURT, "xlsx"), Some(&admin.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        // Judges and clerks get no bulletin, not even of their own court.
+        for user in ["judge", "clerk"] {
+            let s = app.login(user).await;
+            let r = app.request(Method::GET, &bulletin("粤0103", "html"), Some(&s.cookie), None, &[]).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
+        }
+        // Bad requests get a Chinese message.
+        let r = app.request(Method::GET, &bulletin("粤01", "pdf"), Some(&m.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("格式应为"), "{}", r.body);
+        let r = app.request(Method::GET, &bulletin("不是法院", "html"), Some(&m.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        let entries = app.state.store.audit_entries(200).await.unwrap();
+        assert!(entries.iter().any(|e| e.action == "report_download"
+            && e.username.as_deref() == Some("manager-city")
+            && e.object.as_deref() == Some("粤01")));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_uploaded_for_filling_comes_back_with_the_scopes_figures() {
+    each_backend(async |app| {
+        let (from, to) = ("2026-01-01", "2026-10-31");
+        let draft = "今年1-X月，全市法院共受理案件XX件，结收比XX%。坚持“XX”工作思路。";
+        let m = app.login("manager-city").await;
+        let metrics = app.get_json(&format!("/api/v1/metrics?from={from}&to={to}"), &m).await;
+        let fill = |s: &support::SessionInfo, scope: &str, csrf: bool| {
+            let mut fields = vec![("scope", scope), ("from", from), ("to", to)];
+            if csrf {
+                fields.push(("csrf", s.csrf.as_str()));
+            }
+            support::multipart(&fields, ("draft", "讲话稿.txt", draft))
+        };
+        for scope in ["粤01", "粤0103"] {
+            let kind = if scope == "粤01" { "city" } else { "court" };
+            let group = group_of(&metrics, kind, scope);
+            let (body, content_type) = fill(&m, scope, true);
+            let r = app
+                .request(Method::POST, "/reports/fill", Some(&m.cookie), Some(body), &[("content-type", &content_type)])
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{scope}: {}", r.body);
+            let token = support::between(&r.body, "href=\"&#x2f;reports&#x2f;fill&#x2f;", "\"")
+                .or_else(|| support::between(&r.body, "href=\"/reports/fill/", "\""))
+                .unwrap_or_else(|| panic!("no download link: {}", r.body))
+                .to_owned();
+            // Three slots filled, the non-data placeholder left and listed.
+            assert!(r.body.contains("3 处已填，1 处保留"), "{}", r.body);
+            let got = app.request(Method::GET, &format!("/reports/fill/{token}"), Some(&m.cookie), None, &[]).await;
+            assert_eq!(got.status, StatusCode::OK);
+            assert!(got.header("content-disposition").unwrap().contains(&support::enc("讲话稿-已填数.txt")));
+            let month: u32 = to[5..7].parse().unwrap();
+            let want = format!(
+                "今年1-{month}月，全市法院共受理案件{}件，结收比{}%。坚持“XX”工作思路。",
+                count_text(group, "accepted"),
+                ratio_text(group, "clearance_rate")
+            );
+            assert_eq!(got.body, want, "{scope}");
+            // Another user cannot fetch it.
+            let other = app.login("admin").await;
+            let r = app.request(Method::GET, &format!("/reports/fill/{token}"), Some(&other.cookie), None, &[]).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND);
+        }
+        // No CSRF token; a scope outside; a judge: refused.
+        let (body, content_type) = fill(&m, "粤01", false);
+        let r = app
+            .request(Method::POST, "/reports/fill", Some(&m.cookie), Some(body), &[("content-type", &content_type)])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let (body, content_type) = fill(&m, OUTSIDE_COURT, true);
+        let r = app
+            .request(Method::POST, "/reports/fill", Some(&m.cookie), Some(body), &[("content-type", &content_type)])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(!r.body.contains("受理"));
+        let j = app.login("judge").await;
+        let (body, content_type) = fill(&j, "粤0103", true);
+        let r = app
+            .request(Method::POST, "/reports/fill", Some(&j.cookie), Some(body), &[("content-type", &content_type)])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // A draft of the wrong type gets a Chinese message.
+        let (body, content_type) =
+            support::multipart(&[("scope", "粤01"), ("csrf", &m.csrf)], ("draft", "讲话稿.pdf", "%PDF-1.4"));
+        let r = app
+            .request(Method::POST, "/reports/fill", Some(&m.cookie), Some(body), &[("content-type", &content_type)])
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("讲话稿应为"), "{}", r.body);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_import_page_validates_then_imports_on_confirmation() {
+    each_backend(async |app| {
+        let m = app.login("manager-basic").await;
+        let upload = |s: &support::SessionInfo, name: &str, content: &str| {
+            support::multipart(&[("csrf", s.csrf.as_str())], ("file", name, content))
+        };
+        let case_status = async |number: &str| {
+            app.request(Method::GET, &format!("/api/v1/cases/{}", support::enc(number)), Some(&m.cookie), None, &[])
+                .await
+                .status
+        };
+        let api_problems = async |name: &str, content: &str| -> Vec<String> {
+            let r = app
+                .request(
+                    Method::POST,
+                    &format!("/api/v1/imports?file_name={name}&dry_run=1"),
+                    Some(&m.cookie),
+                    Some(content.to_owned()),
+                    &[("x-csrf-token", m.csrf.as_str())],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+            let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            json["problems"].as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap().to_owned()).collect()
+        };
+        let number = "（2026）粤0103民初900301号";
+        // The history shows a manager their own imports only (the demo import was someone else's).
+        let page = app.request(Method::GET, "/import", Some(&m.cookie), None, &[]).await;
+        assert!(!page.body.contains("(demo)"), "another account's import is listed");
+        assert!(page.body.contains(&format!("文件上限 {} KB", support::UPLOAD_LIMIT / 1024)), "{}", page.body);
+        // A bad file: the report lists every problem as `row N, column C: …`; nothing is imported.
+        let bad = format!(
+            "case_number,filed_on,closed_on,disposition\n{number},2026-02-01,,\n（2026）粤0103民初900302号,2026-02-30,,\n"
+        );
+        let problems = api_problems("bad.csv", &bad).await;
+        assert!(problems.iter().any(|p| p.starts_with("row 3, column ")), "{problems:?}");
+        let (body, content_type) = upload(&m, "bad.csv", &bad);
+        let r = app.request(Method::POST, "/import", Some(&m.cookie), Some(body), &[("content-type", &content_type)]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("校验未通过，未导入任何数据"), "{}", r.body);
+        for p in &problems {
+            assert!(r.body.contains(&support::html_escape(p)), "the report lacks “{p}”: {}", r.body);
+        }
+        assert!(!r.body.contains("action=\"/import/confirm\""), "a rejected file can be confirmed");
+        assert_eq!(case_status(number).await, StatusCode::NOT_FOUND);
+
+        // A court outside the manager's scope: refused at validation, nothing to confirm.
+        let outside = app.csv_for(OUTSIDE_COURT, 900_303);
+        let problems = api_problems("outside.csv", &outside).await;
+        let (body, content_type) = upload(&m, "outside.csv", &outside);
+        let r = app.request(Method::POST, "/import", Some(&m.cookie), Some(body), &[("content-type", &content_type)]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        for p in &problems {
+            assert!(r.body.contains(&support::html_escape(p)), "the report lacks “{p}”");
+        }
+        assert!(!r.body.contains("action=\"/import/confirm\""));
+
+        // A good file: validated, not yet imported; confirmation imports it.
+        let good = format!("case_number,filed_on,judge\n{number},2026-02-01,{}\n", app.judge);
+        let (body, content_type) = upload(&m, "good.csv", &good);
+        let r = app.request(Method::POST, "/import", Some(&m.cookie), Some(body), &[("content-type", &content_type)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("校验通过，尚未导入"), "{}", r.body);
+        let token = support::between(&r.body, "name=\"token\" value=\"", "\"").expect("a confirmation form").to_owned();
+        assert_eq!(case_status(number).await, StatusCode::NOT_FOUND, "validation imported the file");
+        // Confirmation without the CSRF token, or by another manager: refused, still nothing imported.
+        let form = |csrf: Option<&str>| match csrf {
+            Some(c) => format!("csrf={c}&token={token}"),
+            None => format!("token={token}"),
+        };
+        let urlencoded = [("content-type", "application/x-www-form-urlencoded")];
+        let r = app.request(Method::POST, "/import/confirm", Some(&m.cookie), Some(form(None)), &urlencoded).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r =
+            app.request(Method::POST, "/import/confirm", Some(&m.cookie), Some(form(Some("0".repeat(64).as_str()))), &urlencoded).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert_eq!(case_status(number).await, StatusCode::NOT_FOUND);
+        let r = app.request(Method::POST, "/import/confirm", Some(&m.cookie), Some(form(Some(&m.csrf))), &urlencoded).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("导入完成"), "{}", r.body);
+        assert_eq!(case_status(number).await, StatusCode::OK);
+        let page = app.request(Method::GET, &format!("/cases/{}", support::enc(number)), Some(&m.cookie), None, &[]).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let list = app.get_json(&format!("/api/v1/cases?q={}", support::enc(number)), &m).await;
+        assert_eq!(list["total"], 1, "{list}");
+        // The judge sees the new case of theirs at once.
+        let j = app.login("judge").await;
+        assert_eq!(
+            app.request(Method::GET, &format!("/cases/{}", support::enc(number)), Some(&j.cookie), None, &[]).await.status,
+            StatusCode::OK
+        );
+        // A confirmation is used once.
+        let r = app.request(Method::POST, "/import/confirm", Some(&m.cookie), Some(form(Some(&m.csrf))), &urlencoded).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        let entries = app.state.store.audit_entries(200).await.unwrap();
+        assert!(entries.iter().any(|e| e.action == "import" && e.object.as_deref() == Some("good.csv")));
+        let page = app.request(Method::GET, "/import", Some(&m.cookie), None, &[]).await;
+        assert!(page.body.contains("good.csv") && !page.body.contains("(demo)"), "{}", page.body);
+        let admin = app.login("admin").await;
+        let page = app.request(Method::GET, "/import", Some(&admin.cookie), None, &[]).await;
+        assert!(page.body.contains("good.csv") && page.body.contains("(demo)"), "{}", page.body);
+        // Judges and clerks cannot upload; an upload without the CSRF token is refused.
+        for user in ["judge", "clerk"] {
+            let s = app.login(user).await;
+            let (body, content_type) = upload(&s, "good.csv", &good);
+            let r =
+                app.request(Method::POST, "/import", Some(&s.cookie), Some(body), &[("content-type", &content_type)]).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
+        }
+        let (body, content_type) = support::multipart(&[], ("file", "good.csv", &good));
+        let r = app.request(Method::POST, "/import", Some(&m.cookie), Some(body), &[("content-type", &content_type)]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
 mod browser;
 
 /// The text the pages show for a contract JSON value of a unit (the metrics table's formats).
@@ -484,6 +786,42 @@ async fn browser_login_dashboard_drill_down() {
             b.navigate(&format!("{base}/cases/{}", support::enc("（2026）粤0103民初999999号")));
             b.wait_for("/cases/%EF%BC%882026%EF%BC%89%E7%B2%A40103%E6%B0%91%E5%88%9D999999%E5%8F%B7", "main");
             shot(&mut b, "10-not-found");
+            // The other roles' views: every page each may open, and a refused one.
+            for (user, role_pages) in [
+                ("admin", vec!["/import", "/reports", "/users"]),
+                ("manager-basic", vec!["/reports"]),
+                ("judge", vec!["/reports"]),
+                ("clerk", vec!["/import"]),
+            ] {
+                b.call("Network.clearBrowserCookies", serde_json::json!({}));
+                b.navigate(&format!("{base}/login"));
+                b.wait_for("/login", "input[name=username]");
+                b.eval(&format!(
+                    "document.querySelector('[name=username]').value={}; document.querySelector('[name=password]').value={}; document.querySelector('form').submit(); true",
+                    serde_json::to_string(user).unwrap(),
+                    serde_json::to_string(support::PASSWORD).unwrap()
+                ));
+                b.wait_for("/", "#headline .card");
+                shot(&mut b, &format!("{user}-01-dashboard"));
+                let mut paths = vec!["/metrics".to_owned(), "/cases".to_owned(), "/cases?pending=1&over_limit=1".to_owned()];
+                paths.extend(role_pages.iter().map(|p| (*p).to_owned()));
+                for (i, path) in paths.iter().enumerate() {
+                    b.navigate(&format!("{base}{path}"));
+                    b.wait_for(path.split('?').next().unwrap(), "main");
+                    shot(&mut b, &format!("{user}-{:02}-{}", i + 2, path.trim_start_matches('/').replace(['/', '?', '&', '='], "_")));
+                }
+                // The first case of the list, and the drill-down of the first headline card.
+                b.navigate(&format!("{base}/cases"));
+                b.wait_for("/cases", "main");
+                b.eval("document.querySelector('#cases tbody a, table tbody a').click(); true");
+                b.wait_for_selector("table.kv");
+                shot(&mut b, &format!("{user}-08-case"));
+                b.navigate(&format!("{base}/"));
+                b.wait_for("/", "#headline .card");
+                b.eval("document.querySelector('#headline .card[data-id=clearance_rate]').click(); true");
+                b.wait_for("/metrics/explain", "main");
+                shot(&mut b, &format!("{user}-09-explain"));
+            }
         }
         (cards, metrics, explain_value, count, number, heading, b.requests.clone())
     })

@@ -36,11 +36,11 @@ pub async fn write_demo(store: &Store, config: &DemoConfig) -> anyhow::Result<u6
         batch.push(facts);
         n += 1;
         if batch.len() == BATCH_ROWS {
-            tx.upsert(&batch).await.context("writing demo cases")?;
-            batch.clear();
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+            tx.upsert_owned(full).await.context("writing demo cases")?;
         }
     }
-    tx.upsert(&batch).await.context("writing demo cases")?;
+    tx.upsert_owned(batch).await.context("writing demo cases")?;
     tx.commit(xiezhi_store::DEMO_IMPORT_NAME, &crate::clock::timestamp(), n, 0)
         .await
         .context("committing demo data")?;

@@ -37,13 +37,12 @@ CREATE TABLE cases (
     CHECK (closed_on IS NULL OR closed_on >= filed_on),
     CHECK ((closed_on IS NULL) = (disposition IS NULL))
 );
--- These three indexes are also listed in xiezhi-store (CASE_INDEXES): a bulk import drops them
+-- These two indexes are also listed in xiezhi-store (CASE_INDEXES): a bulk import drops them
 -- inside its transaction and rebuilds them before it commits (sorting once beats inserting
--- into B-trees row by row). Keep both lists equal. A judge's cases are found through
--- cases_court (a court's rows), which is why there is no (court_code, judge) index: each
--- index costs every import.
+-- into B-trees row by row). Keep both lists equal. Lists, filters and indicators run on the
+-- in-memory snapshot, so there is no (court, date) or (court, judge) index: each index costs
+-- every import.
 CREATE UNIQUE INDEX cases_case_number ON cases (case_number);
-CREATE INDEX cases_court ON cases (court_code, filed_on);
 CREATE INDEX cases_origin ON cases (origin_case_number);
 
 -- 当事人 parties of a case (filled by registration, issue: case lifecycle).

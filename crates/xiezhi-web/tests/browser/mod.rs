@@ -46,6 +46,7 @@ impl Browser {
                 "--disable-extensions",
                 "--hide-scrollbars",
                 "--window-size=1366,768",
+                "--lang=zh-CN",
                 "--remote-debugging-port=0",
                 "--remote-allow-origins=*",
             ])
@@ -138,6 +139,22 @@ impl Browser {
         }
         let at = self.eval("location.href + ' — ' + document.title + ' — ' + (document.body ? document.body.innerText.slice(0, 300) : '')");
         panic!("the page {path} with {selector} did not load; at {at}");
+    }
+
+    /// Waits until the page has loaded and `selector` exists, wherever it is.
+    pub fn wait_for_selector(&mut self, selector: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let check = format!(
+            "document.readyState === 'complete' && !!document.querySelector({})",
+            serde_json::to_string(selector).unwrap()
+        );
+        while Instant::now() < deadline {
+            if self.eval(&check) == Value::Bool(true) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("no {selector} appeared");
     }
 
     pub fn navigate(&mut self, url: &str) {

@@ -56,7 +56,9 @@ pub struct SessionInfo {
 pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
+    /// The body as text (lossy for binary bodies; see `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -68,6 +70,37 @@ impl Reply {
 /// `name=value` of the session cookie a reply sets.
 pub fn cookie_of(reply: &Reply) -> Option<String> {
     reply.header("set-cookie").and_then(|c| c.split(';').next().map(str::to_owned))
+}
+
+/// A `multipart/form-data` body of text fields and one file: the body and its content type.
+pub fn multipart(fields: &[(&str, &str)], file: (&str, &str, &str)) -> (String, String) {
+    let boundary = "----xiezhi-test-boundary-7d3f";
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+    }
+    let (name, file_name, content) = file;
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    ));
+    (body, format!("multipart/form-data; boundary={boundary}"))
+}
+
+/// Escapes text as the templates do (minijinja's HTML auto-escaping).
+pub fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+        .replace('/', "&#x2f;")
+}
+
+/// The text between `start` and the next `end` after it.
+pub fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(&text[from..from + len])
 }
 
 /// Percent-encodes a query value or path segment.
@@ -208,7 +241,7 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 
     pub fn login_body(&self, user: &str) -> String {
