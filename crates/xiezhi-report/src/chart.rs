@@ -31,12 +31,14 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A "nice" axis maximum and step (1, 2 or 5 × 10^k) for values up to `max`.
-fn axis(max: f64) -> (f64, f64) {
+/// A "nice" axis maximum and step (1, 2 or 5 × 10^k) for values up to `max`. With `whole`
+/// (counts of cases) the step is at least 1: there is no half a case.
+fn axis(max: f64, whole: bool) -> (f64, f64) {
     let max = if max > 0.0 { max } else { 1.0 };
     let raw = max / 5.0;
     let magnitude = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|f| f * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+    let step = if whole { step.max(1.0) } else { step };
     ((max / step).ceil() * step, step)
 }
 
@@ -77,7 +79,7 @@ pub fn svg(chart: &ChartData, font_family: &str, with_namespace: bool) -> String
     let max = chart.series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |a, b| a.max(*b));
     let max = if chart.unit == "%" { max.max(100.0) } else { max };
     // Headroom above the highest point for its label.
-    let (top_value, step) = axis(max * 1.08);
+    let (top_value, step) = axis(max * 1.08, chart.unit == "件");
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let y_of = |v: f64| TOP + plot_h - v / top_value * plot_h;
@@ -208,8 +210,11 @@ mod tests {
 
     #[test]
     fn axis_steps_are_nice() {
-        assert_eq!(axis(100.0), (100.0, 20.0));
-        assert_eq!(axis(37.0), (40.0, 10.0));
-        assert_eq!(axis(0.0), (1.0, 0.2));
+        assert_eq!(axis(100.0, false), (100.0, 20.0));
+        assert_eq!(axis(37.0, false), (40.0, 10.0));
+        assert_eq!(axis(0.0, false), (1.0, 0.2));
+        // Counts: 3.2 cases at most → steps of 1 (not 0.5), up to 4.
+        assert_eq!(axis(3.2, true), (4.0, 1.0));
+        assert_eq!(axis(0.0, true), (1.0, 1.0));
     }
 }

@@ -77,6 +77,8 @@ pub struct WebConfig {
     pub upload_dir: std::path::PathBuf,
     /// 合成演示数据 banner shown on every page when the data are the synthetic demo.
     pub demo_banner: bool,
+    /// A directory of the court's licensed fonts, searched before the system's for DOCX charts.
+    pub fonts_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -92,6 +94,7 @@ impl Default for WebConfig {
             argon2_iterations: 2,
             secure_cookies: false,
             demo_banner: false,
+            fonts_dir: None,
             upload_dir: std::env::temp_dir(),
         }
     }

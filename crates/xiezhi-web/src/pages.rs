@@ -1162,6 +1162,7 @@ pub async fn bulletin_download(
     let scope2 = scope.clone();
     let format2 = format.clone();
     let demo = state.config.demo_banner;
+    let fonts_dir = state.config.fonts_dir.clone();
     let bytes = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, &'static str, &'static str), WebError> {
         let months = xiezhi_report::monthly_series(&data.snapshot, period, &catalogue, &scope2);
         let actions = bulletin_actions(&data, &access, &scope2, period.to(), &catalogue);
@@ -1177,7 +1178,7 @@ pub async fn bulletin_download(
                 "xlsx",
             ),
             "docx" => {
-                let charts = match xiezhi_report::ChartFonts::load(None, true) {
+                let charts = match xiezhi_report::ChartFonts::load(fonts_dir.as_deref(), true) {
                     Ok(fonts) => {
                         let mut charts = Vec::new();
                         for chart in [&bulletin.trend, &bulletin.comparison] {
