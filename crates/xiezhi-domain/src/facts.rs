@@ -45,3 +45,28 @@ pub struct CaseFacts {
     /// 有无财产可供执行; `None` = unknown.
     pub has_property: Option<bool>,
 }
+
+impl CaseFacts {
+    /// A case with only its 案号 and 立案日期; every optional fact blank (pending, no judge,
+    /// no amounts, no extension or suspension).
+    pub fn new(case_number: CaseNumber, filed_on: Date) -> CaseFacts {
+        CaseFacts {
+            case_number,
+            court_name: None,
+            cause: None,
+            procedure: None,
+            filed_on,
+            closed_on: None,
+            disposition: None,
+            judge: None,
+            department: None,
+            claim_amount: None,
+            applied_amount: None,
+            recovered_amount: None,
+            extension_days: 0,
+            suspended_days: 0,
+            origin_case_number: None,
+            has_property: None,
+        }
+    }
+}

@@ -167,24 +167,7 @@ fn xlsx_date_cells_serials_and_text() {
 }
 
 fn rich_fixture() -> Vec<CaseFacts> {
-    let base = |n: &str| CaseFacts {
-        case_number: CaseNumber::parse(n).unwrap(),
-        court_name: None,
-        cause: None,
-        procedure: None,
-        filed_on: d("2023-12-31"),
-        closed_on: None,
-        disposition: None,
-        judge: None,
-        department: None,
-        claim_amount: None,
-        applied_amount: None,
-        recovered_amount: None,
-        extension_days: 0,
-        suspended_days: 0,
-        origin_case_number: None,
-        has_property: None,
-    };
+    let base = |n: &str| CaseFacts::new(CaseNumber::parse(n).unwrap(), d("2023-12-31"));
     let mut a = base("(2024)粤0703民初1号");
     a.court_name = Some("蓬江区人民法院".into());
     a.cause = Some("买卖合同纠纷, \"引号\"".into());

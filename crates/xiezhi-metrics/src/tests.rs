@@ -24,24 +24,7 @@ fn court(code: &str) -> CourtCode {
 
 /// A case with only a number and a filing date; the methods below add the rest.
 fn case(number: &str, filed: &str) -> CaseFacts {
-    CaseFacts {
-        case_number: CaseNumber::parse(number).unwrap(),
-        court_name: None,
-        cause: None,
-        procedure: None,
-        filed_on: d(filed),
-        closed_on: None,
-        disposition: None,
-        judge: None,
-        department: None,
-        claim_amount: None,
-        applied_amount: None,
-        recovered_amount: None,
-        extension_days: 0,
-        suspended_days: 0,
-        origin_case_number: None,
-        has_property: None,
-    }
+    CaseFacts::new(CaseNumber::parse(number).unwrap(), d(filed))
 }
 
 trait With {

@@ -16,22 +16,10 @@ fn d(text: &str) -> Date {
 
 fn case(number: &str, filed: &str, closed: Option<(&str, &str)>, judge: &str) -> CaseFacts {
     CaseFacts {
-        case_number: CaseNumber::parse(number).unwrap(),
-        court_name: None,
-        cause: None,
-        procedure: None,
-        filed_on: d(filed),
         closed_on: closed.map(|(on, _)| d(on)),
         disposition: closed.map(|(_, how)| Disposition::parse(how).unwrap()),
         judge: Some(judge.to_owned()),
-        department: None,
-        claim_amount: None,
-        applied_amount: None,
-        recovered_amount: None,
-        extension_days: 0,
-        suspended_days: 0,
-        origin_case_number: None,
-        has_property: None,
+        ..CaseFacts::new(CaseNumber::parse(number).unwrap(), d(filed))
     }
 }
 

@@ -13,24 +13,7 @@ fn d(s: &str) -> Date {
 }
 
 fn case(number: &str, filed: &str) -> CaseFacts {
-    CaseFacts {
-        case_number: CaseNumber::parse(number).unwrap(),
-        court_name: None,
-        cause: None,
-        procedure: None,
-        filed_on: d(filed),
-        closed_on: None,
-        disposition: None,
-        judge: None,
-        department: None,
-        claim_amount: None,
-        applied_amount: None,
-        recovered_amount: None,
-        extension_days: 0,
-        suspended_days: 0,
-        origin_case_number: None,
-        has_property: None,
-    }
+    CaseFacts::new(CaseNumber::parse(number).unwrap(), d(filed))
 }
 
 fn fixtures() -> Vec<CaseFacts> {
