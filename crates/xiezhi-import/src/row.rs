@@ -56,7 +56,8 @@ impl Cell<'_> {
 /// Parses a date in any accepted form: `2024-03-05`, `2024/3/5`, `2024.3.5`, `2024年3月5日`,
 /// `20240305`. A bare number in a CSV is not an Excel serial.
 pub fn parse_date_text(text: &str) -> Result<Date, String> {
-    let bad = || "not a date (accepted: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305)".to_owned();
+    let bad =
+        || "日期无法识别 / not a date (accepted: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305)".to_owned();
     let (y, m, d) = if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
         (&text[0..4], &text[4..6], &text[6..8])
     } else if let Some(rest) = text.strip_suffix('日') {
@@ -78,13 +79,13 @@ pub fn parse_date_text(text: &str) -> Result<Date, String> {
     }
     let (y, m, d) =
         (y.parse::<i32>().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
-    Date::from_ymd(y, m, d).map_err(|_| "no such day".to_owned())
+    Date::from_ymd(y, m, d).map_err(|_| "日期不存在 / no such day".to_owned())
 }
 
 /// An Excel serial day number (1900 date system) as a date; the time of day is ignored.
 pub fn date_from_serial(serial: f64) -> Result<Date, String> {
     if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
-        return Err("not an Excel date".to_owned());
+        return Err("不是Excel日期 / not an Excel date".to_owned());
     }
     // Serial 1 = 1900-01-01, and Excel counts a non-existent 1900-02-29 (serial 60); from
     // serial 61 on, day n is 1899-12-30 + n.
@@ -131,7 +132,7 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
     fn required<T>(&mut self, column: Column, parse: impl FnOnce(&mut Self, Cell<'c>) -> Option<T>) -> Option<T> {
         let cell = self.cell(column);
         if cell.is_empty() {
-            self.problem(column, "required value missing", String::new());
+            self.problem(column, "必填项为空 / required value missing", String::new());
             return None;
         }
         parse(self, cell)
@@ -147,7 +148,7 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
         match CaseNumber::parse(&text) {
             Ok(n) => Some(n),
             Err(e) => {
-                self.problem(column, format!("not a case number (案号): {e}"), text);
+                self.problem(column, format!("案号无法识别 / not a case number: {e}"), text);
                 None
             }
         }
@@ -165,7 +166,7 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
     fn amount(&mut self, column: Column, cell: Cell<'c>) -> Option<Amount> {
         let in_wan = self.header.in_wan(column);
         let text = cell.display();
-        Amount::parse(&text, in_wan).map_err(|e| self.problem(column, format!("amount {e}"), text)).ok()
+        Amount::parse(&text, in_wan).map_err(|e| self.problem(column, format!("金额无效 / amount {e}"), text)).ok()
     }
 
     fn days(&mut self, column: Column, cell: Cell<'c>) -> Option<u32> {
@@ -174,11 +175,11 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
         match parsed {
             Ok(n) if n <= 36_500 => Some(n),
             _ if text.starts_with('-') => {
-                self.problem(column, "must not be negative", text);
+                self.problem(column, "天数不能为负 / must not be negative", text);
                 None
             }
             _ => {
-                self.problem(column, "not a whole number of days", text);
+                self.problem(column, "天数应为整数 / not a whole number of days", text);
                 None
             }
         }
@@ -190,7 +191,11 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
             "是" | "有" | "true" | "1" | "y" | "yes" => Some(true),
             "否" | "无" | "false" | "0" | "n" | "no" => Some(false),
             _ => {
-                self.problem(column, "not a yes/no value (是/否, 有/无, true/false, 1/0, Y/N)", text);
+                self.problem(
+                    column,
+                    "应为是/否、有/无 / not a yes/no value (是/否, 有/无, true/false, 1/0, Y/N)",
+                    text,
+                );
                 None
             }
         }
@@ -205,12 +210,14 @@ pub fn parse_row<'c>(row: u64, header: &HeaderMap, get: impl Fn(usize) -> Cell<'
     let closed_on = p.optional(Column::ClosedOn, |p, c| p.date(Column::ClosedOn, c));
     let procedure = p.optional(Column::Procedure, |p, c| {
         let text = c.display();
-        Procedure::parse(&text).map_err(|e| p.problem(Column::Procedure, e.to_string(), text)).ok()
+        Procedure::parse(&text).map_err(|e| p.problem(Column::Procedure, format!("适用程序无法识别 / {e}"), text)).ok()
     });
     let disposition_cell = p.cell(Column::Disposition);
     let disposition = p.optional(Column::Disposition, |p, c| {
         let text = c.display();
-        Disposition::parse(&text).map_err(|e| p.problem(Column::Disposition, e.to_string(), text)).ok()
+        Disposition::parse(&text)
+            .map_err(|e| p.problem(Column::Disposition, format!("结案方式不在词表中 / {e}"), text))
+            .ok()
     });
     let claim_amount = p.optional(Column::ClaimAmount, |p, c| p.amount(Column::ClaimAmount, c));
     let applied_amount = p.optional(Column::AppliedAmount, |p, c| p.amount(Column::AppliedAmount, c));
@@ -223,14 +230,20 @@ pub fn parse_row<'c>(row: u64, header: &HeaderMap, get: impl Fn(usize) -> Cell<'
     if let (Some(filed), Some(closed)) = (filed_on, closed_on)
         && closed < filed
     {
-        p.problem(Column::ClosedOn, format!("closed before it was filed ({filed})"), closed.to_string());
+        p.problem(
+            Column::ClosedOn,
+            format!("结案日期早于立案日期 / closed before it was filed ({filed})"),
+            closed.to_string(),
+        );
     }
     let closed_cell = p.cell(Column::ClosedOn);
     match (closed_cell.is_empty(), disposition_cell.is_empty()) {
-        (false, true) => p.problem(Column::Disposition, "closed case without 结案方式", String::new()),
+        (false, true) => {
+            p.problem(Column::Disposition, "已结案但无结案方式 / closed case without 结案方式", String::new())
+        }
         (true, false) => p.problem(
             Column::Disposition,
-            "结案方式 given for a pending case (no 结案日期)",
+            "未结案件不应有结案方式 / 结案方式 given for a pending case (no 结案日期)",
             disposition_cell.display(),
         ),
         _ => {}
@@ -324,21 +337,26 @@ mod tests {
         .unwrap_err();
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(text.len(), 5, "{text:#?}");
-        assert!(text[0].starts_with("row 2, column 案号: not a case number"), "{}", text[0]);
-        assert!(text.iter().any(|t| t == "row 2, column 结案方式: not a 结案方式 of the vocabulary (其它)"));
-        assert!(text.iter().any(|t| t == "row 2, column 标的额: amount must not be negative (-5)"));
+        assert!(text[0].starts_with("row 2, column 案号: 案号无法识别 / not a case number"), "{}", text[0]);
         assert!(
-            text.iter().any(|t| t == "row 2, column 结案日期: closed before it was filed (2024-03-05) (2024-03-01)")
+            text.iter()
+                .any(|t| t == "row 2, column 结案方式: 结案方式不在词表中 / not a 结案方式 of the vocabulary (其它)")
         );
-        assert!(text.iter().any(|t| t.starts_with("row 2, column 原审案号: not a case number")));
+        assert!(text.iter().any(|t| t == "row 2, column 标的额: 金额无效 / amount must not be negative (-5)"));
+        assert!(text.iter().any(|t| t
+            == "row 2, column 结案日期: 结案日期早于立案日期 / closed before it was filed (2024-03-05) (2024-03-01)"));
+        assert!(text.iter().any(|t| t.starts_with("row 2, column 原审案号: 案号无法识别 / not a case number")));
     }
 
     #[test]
     fn disposition_must_match_closing() {
         let p = row(&[("案号", "(2024)粤0703民初12号"), ("立案日期", "2024-03-05"), ("结案方式", "判决")]).unwrap_err();
-        assert_eq!(p[0].to_string(), "row 2, column 结案方式: 结案方式 given for a pending case (no 结案日期) (判决)");
+        assert_eq!(
+            p[0].to_string(),
+            "row 2, column 结案方式: 未结案件不应有结案方式 / 结案方式 given for a pending case (no 结案日期) (判决)"
+        );
         let p = row(&[("案号", "(2024)粤0703民初12号"), ("立案日期", "2024-03-05"), ("结案日期", "2024-04-05")])
             .unwrap_err();
-        assert_eq!(p[0].to_string(), "row 2, column disposition: closed case without 结案方式 ()");
+        assert_eq!(p[0].to_string(), "row 2, column disposition: 已结案但无结案方式 / closed case without 结案方式 ()");
     }
 }

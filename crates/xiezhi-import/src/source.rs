@@ -264,7 +264,8 @@ impl FactsReader {
                             result: Err(vec![Problem {
                                 row: self.row,
                                 column,
-                                reason: "not valid UTF-8 (the file's first megabyte was UTF-8)".to_owned(),
+                                reason: "不是有效的UTF-8文本 / not valid UTF-8 (the file's first megabyte was UTF-8)"
+                                    .to_owned(),
                                 value: String::from_utf8_lossy(&record[i]).into_owned(),
                             }]),
                         }

@@ -116,7 +116,7 @@ pub async fn import_file(
                 std::collections::hash_map::Entry::Occupied(first) => row_problems.push(Problem {
                     row: outcome.row,
                     column: number_header.clone(),
-                    reason: format!("duplicate 案号 in the file (first at row {})", first.get()),
+                    reason: format!("案号在文件中重复 / duplicate 案号 in the file (first at row {})", first.get()),
                     value: facts.case_number.to_string(),
                 }),
                 std::collections::hash_map::Entry::Vacant(slot) => {
@@ -129,7 +129,7 @@ pub async fn import_file(
                 row_problems.push(Problem {
                     row: outcome.row,
                     column: number_header.clone(),
-                    reason: "the court of this 案号 is outside your scope (本账户无权导入该法院案件)".to_owned(),
+                    reason: "本账户无权导入该法院案件 / the court of this 案号 is outside your scope".to_owned(),
                     value: facts.case_number.to_string(),
                 });
             }
@@ -138,7 +138,7 @@ pub async fn import_file(
                     Some((first, row)) if first != name => row_problems.push(Problem {
                         row: outcome.row,
                         column: court_header.clone(),
-                        reason: format!("court {code} is named {first:?} at row {row}"),
+                        reason: format!("同一法院名称不一致 / court {code} is named {first:?} at row {row}"),
                         value: name.clone(),
                     }),
                     Some(_) => {}

@@ -80,12 +80,12 @@ fn a_file_with_bad_rows_imports_nothing_and_lists_every_problem() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     for expected in [
-        "row 3, column 立案日期: no such day (2024-02-30)",
-        "row 4, column 结案日期: closed before it was filed (2024-02-01) (2024-01-01)",
-        "row 5, column 案号: duplicate 案号 in the file (first at row 2) (（2024）粤0703民初10号)",
-        "row 6, column 标的额: amount must not be negative (-3)",
-        "row 6, column 原审案号: not a case number (案号): must end with 号 ((2023))",
-        "row 7, column 结案方式: not a 结案方式 of the vocabulary (胜诉)",
+        "row 3, column 立案日期: 日期不存在 / no such day (2024-02-30)",
+        "row 4, column 结案日期: 结案日期早于立案日期 / closed before it was filed (2024-02-01) (2024-01-01)",
+        "row 5, column 案号: 案号在文件中重复 / duplicate 案号 in the file (first at row 2) (（2024）粤0703民初10号)",
+        "row 6, column 标的额: 金额无效 / amount must not be negative (-3)",
+        "row 6, column 原审案号: 案号无法识别 / not a case number: must end with 号 ((2023))",
+        "row 7, column 结案方式: 结案方式不在词表中 / not a 结案方式 of the vocabulary (胜诉)",
         "nothing was imported",
     ] {
         assert!(err.contains(expected), "missing {expected:?} in\n{err}");
@@ -101,7 +101,7 @@ fn a_file_with_bad_rows_imports_nothing_and_lists_every_problem() {
     );
     let report = std::fs::read_to_string(dir.path().join("bad.problems.csv")).unwrap();
     assert_eq!(report.lines().count(), 1 + 6, "{report}");
-    assert!(report.contains("3,立案日期,no such day,2024-02-30"), "{report}");
+    assert!(report.contains("3,立案日期,日期不存在 / no such day,2024-02-30"), "{report}");
     assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 4);
 }
 
