@@ -291,6 +291,12 @@ impl Store {
             .collect()
     }
 
+    /// The id of the latest committed import (0 when none): a cheap version of the case data,
+    /// so that a server notices imports made by another process (e.g. the CLI).
+    pub async fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) FROM imports").fetch_one(&self.pool).await?)
+    }
+
     /// Whether the synthetic demo province was loaded into this database (an import recorded
     /// under [`DEMO_IMPORT_NAME`]): pages then carry the 合成演示数据 banner however the server
     /// was started.

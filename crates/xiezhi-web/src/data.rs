@@ -299,25 +299,59 @@ impl Dataset {
     }
 }
 
-/// The current dataset, loaded on first use and after every import.
-#[derive(Default)]
+/// The current dataset, loaded on first use, after every import through the web, and when the
+/// store's data version (latest import id) changed — e.g. after `xiezhi import` from the CLI
+/// while the server runs. The version is checked at most every `check_every`
+/// ([`VERSION_CHECK`] by default).
 pub struct DataCache {
-    current: tokio::sync::RwLock<Option<Arc<Dataset>>>,
+    current: tokio::sync::RwLock<Option<(Arc<Dataset>, i64)>>,
     loading: tokio::sync::Mutex<()>,
+    /// When the store's version was last compared (a cache timer, not domain time).
+    checked: std::sync::Mutex<Option<std::time::Instant>>,
+    check_every: std::time::Duration,
 }
 
+/// How often a request may ask the store whether the data changed.
+pub const VERSION_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
+
 impl DataCache {
+    pub fn new(check_every: std::time::Duration) -> DataCache {
+        DataCache {
+            current: tokio::sync::RwLock::new(None),
+            loading: tokio::sync::Mutex::new(()),
+            checked: std::sync::Mutex::new(None),
+            check_every,
+        }
+    }
+
     /// The dataset, loading it if needed (one loader at a time).
     pub async fn get(&self, store: &Store, _catalogue: &Catalogue) -> Result<Arc<Dataset>, StoreError> {
-        if let Some(d) = self.current.read().await.as_ref() {
+        let due = {
+            let mut checked = self.checked.lock().expect("version timer lock");
+            let due = checked.is_none_or(|at| at.elapsed() >= self.check_every);
+            if due {
+                *checked = Some(std::time::Instant::now());
+            }
+            due
+        };
+        if due {
+            let version = store.data_version().await?;
+            let stale = self.current.read().await.as_ref().is_some_and(|(_, loaded)| *loaded != version);
+            if stale {
+                self.invalidate().await;
+            }
+        }
+        if let Some((d, _)) = self.current.read().await.as_ref() {
             return Ok(d.clone());
         }
         let _guard = self.loading.lock().await;
-        if let Some(d) = self.current.read().await.as_ref() {
+        if let Some((d, _)) = self.current.read().await.as_ref() {
             return Ok(d.clone());
         }
+        // The version is read before the data: an import committed meanwhile is seen next time.
+        let version = store.data_version().await?;
         let dataset = Arc::new(Dataset::load(store).await?);
-        *self.current.write().await = Some(dataset.clone());
+        *self.current.write().await = Some((dataset.clone(), version));
         Ok(dataset)
     }
 

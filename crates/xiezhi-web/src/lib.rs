@@ -79,6 +79,8 @@ pub struct WebConfig {
     pub demo_banner: bool,
     /// A directory of the court's licensed fonts, searched before the system's for DOCX charts.
     pub fonts_dir: Option<std::path::PathBuf>,
+    /// How often requests ask the store whether another process imported data.
+    pub data_check_interval: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -95,6 +97,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             demo_banner: false,
             fonts_dir: None,
+            data_check_interval: data::VERSION_CHECK,
             upload_dir: std::env::temp_dir(),
         }
     }
@@ -117,8 +120,8 @@ impl AppState {
         AppState {
             store,
             clock,
+            data: Arc::new(data::DataCache::new(config.data_check_interval)),
             config: Arc::new(config),
-            data: Arc::new(data::DataCache::default()),
             throttle: Arc::new(auth::Throttle::default()),
             uploads: Arc::new(pages::Uploads::default()),
             templates: Arc::new(views::Templates::new()),

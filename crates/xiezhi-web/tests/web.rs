@@ -402,6 +402,17 @@ async fn imports_through_the_api_follow_the_cli_rules() {
         assert_eq!(app.request(Method::GET, &format!("/api/v1/cases/{}", support::enc(number)), Some(&m.cookie), None, &[]).await.status, StatusCode::OK);
         let entries = app.state.store.audit_entries(100).await.unwrap();
         assert!(entries.iter().any(|e| e.action == "import" && e.object.as_deref() == Some("good.csv")));
+        // An import by another process (the CLI) is noticed: the store's data version moved.
+        let other = "（2026）粤0103民初900203号";
+        let mut tx = app.state.store.begin_import(1).await.unwrap();
+        let facts = xiezhi_domain::CaseFacts::new(
+            xiezhi_domain::CaseNumber::parse(other).unwrap(),
+            xiezhi_domain::Date::from_ymd(2026, 2, 2).unwrap(),
+        );
+        tx.upsert(&[facts]).await.unwrap();
+        tx.commit("cli.csv", "2026-10-31 09:00:00", 1, 0).await.unwrap();
+        let r = app.request(Method::GET, &format!("/api/v1/cases/{}", support::enc(other)), Some(&m.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     })
     .await;
 }

@@ -187,6 +187,8 @@ impl TestApp {
             argon2_iterations: 1,
             max_upload_bytes: UPLOAD_LIMIT,
             upload_dir: std::env::temp_dir(),
+            // Notice another process's imports at once.
+            data_check_interval: std::time::Duration::ZERO,
             ..WebConfig::default()
         };
         let hash = xiezhi_web::auth::hash_password_with(&web_config, PASSWORD).unwrap();
