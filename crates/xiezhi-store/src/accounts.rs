@@ -162,12 +162,13 @@ impl Store {
         Ok(changed > 0)
     }
 
-    /// Records a new session.
+    /// Records a new session. Only the SHA-256 of its id is stored: a copy of the database
+    /// does not hold live session ids.
     pub async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen) VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(session.id.clone())
+        .bind(session_key(&session.id))
         .bind(session.user_id)
         .bind(session.csrf_token.clone())
         .bind(session.created_at)
@@ -180,17 +181,18 @@ impl Store {
     /// A session and its (enabled or disabled) account.
     pub async fn session_with_user(&self, id: &str) -> Result<Option<(Session, User)>, StoreError> {
         let sql = format!(
-            "SELECT s.id AS session_id, s.csrf_token, s.created_at AS session_created, s.last_seen, {} \
+            "SELECT s.csrf_token, s.created_at AS session_created, s.last_seen, {} \
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         );
-        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_owned()).fetch_optional(&self.pool).await?
+        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(session_key(id)).fetch_optional(&self.pool).await?
         else {
             return Ok(None);
         };
         let user = user_from_row(&row)?;
         let session = Session {
-            id: row.try_get("session_id")?,
+            // The caller's id (the stored column holds its hash).
+            id: id.to_owned(),
             user_id: user.id,
             csrf_token: row.try_get("csrf_token")?,
             created_at: row.try_get("session_created")?,
@@ -203,7 +205,7 @@ impl Store {
     pub async fn touch_session(&self, id: &str, now: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE sessions SET last_seen = $1 WHERE id = $2")
             .bind(now)
-            .bind(id.to_owned())
+            .bind(session_key(id))
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -211,7 +213,7 @@ impl Store {
 
     /// Ends a session.
     pub async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id.to_owned()).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session_key(id)).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -288,4 +290,10 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// What the `sessions.id` column holds for a session id: its SHA-256, hex.
+fn session_key(id: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(id.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }

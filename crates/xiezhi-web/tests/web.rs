@@ -38,6 +38,11 @@ async fn login_sessions_and_throttling() {
         assert_eq!(session["role"], "manager");
         assert_eq!(session["court"], "粤01");
         assert_eq!(session["csrf_token"].as_str().unwrap().len(), 64);
+        // The database keeps only a hash of the session id: a copy of it opens no session.
+        let stored: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM sessions").fetch_all(app.state.store.pool()).await.unwrap();
+        let token = first.cookie.split_once('=').map_or(first.cookie.as_str(), |(_, v)| v);
+        assert!(!stored.is_empty() && stored.iter().all(|id| id != token && !first.cookie.contains(id.as_str())));
 
         // A new login renews the session id; the old cookie is dead.
         let r = app
