@@ -65,6 +65,8 @@ struct PendingUpload {
     file_name: String,
     username: String,
     skip_invalid: bool,
+    /// For expiry (a timer, not domain time).
+    created: std::time::Instant,
 }
 
 struct FilledDraft {
@@ -72,6 +74,25 @@ struct FilledDraft {
     file_name: String,
     content_type: &'static str,
     username: String,
+    created: std::time::Instant,
+}
+
+/// Validated uploads waiting for confirmation and filled drafts waiting for download are kept
+/// this long, then dropped (an unconfirmed upload's file is deleted).
+const UPLOAD_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+impl Uploads {
+    /// Drops what has waited longer than [`UPLOAD_TTL`]; called whenever something is added.
+    fn sweep(&self) {
+        self.imports.lock().expect("uploads lock").retain(|_, p| {
+            let keep = p.created.elapsed() < UPLOAD_TTL;
+            if !keep {
+                let _ = std::fs::remove_file(&p.path);
+            }
+            keep
+        });
+        self.filled.lock().expect("uploads lock").retain(|_, f| f.created.elapsed() < UPLOAD_TTL);
+    }
 }
 
 /// Writes uploaded bytes to a fresh file in the upload directory.
@@ -977,6 +998,7 @@ pub async fn import_upload(
             let ok = status == StatusCode::OK;
             if ok {
                 let token = auth::random_token();
+                state.uploads.sweep();
                 state.uploads.imports.lock().expect("uploads lock").insert(
                     token.clone(),
                     PendingUpload {
@@ -984,6 +1006,7 @@ pub async fn import_upload(
                         file_name: file_name.clone(),
                         username: user.access.username.clone(),
                         skip_invalid,
+                        created: std::time::Instant::now(),
                     },
                 );
                 m.insert("token".into(), token.into());
@@ -1267,6 +1290,7 @@ pub async fn fill_upload(
     let log_text = log.to_text();
     let slots = log.slots().count();
     let left = log.entries.iter().filter(|e| matches!(e, xiezhi_report::fill::LogEntry::Left { .. })).count();
+    state.uploads.sweep();
     {
         let mut map = state.uploads.filled.lock().expect("uploads lock");
         if map.len() > 100 {
@@ -1279,6 +1303,7 @@ pub async fn fill_upload(
                 file_name: out_name.clone(),
                 content_type,
                 username: user.access.username.clone(),
+                created: std::time::Instant::now(),
             },
         );
     }
