@@ -249,3 +249,65 @@ fn kill_9_in_the_middle_of_an_import_leaves_the_database_as_it_was() {
     let out = xiezhi(dir.path(), &["import", "good.csv"]);
     assert!(text(&out.stdout).contains("3 unchanged"), "{}", text(&out.stdout));
 }
+
+/// A fresh PostgreSQL database for one test, dropped afterwards; `None` (with a notice) when
+/// the server is unreachable outside CI. Under `CI=true` an unreachable server fails the test.
+fn postgres_database(name: &str) -> Option<(String, impl FnOnce())> {
+    let admin =
+        std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let required = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    sqlx::any::install_default_drivers();
+    let admin_url = admin.clone();
+    let run = move |sql: String| {
+        runtime.block_on(async {
+            let pool = sqlx::AnyPool::connect(&admin_url).await?;
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await?;
+            pool.close().await;
+            Ok::<_, sqlx::Error>(())
+        })
+    };
+    let db = format!("xiezhi_cli_{name}_{}", std::process::id());
+    if let Err(e) = run(format!("CREATE DATABASE {db}")) {
+        assert!(!required, "PostgreSQL required under CI but unreachable at {admin}: {e}");
+        eprintln!("NOTICE: skipping the PostgreSQL half: {e}");
+        return None;
+    }
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_owned();
+    let url = format!("{base}/{db}");
+    Some((url, move || {
+        let _ = run(format!("DROP DATABASE IF EXISTS {db}"));
+    }))
+}
+
+#[test]
+fn the_same_data_gives_the_same_figures_on_postgresql_and_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((pg, drop_database)) = postgres_database("same") else { return };
+    let sqlite = "sqlite://same.db".to_owned();
+    for db in [&pg, &sqlite] {
+        let out = xiezhi(dir.path(), &["--db", db, "demo", "--cases", "4000", "--seed", "11", "--no-serve"]);
+        assert!(out.status.success(), "{db}: {}", text(&out.stderr));
+    }
+    let metrics = |db: &str, out: &str| {
+        let r = xiezhi(
+            dir.path(),
+            &["--db", db, "metrics", "--from", "2025-03-01", "--to", "2026-02-28", "--format", "json", "--out", out],
+        );
+        assert!(r.status.success(), "{db}: {}", text(&r.stderr));
+        std::fs::read(dir.path().join(out)).unwrap()
+    };
+    let same = metrics(&pg, "pg.json") == metrics(&sqlite, "sqlite.json");
+    // Both databases also hold the same rows (the export order may differ by collation).
+    let lines = |db: &str, out: &str| {
+        assert!(xiezhi(dir.path(), &["--db", db, "export", out]).status.success());
+        let mut l: Vec<String> =
+            std::fs::read_to_string(dir.path().join(out)).unwrap().lines().map(str::to_owned).collect();
+        l.sort();
+        l
+    };
+    let same_rows = lines(&pg, "pg.csv") == lines(&sqlite, "sqlite.csv");
+    drop_database();
+    assert!(same, "the metrics JSON differs between PostgreSQL and SQLite");
+    assert!(same_rows, "the stored cases differ between PostgreSQL and SQLite");
+}
