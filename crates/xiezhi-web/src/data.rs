@@ -76,6 +76,8 @@ pub struct Dataset {
     order: Vec<u32>,
     /// Each row's position in the case list's order (newest filing first, 案号 within a day).
     pub(crate) list_rank: Vec<u32>,
+    /// Rows of each court (None: legacy numbers without a court) in list order.
+    pub(crate) by_court: Vec<(Option<CourtCode>, Vec<u32>)>,
     /// Court names, by code.
     pub court_names: HashMap<CourtCode, String>,
     /// Every (court, judge) pair with a case, sorted.
@@ -139,6 +141,13 @@ impl Dataset {
         for (position, &row) in newest_first.iter().enumerate() {
             list_rank[row as usize] = position as u32;
         }
+        // Each court's rows in list order, so a list reads only the courts its viewer sees.
+        let mut by_court: HashMap<Option<CourtCode>, Vec<u32>> = HashMap::new();
+        for &row in &newest_first {
+            by_court.entry(rows[row as usize].court).or_default().push(row);
+        }
+        let mut by_court: Vec<(Option<CourtCode>, Vec<u32>)> = by_court.into_iter().collect();
+        by_court.sort_by_key(|(c, _)| *c);
         let judges =
             rows.iter().filter_map(|r| Some((r.court?.to_string(), r.judge.clone()?))).collect::<BTreeSet<_>>();
         let court_names =
@@ -148,6 +157,7 @@ impl Dataset {
             rows,
             order,
             list_rank,
+            by_court,
             court_names,
             judges,
             reports: Mutex::new(HashMap::new()),
@@ -384,6 +394,21 @@ pub struct CaseFilter {
 }
 
 impl CaseFilter {
+    /// Whether the filter selects nothing beyond a court: then a list is its courts' rows.
+    pub fn only_court(&self) -> bool {
+        self.type_code.is_none()
+            && self.class.is_none()
+            && self.procedure.is_none()
+            && self.judge.is_none()
+            && self.filed_from.is_none()
+            && self.filed_to.is_none()
+            && self.closed_from.is_none()
+            && self.closed_to.is_none()
+            && self.pending.is_none()
+            && !self.over_limit
+            && self.number.is_none()
+    }
+
     pub fn matches(&self, r: &CaseRow) -> bool {
         let as_of = self.as_of.unwrap_or(Date::from_day_number(i32::MAX / 2));
         self.court.is_none_or(|c| r.court == Some(c))
