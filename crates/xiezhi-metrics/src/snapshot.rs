@@ -137,29 +137,14 @@ pub struct Snapshot {
     pub(crate) children: Vec<u32>,
 }
 
-/// A 128-bit fingerprint of a canonical 案号 (two salted `DefaultHasher::new()` halves: fixed
-/// keys, the same in every run of a build). Links are resolved by fingerprint instead of by text so that the
-/// builder keeps 20 bytes per case instead of the text (≈ 30 bytes of UTF-8 plus allocation
-/// overhead): building a 10M-case snapshot peaked at 157 B/case with texts. Two different
-/// 案号 share a fingerprint with probability ≈ n² / 2¹²⁹ (≈ 10⁻²⁵ for 10M cases).
-/// Two 64-bit halves rather than a `u128`: 8-byte alignment keeps a map entry at 24 bytes.
+/// Links are resolved by [`xiezhi_domain::CaseNumber::fingerprint`] instead of by text, so that the builder
+/// keeps 24 bytes per case instead of the text (≈ 30 bytes of UTF-8 plus allocation overhead):
+/// building a 10M-case snapshot peaked at 157 B/case with texts.
 type Fingerprint = [u64; 2];
-
-fn fingerprint(text: &str) -> Fingerprint {
-    use std::hash::{Hash, Hasher};
-    let half = |salt: u64| {
-        // `DefaultHasher::new()` always starts from the same keys; the salt separates halves.
-        let mut h = std::hash::DefaultHasher::new();
-        salt.hash(&mut h);
-        text.hash(&mut h);
-        h.finish()
-    };
-    [half(0x9e37_79b9_7f4a_7c15), half(0x2545_f491_4f6c_dd1d)]
-}
 
 /// Builds a [`Snapshot`] one case at a time (e.g. streamed from the store), so the full
 /// `CaseFacts` never need to be in memory at once. Only case-number fingerprints are kept until
-/// [`SnapshotBuilder::finish`] resolves the origin links (as fingerprints, see `fingerprint`).
+/// [`SnapshotBuilder::finish`] resolves the origin links (as fingerprints, see `Fingerprint`).
 #[derive(Debug, Default)]
 pub struct SnapshotBuilder {
     court_ids: HashMap<CourtCode, u32>,
@@ -254,9 +239,9 @@ impl SnapshotBuilder {
         let deadline = StatutoryLimit::for_case(type_code, facts.procedure)
             .map(|limit| limit.deadline(facts.filed_on, facts.extension_days, facts.suspended_days).day_number())
             .unwrap_or(NO_LIMIT);
-        self.rows.entry(fingerprint(facts.case_number.as_str())).or_insert(row);
+        self.rows.entry(facts.case_number.fingerprint()).or_insert(row);
         if let Some(origin) = &facts.origin_case_number {
-            self.origins.push((row, fingerprint(origin.as_str())));
+            self.origins.push((row, origin.fingerprint()));
         }
         self.court.push(court);
         self.judge.push(judge);

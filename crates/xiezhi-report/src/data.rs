@@ -2,7 +2,7 @@
 //! series ([`monthly_series`], computed by the same engine month by month) and the action lists
 //! ([`ActionListBuilder`]: 超审限 and 超12个月未结 cases, streamed from case facts).
 
-use xiezhi_domain::{CaseFacts, CourtCode, CourtLevel, Date, StatutoryLimit};
+use xiezhi_domain::{CaseFacts, CourtCode, CourtLevel, Date, StatutoryLimit, TypeCode};
 use xiezhi_metrics::{Catalogue, GroupKey, IndicatorId, MetricsReport, Period, Snapshot, Value};
 
 use crate::error::ReportError;
@@ -151,13 +151,46 @@ pub struct ActionLists {
     pub over_12m: Vec<ActionCase>,
 }
 
+/// Which pending cases need action: the one definition behind the bulletins' lists and the web
+/// dashboard's. The caller has checked that the case is pending at `as_of`.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionRules {
+    on_time: xiezhi_metrics::TypeMask,
+    over_12m: xiezhi_metrics::TypeMask,
+}
+
+impl ActionRules {
+    /// With the catalogue's scopes of `on_time_rate` and `pending_over_12m`.
+    pub fn new(catalogue: &Catalogue) -> ActionRules {
+        ActionRules {
+            on_time: catalogue.entry(IndicatorId::OnTimeRate).mask(),
+            over_12m: catalogue.entry(IndicatorId::PendingOver12m).mask(),
+        }
+    }
+
+    /// 超审限未结: a type with a 审限 in the on-time scope, its deadline before `as_of`.
+    pub fn over_limit(&self, type_code: TypeCode, deadline: Option<Date>, as_of: Date) -> bool {
+        self.on_time.contains(type_code.index()) && deadline.is_some_and(|d| d < as_of)
+    }
+
+    /// 临近审限: within the on-time scope, the deadline from `as_of` to `soon_days` later.
+    pub fn near_limit(&self, type_code: TypeCode, deadline: Option<Date>, as_of: Date, soon_days: i32) -> bool {
+        self.on_time.contains(type_code.index())
+            && deadline.is_some_and(|d| d >= as_of && d.days_since(as_of) <= soon_days)
+    }
+
+    /// 超12个月未结: in the scope of `pending_over_12m`, add_months(filed_on, 12) < `as_of`.
+    pub fn over_12m(&self, type_code: TypeCode, filed_on: Date, as_of: Date) -> bool {
+        self.over_12m.contains(type_code.index()) && filed_on.add_months(12) < as_of
+    }
+}
+
 /// Streams case facts into [`ActionLists`] without keeping the facts.
 #[derive(Debug, Clone)]
 pub struct ActionListBuilder {
     scope: Scope,
     as_of: Date,
-    on_time_mask: xiezhi_metrics::TypeMask,
-    over_12m_mask: xiezhi_metrics::TypeMask,
+    rules: ActionRules,
     lists: ActionLists,
 }
 
@@ -165,13 +198,7 @@ impl ActionListBuilder {
     /// Lists for `scope` at `as_of` (the period's last day), with the catalogue's scopes of
     /// `on_time_rate` and `pending_over_12m`.
     pub fn new(scope: Scope, as_of: Date, catalogue: &Catalogue) -> ActionListBuilder {
-        ActionListBuilder {
-            scope,
-            as_of,
-            on_time_mask: catalogue.entry(IndicatorId::OnTimeRate).mask(),
-            over_12m_mask: catalogue.entry(IndicatorId::PendingOver12m).mask(),
-            lists: ActionLists::default(),
-        }
+        ActionListBuilder { scope, as_of, rules: ActionRules::new(catalogue), lists: ActionLists::default() }
     }
 
     /// Looks at one case.
@@ -197,10 +224,10 @@ impl ActionListBuilder {
             deadline,
             age_days: self.as_of.days_since(facts.filed_on),
         };
-        if self.on_time_mask.contains(type_code.index()) && deadline.is_some_and(|d| d < self.as_of) {
+        if self.rules.over_limit(type_code, deadline, self.as_of) {
             self.lists.over_limit.push(row());
         }
-        if self.over_12m_mask.contains(type_code.index()) && facts.filed_on.add_months(12) < self.as_of {
+        if self.rules.over_12m(type_code, facts.filed_on, self.as_of) {
             self.lists.over_12m.push(row());
         }
     }
@@ -211,5 +238,39 @@ impl ActionListBuilder {
             list.sort_by(|a, b| b.age_days.cmp(&a.age_days).then_with(|| a.case_number.cmp(&b.case_number)));
         }
         self.lists
+    }
+}
+
+#[cfg(test)]
+mod action_rule_tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn boundaries_of_the_action_lists() {
+        let rules = ActionRules::new(&Catalogue::default());
+        let civil = TypeCode::from_text("民初").unwrap();
+        let preservation = TypeCode::from_text("执保").unwrap();
+        let as_of = d("2024-10-31");
+        // A deadline on as_of is not yet over; the day before is.
+        assert!(!rules.over_limit(civil, Some(as_of), as_of));
+        assert!(rules.over_limit(civil, Some(d("2024-10-30")), as_of));
+        assert!(!rules.over_limit(civil, None, as_of));
+        // 执保 has no 审限, so it has no deadline and is never over the limit.
+        assert_eq!(StatutoryLimit::for_case(preservation, None), None);
+        assert!(!rules.over_limit(preservation, None, as_of));
+        // Near: from as_of to 15 days later.
+        assert!(rules.near_limit(civil, Some(as_of), as_of, 15));
+        assert!(rules.near_limit(civil, Some(d("2024-11-15")), as_of, 15));
+        assert!(!rules.near_limit(civil, Some(d("2024-11-16")), as_of, 15));
+        assert!(!rules.near_limit(civil, Some(d("2024-10-30")), as_of, 15));
+        // Over 12 months: filed 2023-10-30 → +12 = 2024-10-30 < as_of; filed 2023-10-31 is not.
+        assert!(rules.over_12m(civil, d("2023-10-30"), as_of));
+        assert!(!rules.over_12m(civil, d("2023-10-31"), as_of));
+        // Clamping: filed 2023-02-28 + 12 months = 2024-02-28 < 2024-02-29.
+        assert!(rules.over_12m(civil, d("2023-02-28"), d("2024-02-29")));
     }
 }

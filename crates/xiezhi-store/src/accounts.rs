@@ -135,10 +135,7 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = $1)")
-            .bind(username.to_owned())
-            .execute(&mut *tx)
-            .await?;
+        end_sessions(&mut tx, username).await?;
         tx.commit().await?;
         Ok(changed > 0)
     }
@@ -153,10 +150,7 @@ impl Store {
             .await?
             .rows_affected();
         if disabled {
-            sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = $1)")
-                .bind(username.to_owned())
-                .execute(&mut *tx)
-                .await?;
+            end_sessions(&mut tx, username).await?;
         }
         tx.commit().await?;
         Ok(changed > 0)
@@ -296,4 +290,13 @@ impl Store {
 fn session_key(id: &str) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(id.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Ends every session of an account (inside the transaction that changed the account).
+async fn end_sessions(tx: &mut sqlx::Transaction<'static, sqlx::Any>, username: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = $1)")
+        .bind(username.to_owned())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

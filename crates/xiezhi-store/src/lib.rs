@@ -19,7 +19,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, AssertSqlSafe, Row, SqlSafeStr};
 use xiezhi_domain::{CaseFacts, CourtCode};
 
-pub use rows::{FACT_COLUMNS, facts_from_row};
+use rows::{STORED_COLUMNS, facts_from_row};
 
 /// The file name under which `xiezhi demo` records its import.
 pub const DEMO_IMPORT_NAME: &str = "(demo)";
@@ -250,7 +250,7 @@ impl Store {
 
     /// One case by its canonical 案号.
     pub async fn case(&self, case_number: &str) -> Result<Option<CaseFacts>, StoreError> {
-        let sql = format!("SELECT id, {}, has_property FROM cases WHERE case_number = $1", FACT_COLUMNS.join(", "));
+        let sql = format!("SELECT {} FROM cases WHERE case_number = $1", STORED_COLUMNS.join(", "));
         let row = sqlx::query(AssertSqlSafe(sql)).bind(case_number.to_owned()).fetch_optional(&self.pool).await?;
         row.map(|r| facts_from_row(&r)).transpose()
     }
@@ -258,8 +258,8 @@ impl Store {
     /// The cases whose 原审/执行依据案号 is `case_number` (appeals, retrials, enforcement …), by 案号.
     pub async fn cases_following(&self, case_number: &str) -> Result<Vec<CaseFacts>, StoreError> {
         let sql = format!(
-            "SELECT id, {}, has_property FROM cases WHERE origin_case_number = $1 ORDER BY case_number",
-            FACT_COLUMNS.join(", ")
+            "SELECT {} FROM cases WHERE origin_case_number = $1 ORDER BY case_number",
+            STORED_COLUMNS.join(", ")
         );
         let rows = sqlx::query(AssertSqlSafe(sql)).bind(case_number.to_owned()).fetch_all(&self.pool).await?;
         rows.iter().map(facts_from_row).collect()
@@ -306,6 +306,12 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(n > 0)
+    }
+
+    /// The codes of the courts the data names (and the cities and provinces they imply), sorted;
+    /// no scan of the cases.
+    pub async fn court_codes(&self) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar::<_, String>("SELECT code FROM courts ORDER BY code").fetch_all(&self.pool).await?)
     }
 
     /// Court names recorded for court codes (code → name).

@@ -7,8 +7,9 @@ use xiezhi_domain::{Amount, CaseFacts, CaseNumber, Date, Disposition, Procedure}
 
 use crate::{Backend, StoreError};
 
-/// The case-fact columns of the `cases` table, in bind order.
-pub const FACT_COLUMNS: [&str; 19] = [
+/// The columns an import writes, in bind order: the case facts plus the values derived from the
+/// 案号 (court code, year, type code, class) that SQL queries filter on.
+const WRITE_COLUMNS: [&str; 20] = [
     "case_number",
     "court_code",
     "year",
@@ -28,15 +29,9 @@ pub const FACT_COLUMNS: [&str; 19] = [
     "extension_days",
     "suspended_days",
     "origin_case_number",
+    "has_property",
 ];
 
-/// All columns including `has_property` (kept last).
-fn all_columns() -> impl Iterator<Item = &'static str> {
-    FACT_COLUMNS.iter().copied().chain(["has_property"])
-}
-
-/// `INSERT ... VALUES (...), ... ON CONFLICT (case_number) DO UPDATE ...` for `n` rows; a row
-/// whose values are all equal is left untouched, so re-importing a file changes nothing.
 /// The `i`-th (1-based) bind placeholder. Generated statements use `?` on SQLite: sqlx-sqlite
 /// asks SQLite for every parameter's name, which for numbered `$n` parameters is a linear
 /// search, so a statement with thousands of `$n` costs O(n²) (measured: 90 % of an import's
@@ -48,10 +43,11 @@ pub(crate) fn placeholder(backend: Backend, i: usize) -> String {
     }
 }
 
+/// `INSERT ... VALUES (...), ... ON CONFLICT (case_number) DO UPDATE ...` for `n` rows.
 /// With `plain`, a bare INSERT (bulk load into an empty table, indexes off); otherwise an
 /// upsert by 案号 that leaves equal rows untouched, so re-importing a file changes nothing.
 pub(crate) fn upsert_sql(backend: Backend, n: usize, plain: bool) -> String {
-    let columns: Vec<&str> = all_columns().collect();
+    let columns = WRITE_COLUMNS;
     let width = columns.len();
     let mut sql = format!("INSERT INTO cases ({}) VALUES ", columns.join(", "));
     for row in 0..n {
@@ -132,8 +128,8 @@ pub(crate) struct StoredCase {
     pub has_property: Option<i64>,
 }
 
-/// The columns of [`StoredCase`], in order.
-const STORED_COLUMNS: [&str; 17] = [
+/// The columns of [`StoredCase`], in order: what every read selects.
+pub(crate) const STORED_COLUMNS: [&str; 17] = [
     "id",
     "case_number",
     "court_name",
@@ -236,7 +232,7 @@ impl StoredCase {
     }
 }
 
-/// Decodes one `cases` row selected with `id` and the case-fact columns.
-pub fn facts_from_row(row: &AnyRow) -> Result<CaseFacts, StoreError> {
+/// Decodes one `cases` row selected with [`STORED_COLUMNS`].
+pub(crate) fn facts_from_row(row: &AnyRow) -> Result<CaseFacts, StoreError> {
     StoredCase::from_row(row)?.into_facts()
 }

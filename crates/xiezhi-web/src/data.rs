@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use xiezhi_domain::{CaseClass, CaseFacts, CourtCode, Date, Disposition, Procedure, StatutoryLimit, TypeCode};
-use xiezhi_metrics::{Catalogue, GroupKey, GroupNames, IndicatorId, MetricsReport, Period, Snapshot, SnapshotBuilder};
+use xiezhi_metrics::{Catalogue, GroupKey, GroupNames, MetricsReport, Period, Snapshot, SnapshotBuilder};
 use xiezhi_store::{Store, StoreError};
 
 use crate::access::Access;
@@ -485,23 +485,19 @@ pub fn action_rows(
     soon_days: i32,
     catalogue: &Catalogue,
 ) -> ActionRows {
-    let on_time = catalogue.entry(IndicatorId::OnTimeRate).mask();
-    let over12 = catalogue.entry(IndicatorId::PendingOver12m).mask();
+    let rules = xiezhi_report::ActionRules::new(catalogue);
     let mut out = ActionRows { over_limit: Vec::new(), near_limit: Vec::new(), over_12m: Vec::new() };
     for row in 0..data.rows.len() {
         let r = &data.rows[row];
         if !r.pending_at(as_of) || !data.in_group(row, group) || !data.visible(access, row) {
             continue;
         }
-        let t = r.type_code.index();
-        if on_time.contains(t) {
-            match r.deadline {
-                Some(d) if d < as_of => out.over_limit.push(row),
-                Some(d) if d.days_since(as_of) <= soon_days => out.near_limit.push(row),
-                _ => {}
-            }
+        if rules.over_limit(r.type_code, r.deadline, as_of) {
+            out.over_limit.push(row);
+        } else if rules.near_limit(r.type_code, r.deadline, as_of, soon_days) {
+            out.near_limit.push(row);
         }
-        if over12.contains(t) && r.filed.add_months(12) < as_of {
+        if rules.over_12m(r.type_code, r.filed, as_of) {
             out.over_12m.push(row);
         }
     }

@@ -2,7 +2,6 @@
 //! the store. One implementation for `xiezhi import` and the web upload (page and API).
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use xiezhi_domain::{CaseFacts, CourtCode};
@@ -61,20 +60,6 @@ pub struct ImportOptions {
     pub scope: Option<crate::access::Access>,
 }
 
-/// A 128-bit fingerprint of a canonical 案号, to find duplicates within a file without keeping
-/// every 案号 text in memory: a map entry is 24 bytes (two u64 halves — a `u128` key would be
-/// 16-byte aligned and make it 32 — and a u32 row). This map is the one part of an import's
-/// memory that grows with the file (≈ 40 B per row with the map's spare capacity).
-fn fingerprint(text: &str) -> [u64; 2] {
-    let half = |salt: u64| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        salt.hash(&mut h);
-        text.hash(&mut h);
-        h.finish()
-    };
-    [half(0x9e37_79b9), half(0x7f4a_7c15)]
-}
-
 /// Imports one file in one transaction. With problems and without `skip_invalid`, the
 /// transaction is rolled back and every problem is returned.
 pub async fn import_file(
@@ -95,6 +80,9 @@ pub async fn import_file(
         .begin_import(total_bytes / 100)
         .await
         .map_err(store_failure("starting the import transaction"))?;
+    // 案号 seen so far, by fingerprint (`CaseNumber::fingerprint`): a map entry is 24 bytes
+    // (the fingerprint and a u32 row). This map is the one part of an import's memory that
+    // grows with the file (≈ 40 B per row with the map's spare capacity).
     let mut seen: HashMap<[u64; 2], u32> = HashMap::new();
     let mut court_names: HashMap<CourtCode, (String, u64)> = HashMap::new();
     let mut batch: Vec<CaseFacts> = Vec::with_capacity(BATCH_ROWS);
@@ -112,7 +100,7 @@ pub async fn import_file(
                 }
             };
             let mut row_problems = Vec::new();
-            match seen.entry(fingerprint(facts.case_number.as_str())) {
+            match seen.entry(facts.case_number.fingerprint()) {
                 std::collections::hash_map::Entry::Occupied(first) => row_problems.push(Problem {
                     row: outcome.row,
                     column: number_header.clone(),

@@ -9,8 +9,9 @@ use clap::{Args, Subcommand, ValueEnum};
 use xiezhi_domain::{CaseFacts, CourtCode, CourtLevel, Date};
 use xiezhi_metrics::{
     Band, Catalogue, Change, GroupKey, GroupNames, GroupReport, IndicatorId, MetricsReport, Period, Snapshot,
-    SnapshotBuilder, Unit, Value,
+    SnapshotBuilder,
 };
+use xiezhi_report::format;
 use xiezhi_store::Store;
 
 #[derive(Debug, Args)]
@@ -77,14 +78,9 @@ fn usage(message: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(2))
 }
 
-/// Names for the groups, from the courts' recorded names.
-pub fn group_names(court_names: &[(String, String)]) -> GroupNames {
-    GroupNames::from_court_names(court_names)
-}
-
 /// Reads every case of the database into a snapshot, streaming (facts are not kept).
 pub async fn load_snapshot(store: &Store) -> anyhow::Result<Snapshot> {
-    let names = group_names(&store.court_names().await.context("reading court names")?);
+    let names = GroupNames::from_court_names(&store.court_names().await.context("reading court names")?);
     let cases = usize::try_from(store.count_cases().await.context("counting cases")?).unwrap_or(0);
     let mut builder = SnapshotBuilder::with_capacity(cases);
     store.for_each_fact_unordered(|f| builder.push(&f)).await.context("reading cases")?;
@@ -127,7 +123,8 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
     }
     let scope = args.scope.as_deref();
     if let Some(scope) = scope {
-        let known = store.courts().await?.iter().any(|c| c.code.starts_with(scope));
+        // The courts table, not a scan of the cases (which the snapshot load does once).
+        let known = store.court_codes().await?.iter().any(|code| code.starts_with(scope));
         if !known {
             bail!("no court in the data has a code within the scope {scope:?}");
         }
@@ -175,38 +172,9 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The value as a Chinese reader expects it: 95.12%, 1,234 件, 12.5 天, 1,234.56 元.
-pub fn format_value(value: &Value, unit: Unit) -> String {
-    match (value, value.as_f64()) {
-        (Value::Undefined, _) => "—".to_owned(),
-        (Value::Unavailable(_), _) => "不可得".to_owned(),
-        (_, Some(v)) => match unit {
-            Unit::Count => format!("{v:.0}"),
-            Unit::Ratio => format!("{:.2}%", v * 100.0),
-            Unit::Amount => format!("{v:.2}"),
-            Unit::Days | Unit::PerJudge => format!("{v:.2}"),
-        },
-        (_, None) => "—".to_owned(),
-    }
-}
-
-/// 同比: +3.20% for counts and amounts, +1.50个百分点 for ratios, +2.00 for days.
-pub fn format_change(change: Option<Change>, unit: Unit) -> String {
-    match change {
-        None => "—".to_owned(),
-        Some(Change::Relative(r)) => format!("{:+.2}%", r * 100.0),
-        Some(Change::Difference(d)) if unit == Unit::Ratio => format!("{:+.2}个百分点", d * 100.0),
-        Some(Change::Difference(d)) => format!("{d:+.2}"),
-    }
-}
-
-fn band_label(band: Option<Band>) -> &'static str {
-    match band {
-        Some(Band::Inside) => "达标",
-        Some(Band::Below) => "低于区间",
-        Some(Band::Above) => "高于区间",
-        None => "",
-    }
+/// The band of a value, empty where no interval is configured (a table column, not a label).
+fn band_text(band: Option<Band>) -> &'static str {
+    band.map_or("", |b| format::band_label(Some(b)))
 }
 
 fn kind_label(key: &GroupKey) -> &'static str {
@@ -248,12 +216,12 @@ fn table(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>) -> 
             let province = g.province.as_ref();
             rows.push(vec![
                 entry.name.clone(),
-                format_value(&g.values[i], entry.unit),
-                format_value(&g.previous[i], entry.unit),
-                format_change(g.change[i], entry.unit),
-                province.map_or(String::new(), |p| format_value(&p.values[i], entry.unit)),
+                format::table_value(&g.values[i], entry.unit),
+                format::table_value(&g.previous[i], entry.unit),
+                format::table_change(g.change[i], entry.unit),
+                province.map_or(String::new(), |p| format::table_value(&p.values[i], entry.unit)),
                 province.and_then(|p| p.rank[i]).map_or(String::new(), |r| format!("第{r}位")),
-                band_label(g.band[i]).to_owned(),
+                band_text(g.band[i]).to_owned(),
             ]);
         }
         out.push_str(&crate::text_table::render(&rows, &[false, true, true, true, true, true, false], "  "));
@@ -308,7 +276,7 @@ fn long_rows(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>)
                 LongCell::Number(province.and_then(|p| p.values[i].as_f64())),
                 LongCell::Number(province.and_then(|p| p.difference[i])),
                 LongCell::Number(province.and_then(|p| p.rank[i]).map(f64::from)),
-                LongCell::Text(band_label(g.band[i]).to_owned()),
+                LongCell::Text(band_text(g.band[i]).to_owned()),
             ]);
         }
     }
@@ -410,13 +378,13 @@ async fn explain(
 ) -> anyhow::Result<ExitCode> {
     let key = group_key(group, kind, court)?;
     // The drill-down needs the facts themselves to print them: keep them beside the snapshot.
-    let names = group_names(&store.court_names().await?);
+    let names = GroupNames::from_court_names(&store.court_names().await?);
     let facts: Vec<CaseFacts> = store.load_facts().await.context("reading cases")?;
     let snapshot = Snapshot::new(&facts, &names);
     let explanation = xiezhi_metrics::explain_with(&snapshot, period, id, &key, catalogue)?;
     let entry = IndicatorId::from_str_id(id).map(|i| catalogue.entry(i));
     let report = xiezhi_metrics::compute_with(&snapshot, period, catalogue);
-    let value = report.group(&key).zip(entry).map(|(g, e)| format_value(&g.values[e.id.index()], e.unit));
+    let value = report.group(&key).zip(entry).map(|(g, e)| format::table_value(&g.values[e.id.index()], e.unit));
     println!(
         "{} {} — {:?} — {} 至 {}: {}",
         id,

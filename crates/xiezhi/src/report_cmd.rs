@@ -116,7 +116,8 @@ async fn load(db: &str, scope: &Scope, period: Period, catalogue: &Catalogue) ->
     if store.count_cases().await? == 0 {
         bail!("the database holds no cases: import some first (xiezhi import FILE, or xiezhi demo)");
     }
-    let names = crate::metrics::group_names(&store.court_names().await.context("reading court names")?);
+    let names =
+        xiezhi_metrics::GroupNames::from_court_names(&store.court_names().await.context("reading court names")?);
     let mut builder = SnapshotBuilder::new();
     let mut actions = ActionListBuilder::new(scope.clone(), period.to(), catalogue);
     store

@@ -146,3 +146,13 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn fingerprints_follow_identity() {
+    let a = CaseNumber::parse("(2024)粤0703民初1号").unwrap();
+    let b = CaseNumber::parse("〔2024〕粤0703民初1号").unwrap();
+    let c = CaseNumber::parse("(2024)粤0703民初0001号").unwrap();
+    assert_eq!(a.fingerprint(), b.fingerprint());
+    assert_ne!(a.fingerprint(), c.fingerprint());
+    assert_ne!(a.fingerprint()[0], a.fingerprint()[1], "the halves are salted apart");
+}
