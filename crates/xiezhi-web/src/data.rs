@@ -172,11 +172,13 @@ impl Dataset {
     pub async fn load(store: &Store) -> Result<Dataset, StoreError> {
         let court_names = store.court_names().await?;
         let names = GroupNames::from_court_names(&court_names);
-        let mut builder = SnapshotBuilder::new();
-        let mut rows = Vec::new();
+        // Storage order is the fastest scan; the dataset sorts its own lookup and list orders.
+        let cases = usize::try_from(store.count_cases().await?).unwrap_or(0);
+        let mut builder = SnapshotBuilder::with_capacity(cases);
+        let mut rows = Vec::with_capacity(cases);
         let mut judge_texts = HashMap::new();
         store
-            .for_each_fact(|f| {
+            .for_each_fact_unordered(|f| {
                 builder.push(&f);
                 rows.push(CaseRow::new(&f, &mut judge_texts));
             })

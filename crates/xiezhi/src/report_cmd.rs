@@ -113,15 +113,17 @@ struct Loaded {
 
 async fn load(db: &str, scope: &Scope, period: Period, catalogue: &Catalogue) -> anyhow::Result<Loaded> {
     let store = Store::open(db).await.context("opening the database")?;
-    if store.count_cases().await? == 0 {
+    let cases = usize::try_from(store.count_cases().await?).unwrap_or(0);
+    if cases == 0 {
         bail!("the database holds no cases: import some first (xiezhi import FILE, or xiezhi demo)");
     }
     let names =
         xiezhi_metrics::GroupNames::from_court_names(&store.court_names().await.context("reading court names")?);
-    let mut builder = SnapshotBuilder::new();
+    let mut builder = SnapshotBuilder::with_capacity(cases);
     let mut actions = ActionListBuilder::new(scope.clone(), period.to(), catalogue);
     store
-        .for_each_fact(|f| {
+        // Order does not matter: the action lists sort themselves.
+        .for_each_fact_unordered(|f| {
             actions.push(&f);
             builder.push(&f);
         })
