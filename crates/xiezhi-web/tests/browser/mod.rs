@@ -88,6 +88,14 @@ impl Browser {
     /// Sends a command (to the page session once attached) and waits for its answer; events
     /// arriving meanwhile are looked at for network requests.
     pub fn call(&mut self, method: &str, params: Value) -> Value {
+        match self.try_call(method, params) {
+            Ok(result) => result,
+            Err(error) => panic!("{method}: {error}"),
+        }
+    }
+
+    /// As [`Browser::call`], but a DevTools error is returned rather than a panic.
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = json!({"id": id, "method": method, "params": params});
@@ -102,8 +110,10 @@ impl Browser {
             };
             let value: Value = serde_json::from_str(&text).unwrap();
             if value["id"] == id {
-                assert!(value.get("error").is_none(), "{method}: {}", value["error"]);
-                return value["result"].clone();
+                return match value.get("error") {
+                    Some(error) => Err(error.clone()),
+                    None => Ok(value["result"].clone()),
+                };
             }
             if value["method"] == "Network.requestWillBeSent"
                 && let Some(url) = value["params"]["request"]["url"].as_str()
@@ -123,6 +133,19 @@ impl Browser {
         r["result"]["value"].clone()
     }
 
+    /// Evaluates a check while the page may be navigating: a context destroyed by the
+    /// navigation ("Inspected target navigated or closed", "Execution context was destroyed")
+    /// or an exception in a half-loaded document counts as "not yet".
+    fn poll(&mut self, expression: &str) -> bool {
+        match self.try_call(
+            "Runtime.evaluate",
+            json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
+        ) {
+            Ok(r) => r.get("exceptionDetails").is_none() && r["result"]["value"] == Value::Bool(true),
+            Err(_) => false,
+        }
+    }
+
     /// Waits until the page at `path` has loaded (and `selector` exists).
     pub fn wait_for(&mut self, path: &str, selector: &str) {
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -132,7 +155,7 @@ impl Browser {
             serde_json::to_string(selector).unwrap()
         );
         while Instant::now() < deadline {
-            if self.eval(&check) == Value::Bool(true) {
+            if self.poll(&check) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -149,7 +172,7 @@ impl Browser {
             serde_json::to_string(selector).unwrap()
         );
         while Instant::now() < deadline {
-            if self.eval(&check) == Value::Bool(true) {
+            if self.poll(&check) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
