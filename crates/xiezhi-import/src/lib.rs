@@ -3,17 +3,20 @@
 //! Main types: [`FactsReader`] streams [`RowOutcome`]s (a [`CaseFacts`] or the row's
 //! [`Problem`]s) out of a CSV (UTF-8 with or without BOM, or GB18030, detected) or an XLSX file;
 //! [`HeaderMap`] maps English keys or Chinese labels in any order; [`export`] writes CSV and
-//! XLSX with the same columns so that export → import is the identity.
+//! XLSX with the same columns so that export → import is the identity; [`DuplicateFinder`]
+//! finds 案号 repeated within a file in bounded memory (sorted runs spilled to a scratch file).
 //!
 //! Architecture invariant: this crate knows files and formats, never the database; deciding
 //! whether a file with problems is imported is the caller's job.
 
 mod columns;
+pub mod duplicates;
 pub mod export;
 mod row;
 mod source;
 
 pub use columns::{Column, HeaderMap, trim_cell};
+pub use duplicates::{Duplicate, DuplicateFinder};
 pub use row::{Cell, Problem, date_from_serial, parse_date_text, parse_row};
 pub use source::{FactsReader, FileFormat, RowOutcome};
 pub use xiezhi_domain::CaseFacts;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use xiezhi_domain::{CaseFacts, CourtCode};
-use xiezhi_import::{FactsReader, ImportError, Problem, RowOutcome};
+use xiezhi_import::{Duplicate, DuplicateFinder, FactsReader, ImportError, Problem, RowOutcome};
 use xiezhi_store::{BATCH_ROWS, Store, UpsertCounts};
 
 /// What an import did.
@@ -34,6 +34,12 @@ pub enum ImportFailure {
     /// The database failed while `doing` something.
     #[error("{doing}: {source}")]
     Store { doing: &'static str, source: xiezhi_store::StoreError },
+    /// The scratch file of the duplicate check could not be written or read.
+    #[error("the duplicate check's scratch file (in the temporary directory): {0}")]
+    Scratch(std::io::Error),
+    /// The file's rows changed between the two reads of an import with duplicates.
+    #[error("the file changed while it was being imported; nothing was imported")]
+    Changed,
     /// The problem report could not be written.
     #[error("writing the problem report {}: {source}", path.display())]
     Report { path: PathBuf, source: std::io::Error },
@@ -62,6 +68,12 @@ pub struct ImportOptions {
 
 /// Imports one file in one transaction. With problems and without `skip_invalid`, the
 /// transaction is rolled back and every problem is returned.
+///
+/// 案号 repeated within the file are found only once the whole file is read (see
+/// [`DuplicateFinder`]: memory does not grow with the file). When there are any, the pass is
+/// rolled back and the file read again with the duplicate rows known from the start, so that
+/// each is reported with its value and, under `skip_invalid`, left out while its first
+/// occurrence goes in.
 pub async fn import_file(
     store: &Store,
     path: &Path,
@@ -69,6 +81,29 @@ pub async fn import_file(
     imported_at: &str,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<ImportSummary, ImportFailure> {
+    match import_pass(store, path, options, imported_at, &mut progress, None).await? {
+        Ok(summary) => Ok(summary),
+        Err(duplicates) => {
+            let known: HashMap<u64, u64> = duplicates.iter().map(|d| (d.row, d.first_row)).collect();
+            match import_pass(store, path, options, imported_at, &mut progress, Some(&known)).await? {
+                Ok(summary) => Ok(summary),
+                // The file changed between the two reads.
+                Err(_) => Err(ImportFailure::Changed),
+            }
+        }
+    }
+}
+
+/// One read of the file. `known` holds the duplicate rows (row → first row) when a first pass
+/// found them; without it, duplicates found at the end roll the pass back and are returned.
+async fn import_pass(
+    store: &Store,
+    path: &Path,
+    options: &ImportOptions,
+    imported_at: &str,
+    progress: &mut impl FnMut(u64, u64),
+    known: Option<&HashMap<u64, u64>>,
+) -> Result<Result<ImportSummary, Vec<Duplicate>>, ImportFailure> {
     let reader = FactsReader::open(path, options.sheet.as_deref())?;
     let mut summary = ImportSummary { unknown_columns: reader.header().unknown.clone(), ..Default::default() };
     let court_header = reader.header().header(xiezhi_import::Column::CourtName).to_owned();
@@ -80,10 +115,7 @@ pub async fn import_file(
         .begin_import(total_bytes / 100)
         .await
         .map_err(store_failure("starting the import transaction"))?;
-    // 案号 seen so far, by fingerprint (`CaseNumber::fingerprint`): a map entry is 24 bytes
-    // (the fingerprint and a u32 row). This map is the one part of an import's memory that
-    // grows with the file (≈ 40 B per row with the map's spare capacity).
-    let mut seen: HashMap<[u64; 2], u32> = HashMap::new();
+    let mut finder = known.is_none().then(DuplicateFinder::default);
     let mut court_names: HashMap<CourtCode, (String, u64)> = HashMap::new();
     let mut batch: Vec<CaseFacts> = Vec::with_capacity(BATCH_ROWS);
     while let Some(chunk) = rows.recv().await {
@@ -100,16 +132,15 @@ pub async fn import_file(
                 }
             };
             let mut row_problems = Vec::new();
-            match seen.entry(facts.case_number.fingerprint()) {
-                std::collections::hash_map::Entry::Occupied(first) => row_problems.push(Problem {
+            if let Some(finder) = &mut finder {
+                finder.push(facts.case_number.fingerprint(), outcome.row).map_err(ImportFailure::Scratch)?;
+            } else if let Some(first_row) = known.and_then(|k| k.get(&outcome.row)) {
+                row_problems.push(Problem {
                     row: outcome.row,
                     column: number_header.clone(),
-                    reason: format!("案号在文件中重复 / duplicate 案号 in the file (first at row {})", first.get()),
+                    reason: format!("案号在文件中重复 / duplicate 案号 in the file (first at row {first_row})"),
                     value: facts.case_number.to_string(),
-                }),
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(u32::try_from(outcome.row).unwrap_or(u32::MAX));
-                }
+                });
             }
             if let Some(access) = &options.scope
                 && !facts.case_number.court().is_some_and(|c| access.sees_court(c))
@@ -151,6 +182,13 @@ pub async fn import_file(
             }
         }
     }
+    if let Some(finder) = finder {
+        let duplicates = finder.finish().map_err(ImportFailure::Scratch)?;
+        if !duplicates.is_empty() {
+            tx.rollback().await.map_err(store_failure("rolling back the import"))?;
+            return Ok(Err(duplicates));
+        }
+    }
     progress(total_bytes, total_bytes);
     if !summary.problems.is_empty() && !options.skip_invalid {
         tx.rollback().await.map_err(store_failure("rolling back the import"))?;
@@ -160,7 +198,7 @@ pub async fn import_file(
     if options.dry_run {
         summary.counts = tx.counts().await.map_err(store_failure("counting the validated rows"))?;
         tx.rollback().await.map_err(store_failure("rolling back the validation"))?;
-        return Ok(summary);
+        return Ok(Ok(summary));
     }
     if !summary.problems.is_empty() && options.problem_report {
         let report = report_path(path);
@@ -176,7 +214,7 @@ pub async fn import_file(
         .commit(&file_name, imported_at, summary.rows, summary.skipped)
         .await
         .map_err(store_failure("committing the import"))?;
-    Ok(summary)
+    Ok(Ok(summary))
 }
 
 /// Rows parsed by the reader thread, with how far into the file it has read.

@@ -72,7 +72,7 @@ fn a_file_with_bad_rows_imports_nothing_and_lists_every_problem() {
 (2024)粤0703民初10号,2024-02-01,,,,\n\
 (2024)粤0703民初11号,2024-02-30,,,,\n\
 (2024)粤0703民初12号,2024-02-01,2024-01-01,判决,,\n\
-(2024)粤0703民初10号,2024-02-01,,,,\n\
+(2024)粤0703民初10号,2024-02-03,,,,\n\
 (2024)粤0703民初13号,2024-02-01,,,-3,(2023)\n\
 (2024)粤0703民初14号,2024-02-01,2024-02-05,胜诉,,\n";
     write(dir.path(), "bad.csv", bad);
@@ -103,6 +103,13 @@ fn a_file_with_bad_rows_imports_nothing_and_lists_every_problem() {
     assert_eq!(report.lines().count(), 1 + 6, "{report}");
     assert!(report.contains("3,立案日期,日期不存在 / no such day,2024-02-30"), "{report}");
     assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 4);
+    // The first occurrence of a repeated 案号 went in, not the later row (filed 2024-02-03).
+    let out = Command::new("sqlite3")
+        .arg(dir.path().join("xiezhi.db"))
+        .arg("SELECT filed_on FROM cases WHERE case_number = '（2024）粤0703民初10号';")
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout).trim(), "2024-02-01");
 }
 
 #[test]
