@@ -70,7 +70,11 @@ impl Amount {
             }
             digits.extend(group.bytes());
         }
-        if int_part.contains(',') && int_part.starts_with(',') {
+        // With separators the first group has one to three digits, not led by 0 (`1234,567`,
+        // `0,500` and the European `1234,500` are not amounts).
+        if let Some((first, _)) = int_part.split_once(',')
+            && !(1..=3).contains(&first.len()) | first.starts_with('0')
+        {
             return Err(AmountError::NotANumber);
         }
         if !digits.iter().all(u8::is_ascii_digit) || !frac_part.bytes().all(|b| b.is_ascii_digit()) {
@@ -138,6 +142,9 @@ mod tests {
         assert_eq!(w("0.00000001"), "0.0001");
         assert_eq!(Amount::parse("-1", false), Err(AmountError::Negative));
         assert_eq!(Amount::parse("1,23", false), Err(AmountError::NotANumber));
+        for misplaced in ["1234,567", "0,500", ",500", "1234,500.5"] {
+            assert_eq!(Amount::parse(misplaced, false), Err(AmountError::NotANumber), "{misplaced}");
+        }
         assert_eq!(Amount::parse("abc", false), Err(AmountError::NotANumber));
         assert_eq!(Amount::parse("1.00001", false), Err(AmountError::TooPrecise));
         assert_eq!(Amount::parse("99999999999999999999", false), Err(AmountError::TooLarge));

@@ -174,7 +174,7 @@ fn parse_legacy(year: u16, head: &str, sequence: &str) -> Result<CaseNumber, Cas
         }
         let plain: String = tail.iter().map(|&(_, c)| c).collect();
         let mut found = TypeCode::from_text(&plain);
-        if found.is_none() && tail.len() >= 3 && DIVISION_MARKS.contains(&tail[1].1) {
+        if found.is_none() && tail.len() >= 2 && DIVISION_MARKS.contains(&tail[1].1) {
             let without: String = tail.iter().enumerate().filter(|&(j, _)| j != 1).map(|(_, &(_, c))| c).collect();
             found = TypeCode::from_text(&without);
         }

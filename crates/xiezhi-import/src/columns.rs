@@ -137,7 +137,10 @@ impl HeaderMap {
             if written.is_empty() {
                 continue;
             }
-            let (name, in_wan) = strip_unit(written);
+            let (name, in_wan) = match strip_unit(written) {
+                (name, in_wan) if Column::from_header(name).is_some() => (name, in_wan),
+                _ => (written, false),
+            };
             let Some(column) = Column::from_header(name) else {
                 map.unknown.push(written.to_owned());
                 continue;
@@ -181,16 +184,34 @@ impl HeaderMap {
     }
 }
 
-/// Splits a unit suffix off a header: `标的额(万元)`, `标的额（万元）`, `标的额万元`, `标的额(元)`.
-/// Returns the bare name and whether the unit is 万元.
+/// Splits a unit annotation off a header: `标的额(万元)`, `标的额（万元）`, `标的额万元`,
+/// `标的额（单位：万元）`, `标的额/万元`, `标的额(元)` — any bracket pair (mixed half- and
+/// full-width too), an optional `单位:`, or a `/` separator. Returns the bare name and whether
+/// the unit is 万元; a header with no unit comes back whole.
 fn strip_unit(header: &str) -> (&str, bool) {
-    for (suffix, wan) in [("(万元)", true), ("（万元）", true), ("万元", true), ("(元)", false), ("（元）", false)]
-    {
-        if let Some(name) = header.strip_suffix(suffix) {
-            return (trim_cell(name), wan);
+    let closed = header.strip_suffix([')', '）', ']', '】']);
+    let body = closed.unwrap_or(header);
+    let (rest, wan) = match body.strip_suffix("万元") {
+        Some(rest) => (rest, true),
+        None => match body.strip_suffix('元') {
+            Some(rest) => (rest, false),
+            None => return (header, false),
+        },
+    };
+    let rest = trim_cell(rest);
+    let rest = trim_cell(rest.strip_suffix([':', '：']).unwrap_or(rest));
+    let rest = trim_cell(rest.strip_suffix("单位").unwrap_or(rest));
+    let name = if closed.is_some() {
+        match rest.strip_suffix(['(', '（', '[', '【']) {
+            Some(name) => name,
+            // A closing bracket without its opening one: not a unit annotation.
+            None => return (header, false),
         }
-    }
-    (header, false)
+    } else {
+        rest.strip_suffix(['/', '／', '_', '-']).unwrap_or(rest)
+    };
+    let name = trim_cell(name);
+    if name.is_empty() { (header, false) } else { (name, wan) }
 }
 
 #[cfg(test)]
@@ -216,6 +237,34 @@ mod tests {
         assert_eq!(map.position(Column::RecoveredAmount), Some(5));
         assert_eq!(map.unknown, vec!["备注".to_owned()]);
         assert_eq!(map.header(Column::CaseNumber), "案号");
+    }
+
+    #[test]
+    fn unit_annotations_in_every_usual_spelling() {
+        for (header, wan) in [
+            ("标的额（单位：万元）", true),
+            ("标的额(单位:万元)", true),
+            ("标的额/万元", true),
+            ("标的额（万元)", true),
+            ("标的额 (万元)", true),
+            ("标的额【万元】", true),
+            ("标的额万元", true),
+            ("标的额（单位：元）", false),
+            ("标的额/元", false),
+            ("标的额", false),
+        ] {
+            let map = HeaderMap::new(&["案号", "立案日期", header]).unwrap();
+            assert_eq!(map.position(Column::ClaimAmount), Some(2), "{header}");
+            assert_eq!(map.in_wan(Column::ClaimAmount), wan, "{header}");
+            assert!(map.unknown.is_empty(), "{header}");
+        }
+        assert!(matches!(
+            HeaderMap::new(&["案号", "立案日期（单位：万元）"]),
+            Err(ImportError::WanOnNonAmount { .. })
+        ));
+        // A closing bracket with no opening one is not a unit annotation.
+        let map = HeaderMap::new(&["案号", "立案日期", "标的额万元)"]).unwrap();
+        assert_eq!(map.unknown, vec!["标的额万元)".to_owned()]);
     }
 
     #[test]

@@ -204,6 +204,16 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
 
 /// Parses one row. `get(i)` returns the cell at file position `i`.
 pub fn parse_row<'c>(row: u64, header: &HeaderMap, get: impl Fn(usize) -> Cell<'c>) -> Result<CaseFacts, Vec<Problem>> {
+    parse_row_keeping_number(row, header, get).map_err(|(problems, _)| problems)
+}
+
+/// As [`parse_row`]; a row with problems also gives back its 案号 when that parsed (the
+/// within-file duplicate check covers rows with other problems too).
+pub(crate) fn parse_row_keeping_number<'c>(
+    row: u64,
+    header: &HeaderMap,
+    get: impl Fn(usize) -> Cell<'c>,
+) -> Result<CaseFacts, (Vec<Problem>, Option<CaseNumber>)> {
     let mut p = RowParser { row, header, get, problems: Vec::new() };
     let case_number = p.required(Column::CaseNumber, |p, c| p.case_number(Column::CaseNumber, c));
     let filed_on = p.required(Column::FiledOn, |p, c| p.date(Column::FiledOn, c));
@@ -250,7 +260,7 @@ pub fn parse_row<'c>(row: u64, header: &HeaderMap, get: impl Fn(usize) -> Cell<'
     }
 
     if !p.problems.is_empty() {
-        return Err(p.problems);
+        return Err((p.problems, case_number));
     }
     Ok(CaseFacts {
         case_number: case_number.expect("no problems, so present"),

@@ -6,11 +6,11 @@ use std::path::Path;
 
 use calamine::{Data, Reader};
 use encoding_rs_io::DecodeReaderBytesBuilder;
-use xiezhi_domain::CaseFacts;
+use xiezhi_domain::{CaseFacts, CaseNumber};
 
 use crate::ImportError;
 use crate::columns::HeaderMap;
-use crate::row::{Cell, Problem, parse_row};
+use crate::row::{Cell, Problem, parse_row_keeping_number};
 
 /// The detected format of an input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,17 @@ pub enum FileFormat {
 pub struct RowOutcome {
     pub row: u64,
     pub result: Result<CaseFacts, Vec<Problem>>,
+    /// For a row with problems: its 案号 when that cell parsed (for the duplicate check).
+    pub case_number: Option<CaseNumber>,
+}
+
+impl RowOutcome {
+    fn new(row: u64, parsed: Result<CaseFacts, (Vec<Problem>, Option<CaseNumber>)>) -> RowOutcome {
+        match parsed {
+            Ok(facts) => RowOutcome { row, result: Ok(facts), case_number: None },
+            Err((problems, case_number)) => RowOutcome { row, result: Err(problems), case_number },
+        }
+    }
 }
 
 enum Rows {
@@ -268,11 +279,13 @@ impl FactsReader {
                                     .to_owned(),
                                 value: String::from_utf8_lossy(&record[i]).into_owned(),
                             }]),
+                            case_number: None,
                         }
                     } else {
-                        let result =
-                            parse_row(self.row, &self.header, |i| fields.get(i).map_or(Cell::Empty, |f| Cell::Text(f)));
-                        RowOutcome { row: self.row, result }
+                        let parsed = parse_row_keeping_number(self.row, &self.header, |i| {
+                            fields.get(i).map_or(Cell::Empty, |f| Cell::Text(f))
+                        });
+                        RowOutcome::new(self.row, parsed)
                     }
                 }
                 Rows::Sheet { range, next } => {
@@ -285,10 +298,10 @@ impl FactsReader {
                         continue;
                     }
                     let offset = range.start().map_or(0, |(_, c)| c) as usize;
-                    let result = parse_row(self.row, &self.header, |i| {
+                    let parsed = parse_row_keeping_number(self.row, &self.header, |i| {
                         i.checked_sub(offset).and_then(|j| cells.get(j)).map_or(Cell::Empty, data_cell)
                     });
-                    RowOutcome { row: self.row, result }
+                    RowOutcome::new(self.row, parsed)
                 }
             };
             self.seen_data = true;
@@ -328,14 +341,28 @@ fn sniff_text(head: &[u8]) -> Result<FileFormat, ImportError> {
         // A multi-byte character cut by the sniff window is still UTF-8.
         Err(e) if e.error_len().is_none() => Ok(FileFormat::CsvUtf8),
         Err(_) => {
-            let (_, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(head);
-            if had_errors {
+            // Decoded as the start of a longer stream (`last = false`): a two- or four-byte
+            // character cut by the sniff window is not an error.
+            let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+            let mut text = String::with_capacity(head.len() * 3 / 2 + 16);
+            let (result, _) = decoder.decode_to_string_without_replacement(head, &mut text, false);
+            if !matches!(result, encoding_rs::DecoderResult::InputEmpty) {
                 Err(ImportError::NotTabular("text in neither UTF-8 nor GB18030".to_owned()))
             } else {
                 Ok(FileFormat::CsvGb18030)
             }
         }
     }
+}
+
+/// The cell's serial in the 1900 date system: a workbook saved in the 1904 system (Mac Excel's
+/// old default) counts days from 1904-01-01, 1,462 days later.
+fn serial_1900(dt: &calamine::ExcelDateTime) -> f64 {
+    let value = dt.as_f64();
+    let in_1904 = [calamine::ExcelDateTimeType::DateTime, calamine::ExcelDateTimeType::TimeDelta]
+        .into_iter()
+        .any(|kind| *dt == calamine::ExcelDateTime::new(value, kind, true));
+    if in_1904 { value + 1462.0 } else { value }
 }
 
 fn data_text(d: &Data) -> String {
@@ -345,7 +372,7 @@ fn data_text(d: &Data) -> String {
         Data::Float(f) => format!("{f}"),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => format!("{}", dt.as_f64()),
+        Data::DateTime(dt) => format!("{}", serial_1900(dt)),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("{e}"),
     }
@@ -354,12 +381,14 @@ fn data_text(d: &Data) -> String {
 fn data_cell(d: &Data) -> Cell<'_> {
     match d {
         Data::Empty => Cell::Empty,
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s),
+        Data::String(s) | Data::DurationIso(s) => Cell::Text(s),
+        // An ISO date cell (`t="d"`, e.g. `2024-03-05T00:00:00`): its date part.
+        Data::DateTimeIso(s) => Cell::Text(s.split_once('T').map_or(s.as_str(), |(date, _)| date)),
         Data::Float(f) => Cell::Number(*f),
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Bool(true) => Cell::Text("true"),
         Data::Bool(false) => Cell::Text("false"),
-        Data::DateTime(dt) => Cell::DateSerial(dt.as_f64()),
+        Data::DateTime(dt) => Cell::DateSerial(serial_1900(dt)),
         Data::Error(_) => Cell::Text("#ERROR"),
     }
 }

@@ -102,6 +102,8 @@ pub enum Unit {
     Days,
     /// Cases per judge (year on year as a difference in cases per judge).
     PerJudge,
+    /// 件/案 cases per dispute, e.g. 1.35 (year on year as a difference; not a percentage).
+    PerDispute,
 }
 
 impl Unit {
@@ -112,11 +114,12 @@ impl Unit {
             Unit::Ratio => "ratio",
             Unit::Days => "days",
             Unit::PerJudge => "per_judge",
+            Unit::PerDispute => "per_dispute",
         }
     }
 
     pub fn from_key(key: &str) -> Option<Unit> {
-        [Unit::Count, Unit::Amount, Unit::Ratio, Unit::Days, Unit::PerJudge].into_iter().find(|u| u.key() == key)
+        [Unit::Count, Unit::Amount, Unit::Ratio, Unit::Days, Unit::PerJudge, Unit::PerDispute].into_iter().find(|u| u.key() == key)
     }
 
     /// Counts and amounts change as a percentage; everything else as a difference.
@@ -301,6 +304,7 @@ impl IndicatorId {
             Formula::RecoveredAmount => Unit::Amount,
             Formula::AvgDays | Formula::AvgNetDays => Unit::Days,
             Formula::ClosedPerJudge => Unit::PerJudge,
+            Formula::CaseChainRatio => Unit::PerDispute,
             _ => Unit::Ratio,
         }
     }

@@ -407,6 +407,8 @@ fn value_text(id: IndicatorId, value: &Value, unit: &str) -> Result<String, Stri
         Unit::Ratio => unit == "%" || unit == "％",
         Unit::Days => unit == "天",
         Unit::Amount => matches!(unit, "亿元" | "万元" | "元"),
+        // No draft phrase names 案-件比 with a unit; it is never a slot.
+        Unit::PerDispute => false,
     };
     if !fits {
         return Err(format!("单位“{unit}”与指标{}不符", id.as_str()));

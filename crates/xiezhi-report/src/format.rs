@@ -13,13 +13,13 @@ pub fn table_value(value: &Value, unit: Unit) -> String {
         (_, Some(v)) => match unit {
             Unit::Count => format!("{v:.0}"),
             Unit::Ratio => format!("{:.2}%", v * 100.0),
-            Unit::Amount | Unit::Days | Unit::PerJudge => format!("{v:.2}"),
+            Unit::Amount | Unit::Days | Unit::PerJudge | Unit::PerDispute => format!("{v:.2}"),
         },
     }
 }
 
 /// 同比 as the metrics table prints it: +3.20% for counts and amounts, +1.50个百分点 for ratios,
-/// +2.00 for days and cases per judge; `—` when there is none.
+/// +2.00 for days, cases per judge and cases per dispute; `—` when there is none.
 pub fn table_change(change: Option<Change>, unit: Unit) -> String {
     match change {
         None => "—".to_owned(),
@@ -57,6 +57,7 @@ pub fn unit_label(unit: Unit) -> &'static str {
         Unit::Ratio => "%",
         Unit::Days => "天",
         Unit::PerJudge => "件/人",
+        Unit::PerDispute => "件/案",
     }
 }
 
@@ -74,5 +75,9 @@ mod tests {
         assert_eq!(table_value(&Value::Undefined, Unit::Ratio), "—");
         assert_eq!(table_change(Some(Change::Difference(-0.015)), Unit::Ratio), "-1.50个百分点");
         assert_eq!(table_change(Some(Change::Relative(0.032)), Unit::Count), "+3.20%");
+        // 案-件比: 27 cases over 20 disputes = 1.35 件/案, not 135%; its change is a difference.
+        assert_eq!(table_value(&Value::quotient(27, 20), Unit::PerDispute), "1.35");
+        assert_eq!(table_change(Some(Change::Difference(-0.02)), Unit::PerDispute), "-0.02");
+        assert_eq!(unit_label(Unit::PerDispute), "件/案");
     }
 }

@@ -123,25 +123,34 @@ async fn import_pass(
         progress(chunk.bytes_read, total_bytes);
         for outcome in chunk.rows {
             summary.rows += 1;
+            // Every row whose 案号 parsed takes part in the duplicate check, with other
+            // problems or without.
+            let number = match &outcome.result {
+                Ok(facts) => Some(&facts.case_number),
+                Err(_) => outcome.case_number.as_ref(),
+            };
+            let mut row_problems = Vec::new();
+            if let Some(number) = number {
+                if let Some(finder) = &mut finder {
+                    finder.push(number.fingerprint(), outcome.row).map_err(ImportFailure::Scratch)?;
+                } else if let Some(first_row) = known.and_then(|k| k.get(&outcome.row)) {
+                    row_problems.push(Problem {
+                        row: outcome.row,
+                        column: number_header.clone(),
+                        reason: format!("案号在文件中重复 / duplicate 案号 in the file (first at row {first_row})"),
+                        value: number.to_string(),
+                    });
+                }
+            }
             let facts = match outcome.result {
                 Ok(facts) => facts,
                 Err(problems) => {
                     summary.problems.extend(problems);
+                    summary.problems.append(&mut row_problems);
                     summary.skipped += 1;
                     continue;
                 }
             };
-            let mut row_problems = Vec::new();
-            if let Some(finder) = &mut finder {
-                finder.push(facts.case_number.fingerprint(), outcome.row).map_err(ImportFailure::Scratch)?;
-            } else if let Some(first_row) = known.and_then(|k| k.get(&outcome.row)) {
-                row_problems.push(Problem {
-                    row: outcome.row,
-                    column: number_header.clone(),
-                    reason: format!("案号在文件中重复 / duplicate 案号 in the file (first at row {first_row})"),
-                    value: facts.case_number.to_string(),
-                });
-            }
             if let Some(access) = &options.scope
                 && !facts.case_number.court().is_some_and(|c| access.sees_court(c))
             {

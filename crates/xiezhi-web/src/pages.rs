@@ -695,7 +695,7 @@ pub async fn explain_page(
 }
 
 fn is_ratio(unit: Unit) -> bool {
-    matches!(unit, Unit::Ratio | Unit::Days | Unit::PerJudge)
+    matches!(unit, Unit::Ratio | Unit::Days | Unit::PerJudge | Unit::PerDispute)
 }
 
 fn pager(base: &str, page: usize, per_page: usize, total: usize) -> Json {

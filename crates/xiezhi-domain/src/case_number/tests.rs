@@ -61,6 +61,9 @@ fn legacy_forms() {
     check("（2015）内刑初字第041号", "（2015）内刑初字第041号", None, "刑初");
     check("（2014）新民刑初字第00480号", "（2014）新民刑初字第00480号", None, "刑初");
     check("(2014)粤高法刑三终字第9号", "（2014）粤高法刑三终字第9号", None, "刑终");
+    // A one-character type code with its division numeral (执二, 破一).
+    check("(2013)深中法执二字第5号", "（2013）深中法执二字第5号", None, "执");
+    check("(2012)海破一字第3号", "（2012）海破一字第3号", None, "破");
     let n = CaseNumber::parse("(2014)临刑二终字第181号").unwrap();
     assert_eq!(n.court_ref(), &CourtRef::Legacy("临".into()));
     assert!(n.is_legacy());
