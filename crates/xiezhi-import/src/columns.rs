@@ -258,10 +258,7 @@ mod tests {
             assert_eq!(map.in_wan(Column::ClaimAmount), wan, "{header}");
             assert!(map.unknown.is_empty(), "{header}");
         }
-        assert!(matches!(
-            HeaderMap::new(&["案号", "立案日期（单位：万元）"]),
-            Err(ImportError::WanOnNonAmount { .. })
-        ));
+        assert!(matches!(HeaderMap::new(&["案号", "立案日期（单位：万元）"]), Err(ImportError::WanOnNonAmount { .. })));
         // A closing bracket with no opening one is not a unit annotation.
         let map = HeaderMap::new(&["案号", "立案日期", "标的额万元)"]).unwrap();
         assert_eq!(map.unknown, vec!["标的额万元)".to_owned()]);

@@ -169,6 +169,90 @@ fn xlsx_date_cells_serials_and_text() {
     assert!(matches!(FactsReader::open(&p, None), Err(ImportError::MissingColumns(_))));
 }
 
+/// Rewrites one part of an XLSX package (tests of what rust_xlsxwriter does not write).
+fn rewrite_part(path: &Path, part: &str, edit: impl Fn(String) -> String) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().into_owned();
+        let mut content = Vec::new();
+        file.read_to_end(&mut content).unwrap();
+        if name.as_str() == part {
+            content = edit(String::from_utf8(content).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&content).unwrap();
+    }
+    std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn xlsx_in_the_1904_date_system_and_iso_date_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("mac.xlsx");
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    sheet.write_string(0, 0, "案号").unwrap();
+    sheet.write_string(0, 1, "立案日期").unwrap();
+    sheet.write_string(1, 0, "(2024)粤0703民初7号").unwrap();
+    // 2024-03-05 is day 43,894 after 1904-01-01 (45,356 − 1,462 in the 1900 system).
+    sheet.write_number_with_format(1, 1, 43_894.0, &date_format).unwrap();
+    sheet.write_string(2, 0, "(2024)粤0703民初8号").unwrap();
+    sheet.write_number(2, 1, 77_777.0).unwrap();
+    wb.save(&p).unwrap();
+    rewrite_part(&p, "xl/workbook.xml", |xml| xml.replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1));
+    // Row 3 becomes an ISO date cell (t="d"), as some tools write dates.
+    rewrite_part(&p, "xl/worksheets/sheet1.xml", |xml| {
+        let end = xml.find("<v>77777</v></c>").expect("the marker cell") + "<v>77777</v></c>".len();
+        let start = xml[..end].rfind("<c ").unwrap();
+        format!("{}<c r=\"B3\" t=\"d\"><v>2024-03-06T00:00:00</v></c>{}", &xml[..start], &xml[end..])
+    });
+    let (_, facts, problems) = read_all(&p).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(facts[0].filed_on, d("2024-03-05"), "1904 serial");
+    assert_eq!(facts[1].filed_on, d("2024-03-06"), "ISO date cell");
+}
+
+#[test]
+fn gb18030_with_a_character_cut_by_the_sniff_window() {
+    // The encoding is sniffed from the first MiB; a two-byte character starting at its last
+    // byte must not make the file "neither UTF-8 nor GB18030".
+    const WINDOW: usize = 1 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gbk.csv");
+    let mut found = false;
+    for pad in 0..64 {
+        let mut text = format!("案号,立案日期,承办人,备注\n(2024)粤0703民初1号,2024-03-05,张三,{}\n", "x".repeat(pad));
+        let mut i = 2;
+        while text.len() < WINDOW * 3 / 2 {
+            text.push_str(&format!("(2024)粤0703民初{i}号,2024-03-05,张三,\n"));
+            i += 1;
+        }
+        let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);
+        assert!(!unmappable);
+        // Walk the characters (ASCII: 1 byte; these Chinese characters: 2) up to the window's end.
+        let mut at = 0;
+        while at < WINDOW - 1 {
+            at += if bytes[at] >= 0x81 { 2 } else { 1 };
+        }
+        if at == WINDOW - 1 && bytes[at] >= 0x81 {
+            std::fs::write(&path, &bytes).unwrap();
+            found = true;
+            break;
+        }
+    }
+    assert!(found, "no padding puts a lead byte at the window's last byte");
+    let (format, facts, problems) = read_all(&path).unwrap();
+    assert_eq!(format, FileFormat::CsvGb18030);
+    assert!(problems.is_empty(), "{:?}", &problems[..problems.len().min(3)]);
+    assert_eq!(facts[0].judge.as_deref(), Some("张三"));
+    assert!(facts.len() > 20_000);
+}
+
 fn rich_fixture() -> Vec<CaseFacts> {
     let base = |n: &str| CaseFacts::new(CaseNumber::parse(n).unwrap(), d("2023-12-31"));
     let mut a = base("(2024)粤0703民初1号");

@@ -119,7 +119,9 @@ impl Unit {
     }
 
     pub fn from_key(key: &str) -> Option<Unit> {
-        [Unit::Count, Unit::Amount, Unit::Ratio, Unit::Days, Unit::PerJudge, Unit::PerDispute].into_iter().find(|u| u.key() == key)
+        [Unit::Count, Unit::Amount, Unit::Ratio, Unit::Days, Unit::PerJudge, Unit::PerDispute]
+            .into_iter()
+            .find(|u| u.key() == key)
     }
 
     /// Counts and amounts change as a percentage; everything else as a difference.
