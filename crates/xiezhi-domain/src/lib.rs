@@ -22,7 +22,7 @@ pub use amount::{Amount, AmountError};
 pub use case_number::{CaseNumber, CaseNumberError, CourtRef};
 pub use case_type::{CaseClass, Scope, TypeCode};
 pub use court::{CourtCode, CourtLevel, PROVINCE_ABBREVIATIONS};
-pub use date::{Date, DateError};
+pub use date::{Date, DateError, days_in_month};
 pub use disposition::{Disposition, DispositionError};
 pub use facts::CaseFacts;
 pub use procedure::{Procedure, ProcedureError};

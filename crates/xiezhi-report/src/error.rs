@@ -20,6 +20,9 @@ pub enum ReportError {
     /// The draft is in a format fill does not read.
     #[error("unsupported draft format {0:?}: use .txt, .md or .docx")]
     UnsupportedDraft(String),
+    /// A text draft in neither UTF-8 nor GB18030.
+    #[error("the draft is text in neither UTF-8 nor GB18030 (GBK): save it as UTF-8 or GB18030 text")]
+    DraftEncoding,
     /// A DOCX draft is not a readable Word file.
     #[error("reading the DOCX draft: {0}")]
     BadDocx(String),

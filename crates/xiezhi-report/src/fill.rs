@@ -19,7 +19,9 @@ use crate::bulletin::scaled_two_decimals;
 use crate::data::Scope;
 use crate::error::ReportError;
 use crate::format::table_value;
-use crate::prose::{Shown, Sign, difference_change, direction_word, province_difference, relative_change};
+use crate::prose::{
+    Shown, Sign, cities_in_province, difference_change, direction_word, province_difference, relative_change,
+};
 
 mod docx;
 pub use docx::fill_docx;
@@ -111,22 +113,31 @@ impl FillLog {
         self.entries.iter().filter(|e| matches!(e, LogEntry::Slot { .. }))
     }
 
-    /// One line per entry, for people.
+    /// For people: each sentence once, then one line per entry in it, in document order.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
+        let mut last_sentence: Option<&str> = None;
         for e in &self.entries {
-            let line = match e {
+            let (sentence, line) = match e {
                 LogEntry::Slot { sentence, indicator, quantity, value, written } => {
-                    format!("填入 filled  {indicator} ({quantity}) = {value} → “{written}”  | {sentence}")
+                    (sentence, format!("填入 filled  {indicator} ({quantity}) = {value} → “{written}”"))
                 }
-                LogEntry::Left { sentence, placeholder, indicator, reason } => format!(
-                    "保留 left    {placeholder}{}: {reason}  | {sentence}",
-                    indicator.as_ref().map_or(String::new(), |i| format!(" ({i})"))
+                LogEntry::Left { sentence, placeholder, indicator, reason } => (
+                    sentence,
+                    format!(
+                        "保留 left    {placeholder}{}: {reason}",
+                        indicator.as_ref().map_or(String::new(), |i| format!(" ({i})"))
+                    ),
                 ),
                 LogEntry::Configured { sentence, phrase, written } => {
-                    format!("配置 set     {phrase} → “{written}”  | {sentence}")
+                    (sentence, format!("配置 set     {phrase} → “{written}”"))
                 }
             };
+            if last_sentence != Some(sentence.as_str()) {
+                out.push_str(&format!("句 sentence: {sentence}\n"));
+                last_sentence = Some(sentence);
+            }
+            out.push_str("  ");
             out.push_str(&line);
             out.push('\n');
         }
@@ -154,6 +165,41 @@ pub fn apply(text: &str, edits: &[Edit]) -> String {
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// The encoding a text draft came in; the filled draft goes back in the same one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    /// UTF-8 with a byte-order mark (Windows Notepad), kept on output.
+    Utf8Bom,
+    /// GB18030 / GBK, as Chinese Windows saves "ANSI" text.
+    Gb18030,
+}
+
+/// Decodes a text draft: UTF-8 (with or without BOM) or GB18030, detected.
+pub fn decode_text_draft(bytes: &[u8]) -> Result<(String, TextEncoding), ReportError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        let text = std::str::from_utf8(rest).map_err(|_| ReportError::DraftEncoding)?;
+        return Ok((text.to_owned(), TextEncoding::Utf8Bom));
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok((text.to_owned(), TextEncoding::Utf8));
+    }
+    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => Ok((text.into_owned(), TextEncoding::Gb18030)),
+        None => Err(ReportError::DraftEncoding),
+    }
+}
+
+/// Encodes a filled text draft back in the draft's encoding.
+pub fn encode_text_draft(text: &str, encoding: TextEncoding) -> Vec<u8> {
+    match encoding {
+        TextEncoding::Utf8 => text.as_bytes().to_vec(),
+        TextEncoding::Utf8Bom => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        // GB18030 maps every Unicode character: nothing is lost.
+        TextEncoding::Gb18030 => encoding_rs::GB18030.encode(text).0.into_owned(),
+    }
 }
 
 /// Fills a plain-text or Markdown draft (paragraph = line).
@@ -204,6 +250,11 @@ const NAMES: &[(&str, IndicatorId)] = {
     ]
 };
 
+/// Words that may stand alone before a value in a clause without an indicator name, the value
+/// then being the indicator of the clause before (`整体结案率同比提高XX个百分点，达到XX%`).
+const CONNECTIVES: [&str; 13] =
+    ["", "达到", "达", "为", "是", "共", "计", "共计", "合计", "总计", "约", "约为", "分别为"];
+
 const DIRECTION_WORDS: [&str; 11] =
     ["增长", "提高", "上升", "增加", "下降", "降低", "减少", "高于", "低于", "多于", "少于"];
 
@@ -251,6 +302,12 @@ struct Sentence<'s> {
 struct State {
     current: Option<IndicatorId>,
     mode: Mode,
+    /// A slot has used `mode`: the next clause starts without it (`同比提高XX个百分点，达到XX%`).
+    mode_used: bool,
+    /// Where the current clause (after the last ， ； ：) starts, and whether it names an
+    /// indicator: a plain value needs a name in its own clause, or only a connective before it.
+    clause_start: usize,
+    named_in_clause: bool,
     /// The last direction word since the last comma: (range in the sentence, word).
     direction: Option<(Range<usize>, &'static str)>,
     counts: Vec<IndicatorId>,
@@ -297,7 +354,16 @@ fn plan_sentence(
 ) {
     let text = s.text;
     let sentence_text = text.trim().to_owned();
-    let mut st = State { current: None, mode: Mode::None, direction: None, counts: Vec::new(), respectively: None };
+    let mut st = State {
+        current: None,
+        mode: Mode::None,
+        mode_used: false,
+        clause_start: 0,
+        named_in_clause: false,
+        direction: None,
+        counts: Vec::new(),
+        respectively: None,
+    };
     let mut i = 0;
     'scan: while i < text.len() {
         let rest = &text[i..];
@@ -324,6 +390,8 @@ fn plan_sentence(
         if let Some((name, id)) = lexicon.iter().find(|(n, _)| rest.starts_with(n.as_str())) {
             st.current = Some(*id);
             st.mode = Mode::None;
+            st.mode_used = false;
+            st.named_in_clause = true;
             st.direction = None;
             if matches!(id.unit(), Unit::Count | Unit::Amount) {
                 st.counts.push(*id);
@@ -334,8 +402,10 @@ fn plan_sentence(
         }
         if rest.starts_with("同比") || rest.starts_with("去年同期") {
             st.mode = Mode::Yoy;
+            st.mode_used = false;
         } else if rest.starts_with("全省平均") {
             st.mode = Mode::Province;
+            st.mode_used = false;
             // 高于全省平均水平 with no number: only the comparison word.
             let after = rest.strip_prefix("全省平均水平").or_else(|| rest.strip_prefix("全省平均")).unwrap_or("");
             if placeholder_len(after).is_none()
@@ -343,6 +413,7 @@ fn plan_sentence(
             {
                 comparison_word(s, range, i, rest.len() - after.len(), ctx, &st, log, edits, &sentence_text);
                 st.direction = None;
+                st.mode_used = true;
             }
         } else if rest.starts_with("分别") {
             st.respectively = Some(i..i + "分别".len());
@@ -350,8 +421,14 @@ fn plan_sentence(
             st.direction = Some((i..i + word.len(), word));
             i += word.len();
             continue;
-        } else if rest.starts_with('，') || rest.starts_with(',') || rest.starts_with('；') {
+        } else if let Some(sep) = ['，', ',', '；', ';', '：', ':'].into_iter().find(|c| rest.starts_with(*c)) {
             st.direction = None;
+            st.clause_start = i + sep.len_utf8();
+            st.named_in_clause = false;
+            if st.mode_used {
+                st.mode = Mode::None;
+                st.mode_used = false;
+            }
         }
         i += rest.chars().next().map_or(1, char::len_utf8);
     }
@@ -420,7 +497,11 @@ fn value_text(id: IndicatorId, value: &Value, unit: &str) -> Result<String, Stri
                 "万元" => 100_000_000,
                 _ => 10_000,
             };
-            scaled_two_decimals(*a, divisor)
+            let figure = scaled_two_decimals(*a, divisor);
+            if figure == "0.00" && *a != 0 {
+                return Err(format!("金额不足0.01{unit}，写作0.00{unit}会误导，请改用更小的单位"));
+            }
+            figure
         }
         (Unit::Ratio, v) => table_value(v, Unit::Ratio).trim_end_matches('%').to_owned(),
         (Unit::Count, v) => table_value(v, Unit::Count),
@@ -472,7 +553,13 @@ fn placeholder(
         && (before.ends_with('前')
             || ["1-", "1－", "1—", "1至", "1~", "1～", "1月至", "1月-"].iter().any(|p| before.ends_with(p)))
     {
-        let month = ctx.report.period.to().month();
+        // 前X个月 / 1-X月 means 1 January to the end of month X of one year.
+        let (from, to) = (ctx.report.period.from(), ctx.report.period.to());
+        let (year, month, day) = to.ymd();
+        if from.ymd() != (year, 1, 1) || day != xiezhi_domain::days_in_month(year, month) {
+            left(log, None, format!("统计期间{from}至{to}不是自1月1日起的整月，“前X个月”无法表述，请改写该句"));
+            return i + len;
+        }
         slot(log, edits, "period_month", "month", json!(month), month.to_string());
         return i + len;
     }
@@ -492,6 +579,9 @@ fn placeholder(
         };
         let rank = match &ctx.group.province {
             None => Err("排名只对全市法院（地级市）在全省各市中计算，本范围无排名".to_owned()),
+            Some(_) if cities_in_province(ctx.report, ctx.group) < 2 => {
+                Err("数据中本省只有本市一个地级市，无法排名".to_owned())
+            }
             Some(p) => p.rank[id.index()].ok_or_else(|| {
                 if ctx.catalogue.entry(id).direction == xiezhi_metrics::Direction::None {
                     "该指标无优劣方向，不排名".to_owned()
@@ -526,11 +616,15 @@ fn placeholder(
             return i + len;
         };
         let changes = pair.map(|id| relative_change(ctx.group, id));
-        if let Some((k, Err(reason))) = changes.iter().enumerate().find(|(_, c)| c.is_err()) {
-            for id in pair {
-                left(log, Some(id), (*reason).to_owned());
+        if changes.iter().any(Result::is_err) {
+            // The pair is written together: both placeholders stay, each with its own reason.
+            for (id, change) in pair.into_iter().zip(&changes) {
+                let reason = match change {
+                    Err(reason) => (*reason).to_owned(),
+                    Ok(_) => "与之并列的另一项无法填写，两项均保留".to_owned(),
+                };
+                left(log, Some(id), reason);
             }
-            let _ = k;
             return end2;
         }
         let [a, b] = changes.map(|c| c.expect("checked above"));
@@ -580,8 +674,9 @@ fn placeholder(
         left(log, None, "前面没有可识别的指标名称（非数据占位符）".to_owned());
         return i + len;
     };
-    // Changes: 同比提高XX% / XX个百分点, 高于全省平均水平XX个百分点.
+    // Changes: 同比提高XX% / XX个百分点, 高于全省平均水平XX个百分点 / XX天.
     if st.mode != Mode::None && matches!(unit, "%" | "％" | "个百分点" | "件" | "天") {
+        st.mode_used = true;
         let shown = match (st.mode, unit) {
             (Mode::Yoy, "%" | "％") => relative_change(ctx.group, id),
             (Mode::Yoy, "个百分点") if id.unit() == Unit::Ratio => difference_change(ctx.group, id),
@@ -590,6 +685,8 @@ fn placeholder(
             (Mode::Province, "个百分点") if id.unit() == Unit::Ratio => {
                 province_difference(ctx.report, ctx.group, id)
             }
+            (Mode::Province, "天") if id.unit() == Unit::Days => province_difference(ctx.report, ctx.group, id),
+            (Mode::Province, "件") if id.unit() == Unit::PerJudge => province_difference(ctx.report, ctx.group, id),
             _ => Err("单位与指标不符"),
         };
         let (quantity, default_word, flat_text) = if st.mode == Mode::Yoy {
@@ -628,6 +725,11 @@ fn placeholder(
             }
             Err(reason) => left(log, Some(id), reason.to_owned()),
         }
+        return i + len;
+    }
+    let lead = text[st.clause_start.min(i)..i].trim();
+    if !st.named_in_clause && !CONNECTIVES.contains(&lead) {
+        left(log, None, format!("本分句没有可识别的指标名称（“{lead}”不是指标名称）"));
         return i + len;
     }
     match value_text(id, ctx.group.value(id), unit) {

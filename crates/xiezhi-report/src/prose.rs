@@ -81,14 +81,45 @@ pub fn province_value<'r>(report: &'r MetricsReport, group: &'r GroupReport, id:
     Some(province.value(id))
 }
 
+/// The number of cities (地级市 groups) of the scope group's province in the data.
+pub fn cities_in_province(report: &MetricsReport, group: &GroupReport) -> usize {
+    let code = match &group.key {
+        xiezhi_metrics::GroupKey::Court(c) | xiezhi_metrics::GroupKey::City(c) => *c,
+        xiezhi_metrics::GroupKey::Judge { court, .. } => *court,
+        xiezhi_metrics::GroupKey::Province(c) => *c,
+    };
+    let Some(province) = code.province_code() else { return 0 };
+    report
+        .groups
+        .iter()
+        .filter(|g| matches!(&g.key, xiezhi_metrics::GroupKey::City(c) if c.province_code() == Some(province)))
+        .count()
+}
+
+/// Why the scope cannot be set against its province, if it cannot: it is the province, or the
+/// data holds no other city of it (a 中院 with only its own city's cases: "全省" would be itself).
+pub fn province_comparison_refused(report: &MetricsReport, group: &GroupReport) -> Option<&'static str> {
+    if matches!(group.key, xiezhi_metrics::GroupKey::Province(_)) {
+        return Some("范围本身是全省，无全省平均水平可比");
+    }
+    if cities_in_province(report, group) < 2 {
+        return Some("数据中本省只有本市一个地级市，无法与全省比较或排名");
+    }
+    None
+}
+
 /// The group against its province: 个百分点 for ratios. `Err` with the reason when not possible.
+/// Counts and amounts are not compared: the province's figure is a total, not an average.
 pub fn province_difference(
     report: &MetricsReport,
     group: &GroupReport,
     id: IndicatorId,
 ) -> Result<Shown, &'static str> {
-    if matches!(group.key, xiezhi_metrics::GroupKey::Province(_)) {
-        return Err("范围本身是全省，无全省平均水平可比");
+    if let Some(reason) = province_comparison_refused(report, group) {
+        return Err(reason);
+    }
+    if matches!(id.unit(), Unit::Count | Unit::Amount) {
+        return Err("件数、金额的全省数为合计，不是平均水平，不作比较");
     }
     let province = province_value(report, group, id).ok_or("数据中没有所属省份的汇总")?;
     let now = group.value(id);

@@ -166,10 +166,111 @@ fn negative_changes_flip_the_direction_words() {
         "{}",
         log.to_text()
     );
-    // A province comparison is impossible for a lone city's ranks? No: the province is 粤07
-    // alone, so the city is 1st and level with the province.
-    let (filled, _) = fill_text("结收比高于全省平均水平XX个百分点，居全省第X位。", &ctx, &FillConfig::default());
-    assert_eq!(filled, "结收比与全省平均水平持平，居全省第1位。");
+    // The data holds no other city of 粤: "全省" would be 粤07 itself, so neither the comparison
+    // nor the rank is written (never "与全省平均水平持平，居全省第1位"), and the direction word
+    // without a number is left as the draft has it.
+    let draft = "结收比高于全省平均水平XX个百分点，居全省第X位。结案率高于全省平均水平。";
+    let (filled, log) = fill_text(draft, &ctx, &FillConfig::default());
+    assert_eq!(filled, draft);
+    let reasons: Vec<&str> = log
+        .entries
+        .iter()
+        .filter_map(|e| match e {
+            LogEntry::Left { reason, .. } => Some(reason.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reasons.len(), 3, "{}", log.to_text());
+    assert!(reasons.iter().all(|r| r.contains("只有本市一个地级市")), "{reasons:?}");
+}
+
+fn left_reasons(log: &xiezhi_report::fill::FillLog) -> Vec<(String, String)> {
+    log.entries
+        .iter()
+        .filter_map(|e| match e {
+            LogEntry::Left { placeholder, reason, .. } => Some((placeholder.clone(), reason.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_value_needs_its_indicator_named_in_its_own_clause() {
+    let (_, report) = compute(&province());
+    let catalogue = Catalogue::default();
+    let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤07").unwrap()).unwrap();
+    // 粤07 over P (see the seed test): accepted 8; 结案率 6/8 = 75.00 %, P' 3/5 = 60 % → +15.00
+    // 个百分点; 执行到位金额 2.00 亿元. 其中民事案件 / 审结 / 办结 name no indicator of the
+    // catalogue: their XX stay (never 受理's 8 again). "达到XX%" after a filled change is the
+    // value of the clause before's indicator, no longer its change. "高于全省平均水平" after an
+    // amount is not checked: the province's amount is a total, not an average.
+    let draft = "全市法院受理案件XX件，其中民事案件XX件，审结XX件，办结XX件。整体结案率同比提高XX个百分点，达到XX%。执行到位金额XX亿元，高于全省平均水平。\n";
+    let (filled, log) = fill_text(draft, &ctx, &FillConfig::default());
+    assert_eq!(
+        filled,
+        "全市法院受理案件8件，其中民事案件XX件，审结XX件，办结XX件。整体结案率同比提高15.00个百分点，达到75.00%。执行到位金额2.00亿元，高于全省平均水平。\n",
+        "{}",
+        log.to_text()
+    );
+    let left = left_reasons(&log);
+    assert_eq!(left.len(), 4, "{left:?}");
+    for (placeholder, reason) in &left[..3] {
+        assert_eq!(placeholder, "XX");
+        assert!(reason.contains("本分句没有可识别的指标名称"), "{reason}");
+    }
+    assert_eq!(left[3].0, "高于");
+    assert!(left[3].1.contains("合计"), "{}", left[3].1);
+}
+
+#[test]
+fn months_so_far_only_for_whole_months_from_the_first_of_january() {
+    let facts = province();
+    let snapshot = Snapshot::new(&facts, &names());
+    let catalogue = Catalogue::default();
+    for (from, to, expected) in [
+        ("2024-01-01", "2024-06-30", Some("6")),
+        ("2024-01-01", "2024-02-29", Some("2")),
+        ("2024-02-01", "2024-06-30", None),
+        ("2024-01-01", "2024-06-15", None),
+    ] {
+        let report = xiezhi_metrics::compute_with(&snapshot, Period::new(d(from), d(to)).unwrap(), &catalogue);
+        let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤07").unwrap()).unwrap();
+        let (filled, log) = fill_text("今年前X个月，", &ctx, &FillConfig::default());
+        match expected {
+            Some(month) => assert_eq!(filled, format!("今年前{month}个月，"), "{from}..{to}"),
+            None => {
+                assert_eq!(filled, "今年前X个月，", "{from}..{to}");
+                assert!(left_reasons(&log)[0].1.contains("不是自1月1日起的整月"), "{}", log.to_text());
+            }
+        }
+    }
+}
+
+#[test]
+fn text_drafts_in_gb18030_or_with_a_bom_come_back_in_their_encoding() {
+    use xiezhi_report::fill::{TextEncoding, decode_text_draft, encode_text_draft};
+    let (_, report) = compute(&province());
+    let catalogue = Catalogue::default();
+    let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤07").unwrap()).unwrap();
+    let draft = "全市法院共受理案件XX件。\n";
+    // 粤07 accepted 8 over P (see the seed test).
+    let expected = "全市法院共受理案件8件。\n";
+    let gbk = encoding_rs::GB18030.encode(draft).0.into_owned();
+    let with_bom = [b"\xEF\xBB\xBF".as_slice(), draft.as_bytes()].concat();
+    for (bytes, encoding) in [
+        (draft.as_bytes().to_vec(), TextEncoding::Utf8),
+        (with_bom, TextEncoding::Utf8Bom),
+        (gbk, TextEncoding::Gb18030),
+    ] {
+        let (text, seen) = decode_text_draft(&bytes).unwrap();
+        assert_eq!(seen, encoding);
+        let (filled, _) = fill_text(&text, &ctx, &FillConfig::default());
+        assert_eq!(filled, expected);
+        let out = encode_text_draft(&filled, encoding);
+        let (back, again) = decode_text_draft(&out).unwrap();
+        assert_eq!((back.as_str(), again), (expected, encoding));
+    }
+    assert!(matches!(decode_text_draft(b"\xff\xfe\x00\x00"), Err(ReportError::DraftEncoding)));
 }
 
 #[test]

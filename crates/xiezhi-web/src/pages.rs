@@ -1270,10 +1270,14 @@ pub async fn fill_upload(
     let config = xiezhi_report::fill::FillConfig::default();
     let (filled, log, content_type) = match ext.as_str() {
         "txt" | "md" | "markdown" | "text" => {
-            let text =
-                String::from_utf8(bytes).map_err(|_| WebError::BadRequest("讲话稿应为 UTF-8 文本。".to_owned()))?;
+            let (text, encoding) = xiezhi_report::fill::decode_text_draft(&bytes)
+                .map_err(|_| WebError::BadRequest("讲话稿应为 UTF-8 或 GB18030（GBK）文本。".to_owned()))?;
             let (filled, log) = xiezhi_report::fill::fill_text(&text, &ctx, &config);
-            (filled.into_bytes(), log, "text/plain; charset=utf-8")
+            let content_type = match encoding {
+                xiezhi_report::fill::TextEncoding::Gb18030 => "text/plain; charset=gb18030",
+                _ => "text/plain; charset=utf-8",
+            };
+            (xiezhi_report::fill::encode_text_draft(&filled, encoding), log, content_type)
         }
         "docx" => {
             let (filled, log) = xiezhi_report::fill::fill_docx(&bytes, &ctx, &config)

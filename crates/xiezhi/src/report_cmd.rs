@@ -213,9 +213,9 @@ pub async fn fill_draft(db: &str, args: FillArgs) -> anyhow::Result<ExitCode> {
     }
     let draft = std::fs::read(&args.draft).with_context(|| format!("reading {}", args.draft.display()))?;
     let text = match draft_format {
-        DraftFormat::Text => Some(
-            String::from_utf8(draft.clone()).with_context(|| format!("{} is not UTF-8 text", args.draft.display()))?,
-        ),
+        DraftFormat::Text => {
+            Some(fill::decode_text_draft(&draft).with_context(|| format!("reading {}", args.draft.display()))?)
+        }
         DraftFormat::Docx => None,
     };
     let period = Period::new(args.from, args.to)?;
@@ -224,9 +224,9 @@ pub async fn fill_draft(db: &str, args: FillArgs) -> anyhow::Result<ExitCode> {
     let loaded = load(db, &scope, period, &catalogue).await?;
     let ctx = fill::FillContext::new(&loaded.report, &catalogue, &scope).map_err(scope_error)?;
     let (bytes, log) = match text {
-        Some(text) => {
+        Some((text, encoding)) => {
             let (filled, log) = fill::fill_text(&text, &ctx, &config);
-            (filled.into_bytes(), log)
+            (fill::encode_text_draft(&filled, encoding), log)
         }
         None => fill::fill_docx(&draft, &ctx, &config).with_context(|| format!("filling {}", args.draft.display()))?,
     };
