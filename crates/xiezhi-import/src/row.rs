@@ -53,9 +53,42 @@ impl Cell<'_> {
     }
 }
 
+/// Full-width ASCII forms (`２０２４`, `１，２３４．５`, `－`) as their ASCII characters, for the
+/// columns whose values are numbers, dates or 案号 (Chinese input methods type them so).
+fn half_width(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(|c| !('\u{ff01}'..='\u{ff5e}').contains(&c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            other => other,
+        })
+        .collect()
+}
+
+/// Strips a time of day after a date (`2024/3/5 0:00`, `2024-03-05 08:30:00`,
+/// `2024-03-05T00:00:00`), as spreadsheets write date-time cells into CSV.
+fn without_time(text: &str) -> &str {
+    let Some((date, time)) = text.split_once([' ', 'T']) else { return text };
+    let time = time.trim();
+    let mut parts = time.split(':');
+    let is_number = |p: &str, max: usize| !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit());
+    let hour = parts.next().is_some_and(|h| is_number(h, 2));
+    let minute = parts.next().is_some_and(|m| is_number(m, 2));
+    let second = parts.next().is_none_or(|s| {
+        let whole = s.split_once('.').map_or(s, |(w, _)| w);
+        is_number(whole, 2)
+    });
+    if hour && minute && second && parts.next().is_none() { date.trim_end() } else { text }
+}
+
 /// Parses a date in any accepted form: `2024-03-05`, `2024/3/5`, `2024.3.5`, `2024年3月5日`,
-/// `20240305`. A bare number in a CSV is not an Excel serial.
+/// `20240305`, each also with a time of day after it (ignored) and in full-width digits. A bare
+/// number in a CSV is not an Excel serial.
 pub fn parse_date_text(text: &str) -> Result<Date, String> {
+    let normal = half_width(text);
+    let text = without_time(&normal);
     let bad =
         || "日期无法识别 / not a date (accepted: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305)".to_owned();
     let (y, m, d) = if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
@@ -145,7 +178,7 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
 
     fn case_number(&mut self, column: Column, cell: Cell<'c>) -> Option<CaseNumber> {
         let text = cell.display();
-        match CaseNumber::parse(&text) {
+        match CaseNumber::parse(&half_width(&text)) {
             Ok(n) => Some(n),
             Err(e) => {
                 self.problem(column, format!("案号无法识别 / not a case number: {e}"), text);
@@ -166,14 +199,21 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
     fn amount(&mut self, column: Column, cell: Cell<'c>) -> Option<Amount> {
         let in_wan = self.header.in_wan(column);
         let text = cell.display();
-        Amount::parse(&text, in_wan).map_err(|e| self.problem(column, format!("金额无效 / amount {e}"), text)).ok()
+        Amount::parse(&half_width(&text), in_wan)
+            .map_err(|e| self.problem(column, format!("金额无效 / amount {e}"), text))
+            .ok()
     }
 
     fn days(&mut self, column: Column, cell: Cell<'c>) -> Option<u32> {
         let text = cell.display();
-        let parsed = text.strip_suffix('天').unwrap_or(&text).parse::<u32>();
+        let normal = half_width(&text);
+        let parsed = normal.strip_suffix('天').unwrap_or(&normal).parse::<u32>();
         match parsed {
             Ok(n) if n <= 36_500 => Some(n),
+            Ok(_) => {
+                self.problem(column, "天数过大（上限36500天）/ more than 36,500 days", text);
+                None
+            }
             _ if text.starts_with('-') => {
                 self.problem(column, "天数不能为负 / must not be negative", text);
                 None
@@ -295,9 +335,47 @@ mod tests {
         for text in ["2024-03-05", "2024/3/5", "2024.3.5", "2024年3月5日", "20240305", "2024-3-05"] {
             assert_eq!(parse_date_text(text), Ok(d(2024, 3, 5)), "{text}");
         }
-        for text in ["2023-02-29", "2024-13-01", "24-3-5", "2024-03", "45000", "2024/3-5", "2024年3月5"] {
+        // With a time of day (Excel's date-time cells saved as CSV) and in full-width digits.
+        for text in [
+            "2024/3/5 0:00",
+            "2024-03-05 08:30:00",
+            "2024-03-05T00:00:00",
+            "２０２４－０３－０５",
+            "２０２４年３月５日",
+        ] {
+            assert_eq!(parse_date_text(text), Ok(d(2024, 3, 5)), "{text}");
+        }
+        for text in [
+            "2023-02-29",
+            "2024-13-01",
+            "24-3-5",
+            "2024-03",
+            "45000",
+            "2024/3-5",
+            "2024年3月5",
+            "2024-03-05 morning",
+            "2024-03-05 8",
+        ] {
             assert!(parse_date_text(text).is_err(), "{text}");
         }
+    }
+
+    #[test]
+    fn full_width_numbers_and_case_numbers() {
+        let facts = row(&[
+            ("案号", "（２０２４）粤０７０３民初１２号"),
+            ("立案日期", "２０２４／１／３１"),
+            ("标的额", "１，２３４．５"),
+            ("延长天数", "３０"),
+        ])
+        .unwrap();
+        assert_eq!(facts.case_number.as_str(), "（2024）粤0703民初12号");
+        assert_eq!(facts.filed_on, d(2024, 1, 31));
+        assert_eq!(facts.claim_amount, Some(Amount::from_ten_thousandths(12_345_000)));
+        assert_eq!(facts.extension_days, 30);
+        let p =
+            row(&[("案号", "(2024)粤0703民初12号"), ("立案日期", "2024-01-31"), ("延长天数", "40000")]).unwrap_err();
+        assert_eq!(p[0].to_string(), "row 2, column 延长天数: 天数过大（上限36500天）/ more than 36,500 days (40000)");
     }
 
     #[test]

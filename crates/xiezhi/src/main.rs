@@ -231,6 +231,12 @@ async fn import(store: &Store, file: &Path, skip_invalid: bool, sheet: Option<St
             for p in &problems {
                 eprintln!("{p}");
             }
+            // An ignored column may be why values are missing (e.g. a unit spelt unusually).
+            if let Ok(reader) = xiezhi_import::FactsReader::open(file, options.sheet.as_deref()) {
+                for column in &reader.header().unknown {
+                    eprintln!("警告 warning: unknown column {column:?} ignored");
+                }
+            }
             eprintln!(
                 "错误 error: {} problem(s) in {}; nothing was imported (fix them, or use --skip-invalid to import the good rows)",
                 problems.len(),
