@@ -250,6 +250,9 @@ const NAMES: &[(&str, IndicatorId)] = {
     ]
 };
 
+/// Markdown emphasis and code marks that may wrap a figure.
+const MARKUP: &[char] = &['*', '_', '`'];
+
 /// Words that may stand alone before a value in a clause without an indicator name, the value
 /// then being the indicator of the clause before (`整体结案率同比提高XX个百分点，达到XX%`).
 const CONNECTIVES: [&str; 13] =
@@ -523,10 +526,13 @@ fn placeholder(
 ) -> usize {
     let text = s.text;
     let ph = &text[i..i + len];
-    let after = &text[i + len..];
+    // Markdown emphasis around the figure (`**XX**件`) stands between it and its words.
+    let after_markup = &text[i + len..];
+    let after = after_markup.trim_start_matches(MARKUP);
+    let markup_after = after_markup.len() - after.len();
     let unit = unit_after(after);
-    let before = &text[..i];
-    let unit_end = i + len + unit.map_or(0, str::len);
+    let before = text[..i].trim_end_matches(MARKUP);
+    let unit_end = i + len + markup_after + unit.map_or(0, str::len);
     let left = |log: &mut FillLog, indicator: Option<IndicatorId>, reason: String| {
         log.entries.push(LogEntry::Left {
             sentence: sentence.to_owned(),
@@ -605,11 +611,14 @@ fn placeholder(
         let pair = [st.counts[st.counts.len() - 2], st.counts[st.counts.len() - 1]];
         let tail = &text[unit_end..];
         let second = ["和", "、", "与"].iter().find_map(|joiner| {
-            let t = tail.strip_prefix(joiner)?;
+            let after_joiner = tail.strip_prefix(joiner)?;
+            let t = after_joiner.trim_start_matches(MARKUP);
             let l = placeholder_len(t)?;
-            let u = unit_after(&t[l..]).filter(|u| *u == "%" || *u == "％")?;
-            let start = unit_end + joiner.len();
-            Some((start..start + l, start + l + u.len()))
+            let rest = &t[l..];
+            let unit_text = rest.trim_start_matches(MARKUP);
+            let u = unit_after(unit_text).filter(|u| *u == "%" || *u == "％")?;
+            let start = unit_end + joiner.len() + (after_joiner.len() - t.len());
+            Some((start..start + l, start + l + (rest.len() - unit_text.len()) + u.len()))
         });
         let Some((ph2, end2)) = second else {
             left(log, None, "“分别”后未找到第二个占位符".to_owned());
@@ -727,7 +736,7 @@ fn placeholder(
         }
         return i + len;
     }
-    let lead = text[st.clause_start.min(i)..i].trim();
+    let lead = text[st.clause_start.min(i)..i].trim().trim_matches(MARKUP);
     if !st.named_in_clause && !CONNECTIVES.contains(&lead) {
         left(log, None, format!("本分句没有可识别的指标名称（“{lead}”不是指标名称）"));
         return i + len;

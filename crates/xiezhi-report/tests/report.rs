@@ -274,6 +274,23 @@ fn text_drafts_in_gb18030_or_with_a_bom_come_back_in_their_encoding() {
 }
 
 #[test]
+fn markdown_emphasis_around_figures_is_kept() {
+    let (_, report) = compute(&province());
+    let catalogue = Catalogue::default();
+    let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤07").unwrap()).unwrap();
+    // 粤07 (see the seed test): 前6个月, accepted 8, closed 6, +60.00 % and +100.00 %;
+    // 结收比 85.71 %, +25.71 个百分点.
+    let draft = "## 一、审判执行\n\n今年前**X**个月，全市法院共受理案件**XX**件，审执结**XX**件，比去年同期分别增长**XX**%和**XX**%；\n- 结收比 *XX*%，同比提高`XX`个百分点。\n";
+    let (filled, log) = fill_text(draft, &ctx, &FillConfig::default());
+    assert_eq!(
+        filled,
+        "## 一、审判执行\n\n今年前**6**个月，全市法院共受理案件**8**件，审执结**6**件，比去年同期分别增长**60.00**%和**100.00**%；\n- 结收比 *85.71*%，同比提高`25.71`个百分点。\n",
+        "{}",
+        log.to_text()
+    );
+}
+
+#[test]
 fn unfillable_slots_stay_xx_with_a_reason_and_configured_phrases_are_replaced() {
     let (_, report) = compute(&province());
     let catalogue = Catalogue::default();
