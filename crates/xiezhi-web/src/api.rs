@@ -36,8 +36,16 @@ pub(crate) fn period_of(state: &AppState, from: Option<&str>, to: Option<&str>) 
     let from =
         parse_day(from, "起始日期")?.unwrap_or_else(|| Date::from_ymd(today.year(), 1, 1).expect("1 January exists"));
     let to = parse_day(to, "截止日期")?.unwrap_or(today);
+    // Monthly trends and caches are sized by the period: a bound keeps one request from
+    // occupying the shared computation (a century would be 1,200 monthly runs).
+    if to.days_since(from) > MAX_PERIOD_YEARS * 366 {
+        return Err(WebError::BadRequest(format!("统计期间最长{MAX_PERIOD_YEARS}年，请缩短期间。")));
+    }
     Period::new(from, to).map_err(|_| WebError::BadRequest("起始日期晚于截止日期。".to_owned()))
 }
+
+/// The longest period a page or API call may ask for.
+pub(crate) const MAX_PERIOD_YEARS: i32 = 10;
 
 pub(crate) async fn dataset(state: &AppState) -> Result<std::sync::Arc<Dataset>, WebError> {
     Ok(state.data.get(&state.store, &state.config.catalogue).await?)
@@ -309,12 +317,18 @@ pub(crate) async fn visible_case(
     user: &CurrentUser,
     number: &str,
 ) -> Result<(CaseFacts, Option<CaseFacts>, Vec<CaseFacts>), WebError> {
-    let canonical = xiezhi_domain::CaseNumber::parse(number.trim()).map_err(|_| WebError::NotFound)?;
-    let facts = state.store.case(canonical.as_str()).await?.ok_or(WebError::NotFound)?;
     let sees = |f: &CaseFacts| user.access.sees_case(f.case_number.court(), f.judge.as_deref());
-    if !sees(&facts) {
+    let found = match xiezhi_domain::CaseNumber::parse(number.trim()) {
+        Ok(canonical) => state.store.case(canonical.as_str()).await?.filter(|f| sees(f)),
+        Err(_) => None,
+    };
+    let Some(facts) = found else {
+        // Missing, malformed or outside the scope: one answer, one audit entry (a probe for
+        // case numbers leaves a trace, and the three cost the same).
+        let asked: String = number.trim().chars().take(64).collect();
+        auth::audit(state, user, "case_view_refused", Some(&asked), None).await?;
         return Err(WebError::NotFound);
-    }
+    };
     let origin = match &facts.origin_case_number {
         Some(o) => state.store.case(o.as_str()).await?.filter(|f| sees(f)),
         None => None,
@@ -350,8 +364,13 @@ pub async fn login(
     headers: HeaderMap,
     body: Result<Json<LoginBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(body) =
-        body.map_err(|_| WebError::BadRequest("请求体应为 JSON {\"username\", \"password\"}。".to_owned()))?;
+    let Json(body) = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::TooLarge { limit: auth::FORM_BODY_LIMIT }
+        } else {
+            WebError::BadRequest("请求体应为 JSON {\"username\", \"password\"}。".to_owned())
+        }
+    })?;
     let (user, cookie) = auth::login(&state, &headers, &body.username, &body.password).await?;
     Ok(([(header::SET_COOKIE, cookie)], Json(user_json(&user))).into_response())
 }
@@ -405,7 +424,7 @@ pub async fn cases(
     let filter = q.filter(&user.access, today)?;
     let (page, per_page) = q.paging()?;
     let data = dataset(&state).await?;
-    let (total, rows) = filtered_page(&data, &user.access, &filter, (page - 1) * per_page, per_page);
+    let (total, rows) = filtered_page(&data, &user.access, &filter, (page - 1).saturating_mul(per_page), per_page);
     let shown: Vec<Json_> = rows.iter().map(|&r| row_json(&data, &data.rows[r], today)).collect();
     auth::audit(&state, &user, "case_list", None, Some(&format!("{total} cases"))).await?;
     Ok(Json(json!({"total": total, "page": page, "per_page": per_page, "cases": shown})))
@@ -538,7 +557,8 @@ pub async fn import(
         sheet: q.sheet.clone(),
         ..ImportOptions::default()
     };
-    let name = q.file_name.clone().unwrap_or_else(|| "upload".to_owned());
+    let name = q.file_name.as_deref().map(crate::pages::file_base_name).filter(|n| !n.is_empty());
+    let name = name.unwrap_or_else(|| "upload".to_owned());
     let (status, body) = import_bytes(&state, &user, &body, &name, options).await?;
     Ok((status, Json(body)).into_response())
 }

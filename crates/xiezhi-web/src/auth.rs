@@ -77,10 +77,28 @@ fn same_token(a: &str, b: &str) -> bool {
 }
 
 /// Failed logins per username within the window.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Throttle {
     failures: Mutex<HashMap<String, Vec<i64>>>,
+    /// Password hashes computed at once (argon2 takes 19 MiB and a core's time each): logins
+    /// beyond this wait their turn instead of filling the blocking pool.
+    hashing: tokio::sync::Semaphore,
 }
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Throttle { failures: Mutex::new(HashMap::new()), hashing: tokio::sync::Semaphore::new(2) }
+    }
+}
+
+/// Usernames longer than this are refused before anything is stored about them.
+pub const MAX_USERNAME_CHARS: usize = 64;
+/// Passwords longer than this are refused before they are hashed.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+/// The request body limit of the login and account forms.
+pub const FORM_BODY_LIMIT: usize = 16 * 1024;
+/// Usernames tracked before expired entries are swept.
+const TRACKED_USERNAMES: usize = 10_000;
 
 impl Throttle {
     fn key(username: &str) -> String {
@@ -97,13 +115,26 @@ impl Throttle {
         list.len() >= config.max_failed_logins as usize
     }
 
-    fn fail(&self, username: &str, now: i64) {
+    /// Records a login attempt for `username` before its password is checked (it counts as a
+    /// failure until [`Throttle::clear`]), so that parallel guesses are all counted; `false`
+    /// when the username must wait.
+    fn begin(&self, username: &str, now: i64, config: &WebConfig) -> bool {
         let mut map = self.failures.lock().expect("throttle lock");
-        // Bound the memory an attacker can make us use with invented usernames.
-        if map.len() > 100_000 {
-            map.clear();
+        // Invented usernames cost memory only until their failures expire (never a reset of
+        // every account's lockout).
+        if map.len() > TRACKED_USERNAMES {
+            map.retain(|_, list| {
+                list.retain(|t| now - t < config.throttle_window);
+                !list.is_empty()
+            });
         }
-        map.entry(Throttle::key(username)).or_default().push(now);
+        let list = map.entry(Throttle::key(username)).or_default();
+        list.retain(|t| now - t < config.throttle_window);
+        if list.len() >= config.max_failed_logins as usize {
+            return false;
+        }
+        list.push(now);
+        true
     }
 
     fn clear(&self, username: &str) {
@@ -190,10 +221,16 @@ pub async fn login(
 ) -> Result<(CurrentUser, String), WebError> {
     let now = state.clock.unix_seconds();
     let username = username.trim();
-    if state.throttle.throttled(username, now, &state.config) {
+    if username.chars().count() > MAX_USERNAME_CHARS || password.len() > MAX_PASSWORD_BYTES {
+        let shown: String = username.chars().take(MAX_USERNAME_CHARS).collect();
+        state.store.audit(&state.clock.timestamp(), Some(&shown), "login_failed", None, None).await?;
+        return Err(WebError::BadCredentials);
+    }
+    if !state.throttle.begin(username, now, &state.config) {
         state.store.audit(&state.clock.timestamp(), Some(username), "login_throttled", None, None).await?;
         return Err(WebError::Throttled);
     }
+    let _hashing = state.throttle.hashing.acquire().await.map_err(|e| WebError::Internal(format!("login: {e}")))?;
     let user = state.store.user_by_name(username).await?;
     let phc = user.as_ref().map(|u| u.password_hash.clone());
     let password = password.to_owned();
@@ -211,7 +248,6 @@ pub async fn login(
     let user = match user {
         Some(u) if ok && !u.disabled => u,
         _ => {
-            state.throttle.fail(username, now);
             state.store.audit(&state.clock.timestamp(), Some(username), "login_failed", None, None).await?;
             return Err(WebError::BadCredentials);
         }

@@ -134,7 +134,10 @@ pub fn router(state: AppState) -> Router {
     let limit = state.config.max_upload_bytes + 64 * 1024;
     Router::new()
         .route("/", get(pages::dashboard))
-        .route("/login", get(pages::login_form).post(pages::login_submit))
+        .route(
+            "/login",
+            get(pages::login_form).post(pages::login_submit).layer(DefaultBodyLimit::max(auth::FORM_BODY_LIMIT)),
+        )
         .route("/logout", post(pages::logout))
         .route("/metrics", get(pages::metrics_page))
         .route("/metrics/explain", get(pages::explain_page))
@@ -146,14 +149,20 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/bulletin", get(pages::bulletin_download))
         .route("/reports/fill", post(pages::fill_upload))
         .route("/reports/fill/{token}", get(pages::filled_download))
-        .route("/users", get(pages::users_page).post(pages::user_add))
+        .route(
+            "/users",
+            get(pages::users_page).post(pages::user_add).layer(DefaultBodyLimit::max(auth::FORM_BODY_LIMIT)),
+        )
         .route("/users/{username}/disable", post(pages::user_disable))
         .route("/users/{username}/enable", post(pages::user_enable))
-        .route("/users/{username}/password", post(pages::user_password))
+        .route(
+            "/users/{username}/password",
+            post(pages::user_password).layer(DefaultBodyLimit::max(auth::FORM_BODY_LIMIT)),
+        )
         .route("/assets/app.css", get(views::css))
         .route("/assets/app.js", get(views::js))
         .route("/favicon.ico", get(views::favicon))
-        .route("/api/v1/login", post(api::login))
+        .route("/api/v1/login", post(api::login).layer(DefaultBodyLimit::max(auth::FORM_BODY_LIMIT)))
         .route("/api/v1/logout", post(api::logout))
         .route("/api/v1/session", get(api::session))
         .route("/api/v1/metrics", get(api::metrics))
@@ -163,7 +172,24 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(api::openapi))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// Headers on every response: case data is never cached (a shared office PC shows nothing
+/// after logout, not even through Back) unless the handler chose a cache policy (the embedded
+/// assets do); no MIME sniffing; no framing by other pages; no referrer to other sites.
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let headers = response.headers_mut();
+    headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+    ));
+    response
 }
 
 /// A failure to start serving.
@@ -178,6 +204,7 @@ pub enum ServeError {
 /// Serves the application on `addr` until the process is stopped (Ctrl-C ends it gracefully).
 pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), ServeError> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
+    pages::remove_stale_uploads(&state.config.upload_dir);
     // Load the cases before the first request, so the first page is as fast as the others.
     if let Err(e) = state.data.get(&state.store, &state.config.catalogue).await {
         tracing::warn!("loading cases at start: {e}");

@@ -101,9 +101,32 @@ pub(crate) fn save_upload(state: &AppState, bytes: &[u8], file_name: &str) -> Re
         Some(e) if ["csv", "xlsx", "xls", "txt"].contains(&e.as_str()) => e,
         _ => "bin".to_owned(),
     };
-    let path = state.config.upload_dir.join(format!("xiezhi-upload-{}.{ext}", auth::random_token()));
-    std::fs::write(&path, bytes).map_err(|e| WebError::Internal(format!("saving an upload: {e}")))?;
+    let path = state.config.upload_dir.join(format!("{UPLOAD_PREFIX}{}.{ext}", auth::random_token()));
+    let saving = |e: std::io::Error| WebError::Internal(format!("saving an upload: {e}"));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    // Case data: readable by the server's account only, even in a shared temp directory.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).map_err(saving)?;
+    std::io::Write::write_all(&mut file, bytes).map_err(saving)?;
     Ok(path)
+}
+
+/// The name every upload file starts with (stale ones are removed at start).
+pub(crate) const UPLOAD_PREFIX: &str = "xiezhi-upload-";
+
+/// Removes upload files left by an earlier run (older than [`UPLOAD_TTL`]: their confirmations
+/// died with that process).
+pub(crate) fn remove_stale_uploads(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let stale = entry.file_name().to_string_lossy().starts_with(UPLOAD_PREFIX)
+            && entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age > UPLOAD_TTL));
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 // ---------------------------------------------------------------- common context
@@ -667,11 +690,24 @@ pub async fn explain_page(
     let page: usize = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
     let per_page = 50;
     let today = state.clock.today();
-    let rows: Vec<Json> =
-        visible.iter().skip((page - 1) * per_page).take(per_page).map(|&r| case_row_json(&data, r, today)).collect();
+    let rows: Vec<Json> = visible
+        .iter()
+        .skip((page - 1).saturating_mul(per_page))
+        .take(per_page)
+        .map(|&r| case_row_json(&data, r, today))
+        .collect();
     let value = report.group(&key).map(|g| value_text(&g.values[id.index()], entry.unit));
     let base =
         format!("/metrics/explain?id={}&{}&from={}&to={}", id.as_str(), group_query(&key), period.from(), period.to());
+    // A drill-down lists cases (案号, judge, dates): a view of case data, audited like a case page.
+    auth::audit(
+        &state,
+        &user,
+        "case_list",
+        Some(&format!("{} {}", id.as_str(), key.code())),
+        Some(&format!("{side}, page {page} of {} visible cases, {}..{}", visible.len(), period.from(), period.to())),
+    )
+    .await?;
     let mut m = base_ctx(&state, &user, "metrics", "指标穿透");
     period_ctx(&mut m, period, &report);
     m.insert("indicator".into(), json!({"id": id.as_str(), "name": entry.name, "value": value}));
@@ -740,7 +776,7 @@ pub async fn cases_page(
         let data = data.clone();
         let access = user.access.clone();
         tokio::task::spawn_blocking(move || {
-            api::filtered_page(&data, &access, &filter, (page - 1) * per_page, per_page)
+            api::filtered_page(&data, &access, &filter, (page - 1).saturating_mul(per_page), per_page)
         })
         .await
         .map_err(|e| WebError::Internal(format!("case list: {e}")))?
@@ -972,7 +1008,7 @@ async fn read_multipart(state: &AppState, mut multipart: Multipart) -> Result<Up
     Ok(upload)
 }
 
-fn file_base_name(name: &str) -> String {
+pub(crate) fn file_base_name(name: &str) -> String {
     name.rsplit(['/', '\\']).next().unwrap_or(name).chars().filter(|c| !c.is_control()).take(200).collect()
 }
 
@@ -999,7 +1035,16 @@ pub async fn import_upload(
             if ok {
                 let token = auth::random_token();
                 state.uploads.sweep();
-                state.uploads.imports.lock().expect("uploads lock").insert(
+                let mut pending = state.uploads.imports.lock().expect("uploads lock");
+                // One validated upload waits per user: a new upload replaces the last one.
+                pending.retain(|_, p| {
+                    let mine = p.username == user.access.username;
+                    if mine {
+                        let _ = std::fs::remove_file(&p.path);
+                    }
+                    !mine
+                });
+                pending.insert(
                     token.clone(),
                     PendingUpload {
                         path,
@@ -1009,6 +1054,7 @@ pub async fn import_upload(
                         created: std::time::Instant::now(),
                     },
                 );
+                drop(pending);
                 m.insert("token".into(), token.into());
             } else {
                 let _ = std::fs::remove_file(&path);
@@ -1297,9 +1343,9 @@ pub async fn fill_upload(
     state.uploads.sweep();
     {
         let mut map = state.uploads.filled.lock().expect("uploads lock");
-        if map.len() > 100 {
-            map.clear();
-        }
+        // One filled draft waits per user: a new one replaces the last (memory stays bounded by
+        // the number of accounts, not of requests).
+        map.retain(|_, f| f.username != user.access.username);
         map.insert(
             token.clone(),
             FilledDraft {

@@ -125,6 +125,16 @@ async fn login_sessions_and_throttling() {
         let actions = app.audit_actions().await;
         assert!(actions.iter().filter(|a| a.as_str() == "login_failed").count() >= 5, "{actions:?}");
         assert!(actions.iter().any(|a| a == "login_throttled") && actions.iter().any(|a| a == "login"));
+        // Oversized logins are refused before anything is stored about them: a body over the
+        // form limit (413), a username over 64 characters (401, not counted against anyone).
+        let huge = format!(r#"{{"username":"{}","password":"x"}}"#, "a".repeat(20_000));
+        let r =
+            app.request(Method::POST, "/api/v1/login", None, Some(huge), &[("content-type", "application/json")]).await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+        let long = format!(r#"{{"username":"{}","password":"x"}}"#, "b".repeat(65));
+        let r =
+            app.request(Method::POST, "/api/v1/login", None, Some(long), &[("content-type", "application/json")]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         // A disabled account cannot log in, and its sessions end.
         let judge = app.login("judge").await;
         app.state.store.set_user_disabled("judge", true).await.unwrap();
@@ -370,11 +380,39 @@ async fn pages_render_audit_and_reference_no_external_host() {
             let r = app.request(Method::GET, uri, None, None, &[]).await;
             assert!(!r.body.contains("http://") && !r.body.contains("https://"), "{uri}");
         }
-        // Every case view is audited, with the 案号 and who.
+        // Case data is never cached by the browser; the embedded assets are.
+        let s = app.login("judge").await;
+        for uri in ["/".to_owned(), "/cases".to_owned(), format!("/api/v1/cases/{}", support::enc(&own_case))] {
+            let r = app.request(Method::GET, &uri, Some(&s.cookie), None, &[]).await;
+            assert_eq!(r.header("cache-control").as_deref(), Some("no-store"), "{uri}");
+            assert_eq!(r.header("x-content-type-options").as_deref(), Some("nosniff"), "{uri}");
+            assert!(r.header("content-security-policy").is_some_and(|c| c.contains("frame-ancestors 'none'")));
+        }
+        let r = app.request(Method::GET, "/assets/app.css", Some(&s.cookie), None, &[]).await;
+        assert_eq!(r.header("cache-control").as_deref(), Some("max-age=3600"));
+        // A period over ten years is refused (it would occupy the shared computation).
+        let r = app.request(Method::GET, "/?from=1900-01-01&to=2026-10-31", Some(&s.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("统计期间最长10年"), "{}", r.body);
+        // Asking for a case outside the scope or missing: the same 404, each audited.
+        let outside = app.case_of_court(OUTSIDE_COURT, None).await;
+        for number in [outside.as_str(), "（2026）粤0103民初999999号"] {
+            let r = app
+                .request(Method::GET, &format!("/api/v1/cases/{}", support::enc(number)), Some(&s.cookie), None, &[])
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND);
+        }
+        // Every case view is audited, with the 案号 and who; so is every drill-down list.
         let entries = app.state.store.audit_entries(500).await.unwrap();
         assert!(entries.iter().any(|e| e.action == "case_view"
             && e.object.as_deref() == Some(own_case.as_str())
             && e.username.as_deref() == Some("judge")));
+        let refused: Vec<_> = entries.iter().filter(|e| e.action == "case_view_refused").collect();
+        assert!(refused.iter().any(|e| e.object.as_deref() == Some(outside.as_str())), "{refused:?}");
+        assert!(refused.iter().any(|e| e.object.as_deref() == Some("（2026）粤0103民初999999号")));
+        assert!(entries.iter().any(|e| e.action == "case_list"
+            && e.object.as_deref() == Some("clearance_rate 粤0103")
+            && e.username.as_deref() == Some("manager-city")));
     })
     .await;
 }

@@ -86,6 +86,10 @@ enum Command {
         /// 监听地址 address to serve on
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        /// 仅HTTPS发送会话Cookie mark the session cookie Secure (when served behind an HTTPS
+        /// reverse proxy; browsers then send it over HTTPS only)
+        #[arg(long)]
+        secure_cookies: bool,
     },
     /// 用户管理 user accounts
     #[command(subcommand)]
@@ -157,13 +161,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print_courts(&store).await?;
             web_cmd::demo_accounts(&store).await?;
             if !no_serve {
-                web_cmd::serve(store, addr, true).await?;
+                web_cmd::serve(store, addr, true, false).await?;
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { addr } => {
+        Command::Serve { addr, secure_cookies } => {
             let store = open(&cli.db).await?;
-            web_cmd::serve(store, addr, false).await?;
+            web_cmd::serve(store, addr, false, secure_cookies).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::User(command) => {

@@ -129,6 +129,9 @@ fn is_text_part(name: &str) -> bool {
         || (name.starts_with("word/footer") && name.ends_with(".xml"))
 }
 
+/// The largest text part (unpacked) a draft may have: a long speech's document.xml is a few MB.
+const MAX_PART_BYTES: u64 = 64 << 20;
+
 /// Fills a DOCX draft: the same package with the text parts rewritten run by run.
 pub fn fill_docx(bytes: &[u8], ctx: &FillContext<'_>, config: &FillConfig) -> Result<(Vec<u8>, FillLog), ReportError> {
     let bad = |e: zip::result::ZipError| ReportError::BadDocx(e.to_string());
@@ -143,7 +146,18 @@ pub fn fill_docx(bytes: &[u8], ctx: &FillContext<'_>, config: &FillConfig) -> Re
         if is_text_part(&name) {
             let mut file = archive.by_index(index).map_err(bad)?;
             let mut xml = String::new();
-            file.read_to_string(&mut xml).map_err(|e| ReportError::BadDocx(format!("{name}: {e}")))?;
+            // A crafted package can inflate a small upload to gigabytes: read at most the
+            // limit, and refuse a part that is larger.
+            (&mut file)
+                .take(MAX_PART_BYTES + 1)
+                .read_to_string(&mut xml)
+                .map_err(|e| ReportError::BadDocx(format!("{name}: {e}")))?;
+            if xml.len() as u64 > MAX_PART_BYTES {
+                return Err(ReportError::BadDocx(format!(
+                    "{name} is larger than {} MB once unpacked",
+                    MAX_PART_BYTES >> 20
+                )));
+            }
             let options = zip::write::SimpleFileOptions::default()
                 .compression_method(zip::CompressionMethod::Deflated)
                 .last_modified_time(file.last_modified().unwrap_or_default());
