@@ -206,7 +206,7 @@ def load(con, path):
         SELECT p.id, arg_max(code, length(code)) AS t
         FROM p JOIN codes ON p.legacy AND (
               (suffix(p.lt, code) AND length(p.lt) > length(code))
-           OR (length(code) >= 2 AND regexp_matches(p.lt,
+           OR (regexp_matches(p.lt,
                  '.' || left(code, 1) || '[{numerals}]' || substr(code, 2) || '$')))
         GROUP BY p.id)
     SELECT p.id, p.cn, nullif(p.court0, '') AS court, t, {cls_case} AS cls, p.proc, p.filed, p.closed,
