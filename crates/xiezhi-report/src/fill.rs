@@ -69,7 +69,14 @@ pub enum LogEntry {
     },
     /// A placeholder left as it is, with the reason (non-data text, or a slot that cannot be
     /// filled; `indicator` says which slot it was).
-    Left { sentence: String, placeholder: String, indicator: Option<String>, reason: String },
+    Left {
+        sentence: String,
+        placeholder: String,
+        /// The placeholder with a few characters either side (`市委XX届X次`), to find it.
+        context: String,
+        indicator: Option<String>,
+        reason: String,
+    },
     /// A phrase replaced from the configuration.
     Configured { sentence: String, phrase: String, written: String },
 }
@@ -91,9 +98,9 @@ impl FillLog {
                     json!({"kind": "slot", "sentence": sentence, "indicator": indicator,
                     "quantity": quantity, "value": value, "written": written})
                 }
-                LogEntry::Left { sentence, placeholder, indicator, reason } => {
+                LogEntry::Left { sentence, placeholder, context, indicator, reason } => {
                     json!({"kind": "left", "sentence": sentence, "placeholder": placeholder,
-                    "indicator": indicator, "reason": reason})
+                    "context": context, "indicator": indicator, "reason": reason})
                 }
                 LogEntry::Configured { sentence, phrase, written } => {
                     json!({"kind": "configured", "sentence": sentence, "phrase": phrase,
@@ -122,10 +129,10 @@ impl FillLog {
                 LogEntry::Slot { sentence, indicator, quantity, value, written } => {
                     (sentence, format!("填入 filled  {indicator} ({quantity}) = {value} → “{written}”"))
                 }
-                LogEntry::Left { sentence, placeholder, indicator, reason } => (
+                LogEntry::Left { sentence, context, indicator, reason, .. } => (
                     sentence,
                     format!(
-                        "保留 left    {placeholder}{}: {reason}",
+                        "保留 left    “{context}”{}: {reason}",
                         indicator.as_ref().map_or(String::new(), |i| format!(" ({i})"))
                     ),
                 ),
@@ -467,7 +474,8 @@ fn comparison_word(
         }
         Err(reason) => log.entries.push(LogEntry::Left {
             sentence: sentence.to_owned(),
-            placeholder: s.text[word].to_owned(),
+            placeholder: s.text[word.clone()].to_owned(),
+            context: context(s.text, word.start..at + phrase_len),
             indicator: Some(id.as_str().to_owned()),
             reason: reason.to_owned(),
         }),
@@ -512,6 +520,13 @@ fn value_text(id: IndicatorId, value: &Value, unit: &str) -> Result<String, Stri
     })
 }
 
+/// `range` of `text` with up to six characters either side, for finding it in the draft.
+fn context(text: &str, range: Range<usize>) -> String {
+    let before: String = text[..range.start].chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+    let after: String = text[range.end..].chars().take(6).collect();
+    format!("{}{}{}", before.trim_start(), &text[range], after.trim_end())
+}
+
 /// Handles the placeholder at `i` (length `len`); returns where scanning goes on.
 #[allow(clippy::too_many_arguments)] // The grammar's state is spelled out.
 fn placeholder(
@@ -537,6 +552,7 @@ fn placeholder(
         log.entries.push(LogEntry::Left {
             sentence: sentence.to_owned(),
             placeholder: ph.to_owned(),
+            context: context(text, i..i + len),
             indicator: indicator.map(|id| id.as_str().to_owned()),
             reason,
         });

@@ -220,6 +220,18 @@ fn a_value_needs_its_indicator_named_in_its_own_clause() {
     }
     assert_eq!(left[3].0, "高于");
     assert!(left[3].1.contains("合计"), "{}", left[3].1);
+    // Each left placeholder is shown with six characters either side, to find it.
+    let contexts: Vec<&str> = log
+        .entries
+        .iter()
+        .filter_map(|e| match e {
+            LogEntry::Left { context, .. } => Some(context.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(contexts[0], "其中民事案件XX件，审结XX");
+    // Six characters before 高于: 额 X X 亿 元 ，.
+    assert_eq!(contexts[3], "额XX亿元，高于全省平均水平。");
 }
 
 #[test]
