@@ -8,6 +8,9 @@ use xiezhi_domain::{Date, Scope, TypeCode};
 
 use crate::error::MetricsError;
 use crate::indicator::{Direction, IndicatorId, Unit};
+use crate::report::Roster;
+use crate::snapshot::GroupKey;
+use xiezhi_domain::{CourtCode, CourtLevel};
 
 const DEFAULT_TOML: &str = include_str!("default_catalogue.toml");
 
@@ -109,6 +112,9 @@ impl Entry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Catalogue {
     entries: Vec<Entry>,
+    /// 员额法官名册: the configured number of judges per group (`[[roster]]` in the TOML); it
+    /// replaces J of closed_per_judge where given.
+    roster: Roster,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +122,47 @@ pub struct Catalogue {
 struct RawFile {
     #[serde(default)]
     indicator: Vec<RawEntry>,
+    #[serde(default)]
+    roster: Vec<RawRoster>,
+}
+
+/// `[[roster]] kind = "court" code = "粤0703" judges = 45`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoster {
+    kind: String,
+    code: String,
+    judges: u32,
+}
+
+impl RawRoster {
+    /// The group this line configures: `court` (法院) any court code, `city` (全市) a 中院 code,
+    /// `province` (全省) a 高院 code.
+    fn key(&self) -> Result<GroupKey, MetricsError> {
+        let problem =
+            |p: String| MetricsError::CatalogueEntry { id: format!("roster {} {}", self.kind, self.code), problem: p };
+        let code = CourtCode::parse(self.code.trim()).ok_or_else(|| problem("not a court code".to_owned()))?;
+        let (key, level) = match self.kind.trim() {
+            "court" | "法院" => (GroupKey::Court(code), None),
+            "city" | "全市" => (GroupKey::City(code), Some(CourtLevel::Intermediate)),
+            "province" | "全省" => (GroupKey::Province(code), Some(CourtLevel::High)),
+            other => return Err(problem(format!("kind {other:?} is not court, city or province"))),
+        };
+        match level {
+            Some(level) if code.level() != level => {
+                Err(problem(format!("a {} roster is keyed by its {} code", self.kind, level_words(level))))
+            }
+            _ => Ok(key),
+        }
+    }
+}
+
+fn level_words(level: CourtLevel) -> &'static str {
+    match level {
+        CourtLevel::Intermediate => "中院 (e.g. 粤07)",
+        CourtLevel::High => "高院 (e.g. 粤)",
+        _ => "court",
+    }
 }
 
 #[derive(Deserialize)]
@@ -205,7 +252,11 @@ impl Catalogue {
                 slot.ok_or_else(|| MetricsError::CatalogueEntry { id: id.to_string(), problem: "missing".into() })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Catalogue { entries })
+        let mut catalogue = Catalogue { entries, roster: Roster::new() };
+        for line in raw.roster {
+            catalogue.roster.insert(line.key()?, line.judges);
+        }
+        Ok(catalogue)
     }
 
     /// Lays a court's TOML over this catalogue (see [`Catalogue::from_toml_str`]).
@@ -215,7 +266,15 @@ impl Catalogue {
             let id = parse_id(&raw_entry.id)?;
             merge_into(&mut self.entries[id.index()], raw_entry)?;
         }
+        for line in raw.roster {
+            self.roster.insert(line.key()?, line.judges);
+        }
         Ok(())
+    }
+
+    /// The configured judge roster (empty unless the court's TOML has `[[roster]]` lines).
+    pub fn roster(&self) -> &Roster {
+        &self.roster
     }
 
     /// The entry of `id`.

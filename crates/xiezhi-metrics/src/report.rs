@@ -132,7 +132,8 @@ pub fn compute(snapshot: &Snapshot, period: Period) -> MetricsReport {
     compute_with(snapshot, period, Catalogue::builtin())
 }
 
-/// As [`compute`], with a court's catalogue (scopes, directions, reference intervals).
+/// As [`compute`], with a court's catalogue (scopes, directions, reference intervals, judge
+/// roster).
 pub fn compute_with(snapshot: &Snapshot, period: Period, catalogue: &Catalogue) -> MetricsReport {
     compute_with_partitions(snapshot, period, catalogue, default_partitions())
 }
@@ -142,14 +143,16 @@ pub fn compute_with(snapshot: &Snapshot, period: Period, catalogue: &Catalogue) 
 /// undefined. Groups without an entry keep J = distinct judges who closed a case.
 pub type Roster = BTreeMap<GroupKey, u32>;
 
-/// As [`compute_with`], with a judge roster.
+/// As [`compute_with`], with a judge roster laid over the catalogue's own (`[[roster]]`).
 pub fn compute_with_roster(
     snapshot: &Snapshot,
     period: Period,
     catalogue: &Catalogue,
     roster: &Roster,
 ) -> MetricsReport {
-    compute_full(snapshot, period, catalogue, roster, default_partitions())
+    let mut merged = catalogue.roster().clone();
+    merged.extend(roster.iter().map(|(k, v)| (k.clone(), *v)));
+    compute_full(snapshot, period, catalogue, &merged, default_partitions())
 }
 
 /// As [`compute_with`], aggregating the rows in `partitions` threads (at least 1). The result
@@ -160,7 +163,7 @@ pub fn compute_with_partitions(
     catalogue: &Catalogue,
     partitions: usize,
 ) -> MetricsReport {
-    compute_full(snapshot, period, catalogue, &Roster::new(), partitions)
+    compute_full(snapshot, period, catalogue, catalogue.roster(), partitions)
 }
 
 fn compute_full(

@@ -867,6 +867,28 @@ fn court_overrides_reference_intervals_and_scopes() {
     assert_eq!(value(&r, &city_key("粤07"), ClosedPerJudge), q(8, 3));
     assert_eq!(value(&r, &court_key("粤0704"), ClosedPerJudge), Value::Undefined);
     assert_eq!(value(&r, &court_key("粤0703"), ClosedPerJudge), q(2, 1));
+    // The same roster from the court's catalogue file, used by every compute (CLI, web,
+    // reports); a roster line must name a group of the right level.
+    // (Laid over `cat`, whose scope keeps B3 out: numerator 8 as above.)
+    let mut with_roster = cat.clone();
+    with_roster
+        .apply(
+            "[[roster]]\nkind = \"city\"\ncode = \"粤07\"\njudges = 3\n\n[[roster]]\nkind = \"法院\"\ncode = \"粤0704\"\njudges = 0\n",
+        )
+        .unwrap();
+    assert_eq!(with_roster.roster(), &roster);
+    let r = compute_with(&snap, period("2024-01-01", "2024-12-31"), &with_roster);
+    assert_eq!(value(&r, &city_key("粤07"), ClosedPerJudge), q(8, 3));
+    assert_eq!(value(&r, &court_key("粤0704"), ClosedPerJudge), Value::Undefined);
+    assert_eq!(value(&r, &court_key("粤0703"), ClosedPerJudge), q(2, 1));
+    for bad in [
+        "[[roster]]\nkind = \"city\"\ncode = \"粤0703\"\njudges = 3\n",
+        "[[roster]]\nkind = \"team\"\ncode = \"粤07\"\njudges = 3\n",
+        "[[roster]]\nkind = \"court\"\ncode = \"粤07x\"\njudges = 3\n",
+        "[[roster]]\nkind = \"court\"\ncode = \"粤07\"\njudges = -1\n",
+    ] {
+        assert!(Catalogue::from_toml_str(bad).is_err(), "{bad}");
+    }
 
     assert_eq!(
         Catalogue::from_toml_str("[[indicator]]\nid = \"nope\"\n"),

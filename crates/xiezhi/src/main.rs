@@ -90,6 +90,9 @@ enum Command {
         /// reverse proxy; browsers then send it over HTTPS only)
         #[arg(long)]
         secure_cookies: bool,
+        /// 指标目录 the court's catalogue TOML (names, scopes, reference intervals, judge roster)
+        #[arg(long)]
+        catalogue: Option<std::path::PathBuf>,
     },
     /// 用户管理 user accounts
     #[command(subcommand)]
@@ -161,13 +164,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print_courts(&store).await?;
             web_cmd::demo_accounts(&store).await?;
             if !no_serve {
-                web_cmd::serve(store, addr, true, false).await?;
+                web_cmd::serve(store, addr, true, false, xiezhi_metrics::Catalogue::default()).await?;
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { addr, secure_cookies } => {
+        Command::Serve { addr, secure_cookies, catalogue } => {
+            let catalogue = metrics::load_catalogue(catalogue.as_deref())?;
             let store = open(&cli.db).await?;
-            web_cmd::serve(store, addr, false, secure_cookies).await?;
+            web_cmd::serve(store, addr, false, secure_cookies, catalogue).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::User(command) => {

@@ -87,7 +87,9 @@ pub async fn load_snapshot(store: &Store) -> anyhow::Result<Snapshot> {
     Ok(builder.finish(&names))
 }
 
-fn load_catalogue(path: Option<&Path>) -> anyhow::Result<Catalogue> {
+/// The embedded catalogue with a court's TOML (indicator overrides, reference intervals,
+/// `[[roster]]`) laid over it.
+pub(crate) fn load_catalogue(path: Option<&Path>) -> anyhow::Result<Catalogue> {
     let mut catalogue = Catalogue::default();
     if let Some(path) = path {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;

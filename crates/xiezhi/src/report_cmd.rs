@@ -14,6 +14,8 @@ use xiezhi_report::{
 };
 use xiezhi_store::Store;
 
+use crate::metrics::load_catalogue;
+
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// 范围 a city (中院 code, e.g. 粤07 = 全市法院), a court, or a province (e.g. 粤)
@@ -91,15 +93,6 @@ enum DraftFormat {
 
 fn extension(path: &Path) -> String {
     path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default()
-}
-
-fn load_catalogue(path: Option<&Path>) -> anyhow::Result<Catalogue> {
-    let mut catalogue = Catalogue::default();
-    if let Some(path) = path {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        catalogue.apply(&text).with_context(|| format!("loading the catalogue {}", path.display()))?;
-    }
-    Ok(catalogue)
 }
 
 /// Everything a report needs from the database, read in one pass over the cases.

@@ -170,12 +170,18 @@ pub async fn demo_accounts(store: &Store) -> anyhow::Result<()> {
 }
 
 /// Serves until Ctrl-C.
-pub async fn serve(store: Store, addr: SocketAddr, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
+pub async fn serve(
+    store: Store,
+    addr: SocketAddr,
+    demo: bool,
+    secure_cookies: bool,
+    catalogue: xiezhi_metrics::Catalogue,
+) -> anyhow::Result<()> {
     // The banner follows the data: `xiezhi serve` on a demo database shows it too.
     let demo = demo || store.has_demo_data().await.context("reading the import history")?;
     // The court's licensed fonts for DOCX charts, as for `xiezhi report --fonts`.
     let fonts_dir = std::env::var_os("XIEZHI_FONTS").map(std::path::PathBuf::from);
-    let config = WebConfig { demo_banner: demo, fonts_dir, secure_cookies, ..WebConfig::default() };
+    let config = WebConfig { demo_banner: demo, fonts_dir, secure_cookies, catalogue, ..WebConfig::default() };
     let state = AppState::new(store, Arc::new(clock::SystemClock), config);
     println!("网页服务 serving on http://{addr}/ (Ctrl-C 停止 to stop)");
     xiezhi_web::serve(state, addr).await.context("serving the web platform")?;

@@ -204,6 +204,33 @@ fn catalogue_override_sets_a_reference_interval() {
 }
 
 #[test]
+fn a_judge_roster_in_the_catalogue_replaces_the_judges_who_closed() {
+    let dir = setup();
+    std::fs::write(
+        dir.path().join("court.toml"),
+        "[[roster]]\nkind = \"court\"\ncode = \"粤0703\"\njudges = 4\n\n[[roster]]\nkind = \"city\"\ncode = \"粤07\"\njudges = 8\n",
+    )
+    .unwrap();
+    let out = xiezhi(
+        dir.path(),
+        &["metrics", "--from", "2024-01-01", "--to", "2024-06-30", "--format", "json", "--catalogue", "court.toml"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    // 粤0703 closed 3 (cases 1, 2, 4) over a roster of 4 judges (not the 2 who closed): 0.75.
+    assert_eq!(group(&json, "court", "粤0703")["values"]["closed_per_judge"].as_f64(), Some(0.75));
+    // 粤07 closed 4 (1, 2, 4, 7) over 8: 0.5. 粤0704 has no roster line: 0 closed / 0 judges.
+    assert_eq!(group(&json, "city", "粤07")["values"]["closed_per_judge"].as_f64(), Some(0.5));
+    assert_eq!(group(&json, "court", "粤0704")["values"]["closed_per_judge"], Value::Null);
+    // A roster line naming a city by a basic court's code is refused with the line named.
+    std::fs::write(dir.path().join("bad.toml"), "[[roster]]\nkind = \"city\"\ncode = \"粤0703\"\njudges = 4\n")
+        .unwrap();
+    let out = xiezhi(dir.path(), &["metrics", "--from", "2024-01-01", "--to", "2024-06-30", "--catalogue", "bad.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("roster city 粤0703"), "{}", text(&out.stderr));
+}
+
+#[test]
 fn bad_requests_get_a_clear_message() {
     let dir = setup();
     let out = xiezhi(dir.path(), &["metrics", "--from", "2024-07-01", "--to", "2024-06-30"]);
