@@ -1155,13 +1155,27 @@ pub async fn reports_page(
     Query(q): Query<GroupQuery>,
 ) -> Result<Response, WebError> {
     require_reports(&user)?;
-    let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
+    // Bulletins and speeches report whole months: by default 1 January to the end of the last
+    // complete month (in January, the whole of last year), so that 前X个月 can be filled.
+    let period = if q.from.is_none() && q.to.is_none() {
+        last_complete_months(state.clock.today())
+    } else {
+        period_of(&state, q.from.as_deref(), q.to.as_deref())?
+    };
     let data = dataset(&state).await?;
     let report = report(&state, &data, period).await?;
     let mut m = base_ctx(&state, &user, "reports", "报表");
     period_ctx(&mut m, period, &report);
     m.insert("scopes".into(), report_scopes(&report, &user.access, &data).into());
     Ok(render(&state, "reports.html", m)?.into_response())
+}
+
+/// 1 January to the last day of the month before `today`'s (both in that month's year).
+fn last_complete_months(today: Date) -> Period {
+    let (year, month, _) = today.ymd();
+    let end = Date::from_ymd(year, month, 1).expect("the 1st exists").add_days(-1);
+    let start = Date::from_ymd(end.year(), 1, 1).expect("1 January exists");
+    Period::new(start, end).expect("start ≤ end")
 }
 
 /// The scope of a report request, refused when outside the user's scope.
@@ -1576,4 +1590,20 @@ pub async fn user_password(
     form: Result<Form<UserForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, WebError> {
     user_change(state, user, username, user_form(form)?, "user_password").await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_default_to_whole_months_of_the_year() {
+        let d = |t: &str| Date::parse_iso(t).unwrap();
+        let p = last_complete_months(d("2026-11-27"));
+        assert_eq!((p.from(), p.to()), (d("2026-01-01"), d("2026-10-31")));
+        let p = last_complete_months(d("2027-01-10"));
+        assert_eq!((p.from(), p.to()), (d("2026-01-01"), d("2026-12-31")));
+        let p = last_complete_months(d("2024-03-01"));
+        assert_eq!((p.from(), p.to()), (d("2024-01-01"), d("2024-02-29")));
+    }
 }
