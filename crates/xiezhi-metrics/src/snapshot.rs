@@ -28,8 +28,8 @@ pub struct GroupNames {
 }
 
 impl GroupNames {
-    /// Names from the courts' recorded names (code → name): a 中院 named 某某中级人民法院 also
-    /// names its city 某某全市法院, a 高院 named 某某高级人民法院 its province 某某全省法院.
+    /// Names from the courts' recorded names (code → name): a 中院 named (某省)某某中级人民法院
+    /// also names its city 某某全市法院, a 高院 named 某某高级人民法院 its province 某某全省法院.
     pub fn from_court_names(court_names: &[(String, String)]) -> GroupNames {
         let mut names = GroupNames::default();
         for (code, name) in court_names {
@@ -40,6 +40,11 @@ impl GroupNames {
             match code.level() {
                 xiezhi_domain::CourtLevel::Intermediate => {
                     let place = name.strip_suffix("中级人民法院").unwrap_or(name);
+                    // 广东省广州市中级人民法院 → 广州市全市法院: the province goes without saying.
+                    let place = ["省", "自治区"]
+                        .into_iter()
+                        .find_map(|p| place.split_once(p).map(|(_, city)| city).filter(|c| !c.is_empty()))
+                        .unwrap_or(place);
                     names.cities.insert(code, format!("{place}全市法院"));
                 }
                 xiezhi_domain::CourtLevel::High => {

@@ -1033,3 +1033,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn city_and_province_names_follow_their_courts_names() {
+    let names = GroupNames::from_court_names(&[
+        ("粤01".to_owned(), "广东省广州市中级人民法院".to_owned()),
+        ("粤07".to_owned(), "江门市中级人民法院".to_owned()),
+        ("桂01".to_owned(), "广西壮族自治区南宁市中级人民法院".to_owned()),
+        ("粤".to_owned(), "广东省高级人民法院".to_owned()),
+    ]);
+    let city = |code: &str| names.cities.get(&CourtCode::parse(code).unwrap()).map(String::as_str);
+    assert_eq!(city("粤01"), Some("广州市全市法院"));
+    assert_eq!(city("粤07"), Some("江门市全市法院"));
+    assert_eq!(city("桂01"), Some("南宁市全市法院"));
+    assert_eq!(names.provinces.get(&CourtCode::parse("粤").unwrap()).map(String::as_str), Some("广东省全省法院"));
+}
