@@ -329,6 +329,10 @@ fn unfillable_slots_stay_xx_with_a_reason_and_configured_phrases_are_replaced() 
 // DOCX drafts.
 
 fn docx_with(document: &str) -> Vec<u8> {
+    docx_with_parts(document, &[])
+}
+
+fn docx_with_parts(document: &str, parts: &[(&str, &str)]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default();
     zip.start_file("[Content_Types].xml", options).unwrap();
@@ -340,6 +344,10 @@ fn docx_with(document: &str) -> Vec<u8> {
     zip.write_all(document.as_bytes()).unwrap();
     zip.start_file("word/styles.xml", options).unwrap();
     zip.write_all(b"<w:styles/>").unwrap();
+    for (name, xml) in parts {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(xml.as_bytes()).unwrap();
+    }
     zip.finish().unwrap().into_inner()
 }
 
@@ -376,6 +384,29 @@ fn docx_round_trip_keeps_runs_and_finds_a_placeholder_split_across_runs() {
     assert_eq!(part(&out, "word/styles.xml"), "<w:styles/>");
     assert_eq!(log.slots().count(), 3);
     assert!(matches!(&log.entries[3], LogEntry::Left { placeholder, .. } if placeholder == "XX"));
+}
+
+#[test]
+fn docx_footnotes_are_filled_and_comments_left_alone() {
+    let (_, report) = compute(&province());
+    let catalogue = Catalogue::default();
+    let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤07").unwrap()).unwrap();
+    let w = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+    let document = format!("<w:document {w}><w:body><w:p><w:r><w:t>正文。</w:t></w:r></w:p></w:body></w:document>");
+    let note = |n: &str| {
+        format!(
+            "<w:footnotes {w}><w:footnote w:id=\"1\"><w:p><w:r><w:t>注：全市法院共受理案件{n}件。</w:t></w:r></w:p></w:footnote></w:footnotes>"
+        )
+    };
+    let comment = format!(
+        "<w:comments {w}><w:comment w:id=\"0\"><w:p><w:r><w:t>受理案件XX件请核对</w:t></w:r></w:p></w:comment></w:comments>"
+    );
+    let input = docx_with_parts(&document, &[("word/footnotes.xml", &note("XX")), ("word/comments.xml", &comment)]);
+    let (out, log) = fill_docx(&input, &ctx, &FillConfig::default()).unwrap();
+    // 粤07 accepted 8 (see the seed test).
+    assert_eq!(part(&out, "word/footnotes.xml"), note("8"));
+    assert_eq!(part(&out, "word/comments.xml"), comment);
+    assert_eq!(log.slots().count(), 1);
 }
 
 #[test]

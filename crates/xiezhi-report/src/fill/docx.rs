@@ -123,8 +123,10 @@ fn splice_paragraph(
     }
 }
 
+/// The parts whose paragraphs are the draft's text: the body, headers and footers, footnotes
+/// and endnotes (a speech's "注：数据截至…" notes). Reviewers' comments are not draft text.
 fn is_text_part(name: &str) -> bool {
-    name == "word/document.xml"
+    matches!(name, "word/document.xml" | "word/footnotes.xml" | "word/endnotes.xml")
         || (name.starts_with("word/header") && name.ends_with(".xml"))
         || (name.starts_with("word/footer") && name.ends_with(".xml"))
 }
