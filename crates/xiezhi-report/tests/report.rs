@@ -172,23 +172,26 @@ fn negative_changes_flip_the_direction_words() {
     let draft = "结收比高于全省平均水平XX个百分点，居全省第X位。结案率高于全省平均水平。";
     let (filled, log) = fill_text(draft, &ctx, &FillConfig::default());
     assert_eq!(filled, draft);
-    let reasons: Vec<&str> = log
-        .entries
-        .iter()
-        .filter_map(|e| match e {
-            LogEntry::Left { reason, .. } => Some(reason.as_str()),
-            _ => None,
-        })
-        .collect();
+    let reasons: Vec<String> = left_entries(&log).into_iter().map(|e| e.reason).collect();
     assert_eq!(reasons.len(), 3, "{}", log.to_text());
     assert!(reasons.iter().all(|r| r.contains("只有本市一个地级市")), "{reasons:?}");
 }
 
-fn left_reasons(log: &xiezhi_report::fill::FillLog) -> Vec<(String, String)> {
+/// A placeholder the fill left alone, as its log entry gives it.
+#[derive(Debug)]
+struct Left {
+    placeholder: String,
+    context: String,
+    reason: String,
+}
+
+fn left_entries(log: &xiezhi_report::fill::FillLog) -> Vec<Left> {
     log.entries
         .iter()
         .filter_map(|e| match e {
-            LogEntry::Left { placeholder, reason, .. } => Some((placeholder.clone(), reason.clone())),
+            LogEntry::Left { placeholder, context, reason, .. } => {
+                Some(Left { placeholder: placeholder.clone(), context: context.clone(), reason: reason.clone() })
+            }
             _ => None,
         })
         .collect()
@@ -212,26 +215,18 @@ fn a_value_needs_its_indicator_named_in_its_own_clause() {
         "{}",
         log.to_text()
     );
-    let left = left_reasons(&log);
+    let left = left_entries(&log);
     assert_eq!(left.len(), 4, "{left:?}");
-    for (placeholder, reason) in &left[..3] {
-        assert_eq!(placeholder, "XX");
-        assert!(reason.contains("本分句没有可识别的指标名称"), "{reason}");
+    for l in &left[..3] {
+        assert_eq!(l.placeholder, "XX");
+        assert!(l.reason.contains("本分句没有可识别的指标名称"), "{}", l.reason);
     }
-    assert_eq!(left[3].0, "高于");
-    assert!(left[3].1.contains("合计"), "{}", left[3].1);
+    assert_eq!(left[3].placeholder, "高于");
+    assert!(left[3].reason.contains("合计"), "{}", left[3].reason);
     // Each left placeholder is shown with six characters either side, to find it.
-    let contexts: Vec<&str> = log
-        .entries
-        .iter()
-        .filter_map(|e| match e {
-            LogEntry::Left { context, .. } => Some(context.as_str()),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(contexts[0], "其中民事案件XX件，审结XX");
+    assert_eq!(left[0].context, "其中民事案件XX件，审结XX");
     // Six characters before 高于: 额 X X 亿 元 ，.
-    assert_eq!(contexts[3], "额XX亿元，高于全省平均水平。");
+    assert_eq!(left[3].context, "额XX亿元，高于全省平均水平。");
 }
 
 #[test]
@@ -252,7 +247,7 @@ fn months_so_far_only_for_whole_months_from_the_first_of_january() {
             Some(month) => assert_eq!(filled, format!("今年前{month}个月，"), "{from}..{to}"),
             None => {
                 assert_eq!(filled, "今年前X个月，", "{from}..{to}");
-                assert!(left_reasons(&log)[0].1.contains("不是自1月1日起的整月"), "{}", log.to_text());
+                assert!(left_entries(&log)[0].reason.contains("不是自1月1日起的整月"), "{}", log.to_text());
             }
         }
     }
@@ -312,14 +307,7 @@ fn unfillable_slots_stay_xx_with_a_reason_and_configured_phrases_are_replaced() 
     let config = FillConfig { phrases: vec![("XX法院".to_owned(), "南岭法院".to_owned())] };
     let (filled, log) = fill_text("推动XX法院高质量发展。受理XX件，同比增长XX%，居全省第X位。", &ctx, &config);
     assert_eq!(filled, "推动南岭法院高质量发展。受理4件，同比增长XX%，居全省第X位。");
-    let reasons: Vec<&str> = log
-        .entries
-        .iter()
-        .filter_map(|e| match e {
-            LogEntry::Left { reason, .. } => Some(reason.as_str()),
-            _ => None,
-        })
-        .collect();
+    let reasons: Vec<String> = left_entries(&log).into_iter().map(|e| e.reason).collect();
     assert_eq!(reasons.len(), 2);
     assert!(reasons[0].contains("去年同期为0"), "{reasons:?}");
     assert!(reasons[1].contains("排名"), "{reasons:?}");
