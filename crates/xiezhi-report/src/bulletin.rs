@@ -8,7 +8,7 @@ use xiezhi_metrics::{Catalogue, GroupKey, GroupReport, IndicatorId, MetricsRepor
 use crate::data::{ActionCase, ActionLists, MonthPoint, Scope};
 use crate::error::ReportError;
 use crate::format::{band_label, table_change, table_value};
-use crate::prose::{province_phrase, province_value, yoy_phrase};
+use crate::prose::{cities_in_province, province_phrase, province_value, yoy_phrase};
 
 /// The indicators a bulletin table shows by default, in this order.
 pub const DEFAULT_INDICATORS: [IndicatorId; 18] = {
@@ -214,7 +214,7 @@ impl Bulletin {
             action_table("超12个月未结案件", &actions.over_12m, false, options.action_limit, report),
         ];
         let mut notes = vec![
-            "同比：件数、金额为增减幅度（%），比率为增减个百分点。全省：全省法院汇总值。区间：对照配置的区间参考值，未配置时标“未设区间”。".to_owned(),
+            "同比：件数、金额为增减幅度（%），比率为增减个百分点，天数、人均结案数、案-件比为增减值。全省：全省法院汇总值（数据中本省只有本市时不列）。区间：对照配置的区间参考值，未配置时标“未设区间”。".to_owned(),
             "“—”表示分母为0、指标无定义；“不可得”表示案件数据不含计算所需信息。".to_owned(),
         ];
         let ours: Vec<String> = options
@@ -259,6 +259,9 @@ fn indicator_table(
     title: &str,
 ) -> Table {
     let mut rows = vec![["指标", "本期", "去年同期", "同比", "全省", "区间"].map(str::to_owned).to_vec()];
+    // No province column for the province itself, nor when the data holds no other city of
+    // it ("全省" would be this city again).
+    let compared = !matches!(g.key, GroupKey::Province(_)) && cities_in_province(report, g) >= 2;
     for &id in ids {
         let entry = catalogue.entry(id);
         let i = id.index();
@@ -272,9 +275,7 @@ fn indicator_table(
             table_value(&g.values[i], entry.unit),
             table_value(&g.previous[i], entry.unit),
             table_change(g.change[i], entry.unit),
-            province_value(report, g, id)
-                .filter(|_| !matches!(g.key, GroupKey::Province(_)))
-                .map_or("—".to_owned(), |v| table_value(v, entry.unit)),
+            province_value(report, g, id).filter(|_| compared).map_or("—".to_owned(), |v| table_value(v, entry.unit)),
             band_label(g.band[i]).to_owned(),
         ]);
     }

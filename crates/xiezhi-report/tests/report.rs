@@ -462,6 +462,23 @@ fn bulletin_figures_are_the_hand_worked_ones() {
 }
 
 #[test]
+fn a_city_alone_in_the_data_is_not_set_against_the_province() {
+    // Only 粤07's cases: "全省" would be 粤07 itself, so the bulletin has no province column
+    // and no 高于/低于全省 phrase.
+    let facts: Vec<CaseFacts> = province().into_iter().filter(|f| f.case_number.as_str().contains("粤07")).collect();
+    let (snapshot, report) = compute(&facts);
+    let catalogue = Catalogue::default();
+    let scope = Scope::parse("粤07").unwrap();
+    let actions = ActionListBuilder::new(scope.clone(), period().to(), &catalogue).finish();
+    let months = monthly_series(&snapshot, period(), &catalogue, &scope);
+    let b = Bulletin::build(&report, &catalogue, &scope, &months, &actions, &BulletinOptions::new(d("2024-07-05")))
+        .unwrap();
+    assert_eq!(b.tables[0].rows[1], ["受理", "8", "5", "+60.00%", "—", "未设区间"]);
+    assert!(b.tables.iter().all(|t| t.rows[1..].iter().all(|r| r[4] == "—")));
+    assert!(b.overview.iter().all(|p| !p.contains("全省平均水平")), "{:?}", b.overview);
+}
+
+#[test]
 fn action_lists_hold_the_cases_behind_the_indicators() {
     let mut facts = province();
     // A 民初 case filed 2023-05-01, still open: 6-month limit ended 2023-11-01 (超审限); over
