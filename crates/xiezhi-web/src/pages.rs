@@ -288,7 +288,13 @@ fn comparison<'r>(
     access: &Access,
 ) -> Option<(&'static str, &'r GroupReport)> {
     let (label, other) = match key {
-        GroupKey::City(c) | GroupKey::Court(c) => ("全省", GroupKey::Province(c.province_code()?)),
+        // "全省" only when the data holds another city of it (else it is this city again).
+        GroupKey::City(c) | GroupKey::Court(c)
+            if xiezhi_report::prose::cities_in_province(report, report.group(key)?) >= 2 =>
+        {
+            ("全省", GroupKey::Province(c.province_code()?))
+        }
+        GroupKey::City(_) | GroupKey::Court(_) => return None,
         GroupKey::Judge { court, .. } => ("本院", GroupKey::Court(*court)),
         GroupKey::Province(_) => return None,
     };
@@ -560,6 +566,8 @@ pub async fn metrics_page(
     let catalogue = &state.config.catalogue;
     let group = report.group(&key).ok_or(WebError::NotFound)?;
     let compare = comparison(&report, &key, &user.access);
+    // Ranks among the province's cities mean something only with two cities or more in the data.
+    let ranked = xiezhi_report::prose::cities_in_province(&report, group) >= 2;
     let mut sections: Vec<(String, Vec<Json>)> = Vec::new();
     for entry in catalogue.entries() {
         let i = entry.id.index();
@@ -575,7 +583,7 @@ pub async fn metrics_page(
             "change": change_text(group.change[i], entry.unit),
             "change_class": change_class(group.change[i], entry),
             "compare": compare.map(|(_, c)| value_text(&c.values[i], entry.unit)),
-            "rank": group.province.as_ref().and_then(|p| p.rank[i]).map(|r| format!("第{r}位")),
+            "rank": group.province.as_ref().filter(|_| ranked).and_then(|p| p.rank[i]).map(|r| format!("第{r}位")),
             "band": group.band[i].map(|b| xiezhi_report::format::band_label(Some(b))),
             "band_class": match group.band[i] { Some(xiezhi_metrics::Band::Inside) => "in", Some(_) => "out", None => "" },
             "interval": entry.reference.as_ref().map(|r| format!("{}–{}", interval_text(r.low, entry.unit), interval_text(r.high, entry.unit))),
@@ -607,7 +615,7 @@ pub async fn metrics_page(
     m.insert("group_kind".into(), kind_label(&key).into());
     m.insert("groups".into(), group_options(&report, &user.access, &data, &key).into());
     m.insert("compare_label".into(), compare.map(|(l, _)| l).into());
-    m.insert("has_rank".into(), group.province.is_some().into());
+    m.insert("has_rank".into(), (group.province.is_some() && ranked).into());
     m.insert(
         "sections".into(),
         sections.into_iter().map(|(name, rows)| json!({"name": name, "rows": rows})).collect::<Vec<_>>().into(),
