@@ -24,26 +24,26 @@ pub use xiezhi_domain::CaseFacts;
 /// A file-level failure: nothing of the file can be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("reading {path}: {source}")]
+    #[error("无法读取文件 / reading {path}: {source}")]
     Io { path: String, source: std::io::Error },
-    #[error("the file is empty: no header row and no cases")]
+    #[error("文件为空 / the file is empty: no header row and no cases")]
     Empty,
-    #[error("the file has a header but no case rows")]
+    #[error("文件只有表头，没有案件行 / the file has a header but no case rows")]
     NoRows,
-    #[error("not a CSV or XLSX file ({0})")]
+    #[error("不是CSV或XLSX文件 / not a CSV or XLSX file ({0})")]
     NotTabular(String),
-    #[error("reading the spreadsheet: {0}")]
+    #[error("无法读取表格 / reading the spreadsheet: {0}")]
     Spreadsheet(String),
-    #[error("the workbook has no sheet named {0:?}")]
+    #[error("工作簿中没有名为{0:?}的工作表 / the workbook has no sheet named {0:?}")]
     NoSuchSheet(String),
-    #[error("reading CSV: {0}")]
+    #[error("无法读取CSV / reading CSV: {0}")]
     Csv(String),
-    #[error("missing required column(s): {} (header must name them by key or Chinese label, e.g. 案号, 立案日期)", .0.join(", "))]
+    #[error("缺少必填列 / missing required column(s): {} (header must name them by key or Chinese label, e.g. 案号, 立案日期)", .0.join(", "))]
     MissingColumns(Vec<&'static str>),
-    #[error("columns {first:?} and {second:?} both map to {key}")]
+    #[error("两列指向同一字段 / columns {first:?} and {second:?} both map to {key}")]
     DuplicateColumn { key: &'static str, first: String, second: String },
-    #[error("column {header:?} says 万元 but is not an amount column")]
+    #[error("非金额列标注了万元 / column {header:?} says 万元 but is not an amount column")]
     WanOnNonAmount { header: String },
-    #[error("writing {path}: {message}")]
+    #[error("无法写入 / writing {path}: {message}")]
     Write { path: String, message: String },
 }

@@ -92,7 +92,7 @@ fn bad_files_get_one_clear_message() {
     assert!(matches!(open(&write("zip.xlsx", b"PK\x03\x04garbage")), Err(ImportError::NotTabular(_))));
     match open(&write("cols.csv", "案号,结案日期\n(2024)粤0703民初1号,\n".as_bytes())) {
         Err(e @ ImportError::MissingColumns(_)) => {
-            assert!(e.to_string().starts_with("missing required column(s): filed_on"), "{e}");
+            assert!(e.to_string().starts_with("缺少必填列 / missing required column(s): filed_on"), "{e}");
         }
         other => panic!("{other:?}"),
     }

@@ -56,16 +56,17 @@ impl Scope {
         report.group(&self.key).ok_or_else(|| ReportError::UnknownScope(self.key.code()))
     }
 
-    /// The scope's group, refusing a period in which it has no case at all (nothing accepted
-    /// and nothing pending): a report of such a period would be all zeros and dashes.
+    /// The scope's group, refusing a period in which nothing happened in it (no case filed and
+    /// none closed): a report of such a period — before the data starts, or after it ends,
+    /// when only carried-over cases remain — would be zeros, dashes and tied ranks.
     pub fn group_with_data<'r>(
         &self,
         report: &'r MetricsReport,
     ) -> Result<&'r xiezhi_metrics::GroupReport, ReportError> {
         let group = self.group(report)?;
-        let accepted = group.value(IndicatorId::Accepted);
+        let filed = group.value(IndicatorId::Filed);
         let closed = group.value(IndicatorId::Closed);
-        if accepted == &Value::Count(0) && closed == &Value::Count(0) {
+        if filed == &Value::Count(0) && closed == &Value::Count(0) {
             return Err(ReportError::EmptyPeriod {
                 scope: self.key.code(),
                 from: report.period.from().to_string(),

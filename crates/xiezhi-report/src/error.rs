@@ -6,8 +6,11 @@ pub enum ReportError {
     /// The scope names no group of the report (a code not in the data).
     #[error("the scope {0} is not in the data")]
     UnknownScope(String),
-    /// The period holds no case of the scope (nothing filed, closed or pending).
-    #[error("the period {from} to {to} has no case in the scope {scope}")]
+    /// Nothing happened in the scope over the period (no case filed, none closed): before the
+    /// data starts or after it ends.
+    #[error(
+        "本期间该范围没有立案或结案，无数据可报 / the period {from} to {to} has no case in the scope {scope} (no case filed or closed)"
+    )]
     EmptyPeriod { scope: String, from: String, to: String },
     /// No installed or configured font covers Chinese characters, so charts cannot be drawn.
     #[error(

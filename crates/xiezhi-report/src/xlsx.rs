@@ -1,6 +1,7 @@
 //! The bulletin as an Excel workbook: the overview, every table, the chart data with NATIVE
 //! Excel charts (line for the trend, clustered columns for the comparison) and the complete
-//! action lists. Figures are the same text the other formats show.
+//! action lists. Figures are Excel numbers whose number formats show the same text as the
+//! other formats.
 
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
@@ -15,13 +16,47 @@ fn header_format() -> Format {
         .set_align(FormatAlign::Center)
 }
 
+/// A figure as the other formats show it (`262`, `94.67%`, `+24.76%`, `+3.51个百分点`,
+/// `1177204701.23`) as an Excel number and the number format that displays that same text, so
+/// that a clerk can sort, sum and chart it; anything else (`—`, 案号, dates) stays text.
+fn figure(text: &str) -> Option<(f64, &'static str)> {
+    let signed = text.starts_with(['+', '-']);
+    let number = |t: &str| t.parse::<f64>().ok().filter(|v| v.is_finite());
+    if let Some(points) = text.strip_suffix("个百分点") {
+        return Some((number(points)?, "+0.00\"个百分点\";-0.00\"个百分点\";0.00\"个百分点\""));
+    }
+    if let Some(percent) = text.strip_suffix('%') {
+        let format = if signed { "+0.00%;-0.00%;0.00%" } else { "0.00%" };
+        return Some((number(percent)? / 100.0, format));
+    }
+    if !text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-')) {
+        return None;
+    }
+    let value = number(text)?;
+    let format = match (text.contains('.'), signed) {
+        (true, true) => "+0.00;-0.00;0.00",
+        (true, false) => "0.00",
+        (false, _) => "0",
+    };
+    Some((value, format))
+}
+
 fn write_rows(sheet: &mut Worksheet, first_row: u32, rows: &[Vec<String>]) -> Result<u32, ReportError> {
     let header = header_format();
     let cell = Format::new().set_border(FormatBorder::Thin);
     for (r, row) in rows.iter().enumerate() {
         for (c, text) in row.iter().enumerate() {
-            let format = if r == 0 { &header } else { &cell };
-            sheet.write_string_with_format(first_row + r as u32, c as u16, text, format)?;
+            let (at_row, at_col) = (first_row + r as u32, c as u16);
+            match figure(text).filter(|_| r > 0) {
+                Some((value, number_format)) => {
+                    let format = cell.clone().set_num_format(number_format);
+                    sheet.write_number_with_format(at_row, at_col, value, &format)?;
+                }
+                None => {
+                    let format = if r == 0 { &header } else { &cell };
+                    sheet.write_string_with_format(at_row, at_col, text, format)?;
+                }
+            }
         }
     }
     Ok(first_row + rows.len() as u32)
@@ -114,4 +149,23 @@ pub fn write(b: &Bulletin) -> Result<Vec<u8>, ReportError> {
         sheet.set_column_width(5, 12)?;
     }
     Ok(workbook.save_to_buffer()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::figure;
+
+    #[test]
+    fn figures_become_numbers_that_show_the_same_text() {
+        assert_eq!(figure("262"), Some((262.0, "0")));
+        assert_eq!(figure("94.67%"), Some((0.9467, "0.00%")));
+        let (value, format) = figure("+24.76%").unwrap();
+        assert!((value - 0.2476).abs() < 1e-12 && format == "+0.00%;-0.00%;0.00%");
+        assert_eq!(figure("-3.51个百分点").map(|f| f.0), Some(-3.51));
+        assert_eq!(figure("1177204701.23"), Some((1_177_204_701.23, "0.00")));
+        assert_eq!(figure("+2.00"), Some((2.0, "+0.00;-0.00;0.00")));
+        for text in ["—", "不可得", "未设区间", "（2024）粤0703民初1号", "2024-03-05", "受理", ""] {
+            assert_eq!(figure(text), None, "{text}");
+        }
+    }
 }

@@ -190,17 +190,18 @@ pub fn session_clear_cookie(config: &WebConfig) -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
 }
 
-/// The user of the request's session, or [`WebError::Unauthenticated`] (no cookie, unknown or
-/// expired session, disabled account).
+/// The user of the request's session; [`WebError::Unauthenticated`] without a session cookie,
+/// [`WebError::SessionExpired`] when the cookie's session has ended (unknown or expired
+/// session, disabled account).
 pub async fn current_user(headers: &HeaderMap, state: &AppState) -> Result<CurrentUser, WebError> {
     let id = session_cookie(headers).ok_or(WebError::Unauthenticated)?;
-    let (session, user) = state.store.session_with_user(&id).await?.ok_or(WebError::Unauthenticated)?;
+    let (session, user) = state.store.session_with_user(&id).await?.ok_or(WebError::SessionExpired)?;
     let now = state.clock.unix_seconds();
     let expired =
         now - session.last_seen > state.config.idle_timeout || now - session.created_at > state.config.max_session_age;
     if expired || user.disabled {
         state.store.delete_session(&id).await?;
-        return Err(WebError::Unauthenticated);
+        return Err(WebError::SessionExpired);
     }
     let access = Access::new(&user.username, &user.role, user.court_code.as_deref(), user.judge_name.as_deref())
         .map_err(|_| WebError::Forbidden)?;

@@ -9,9 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 /// Why a request was not answered.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
-    /// No session (or an expired one).
+    /// No session cookie.
     #[error("not signed in")]
     Unauthenticated,
+    /// A session cookie whose session has ended (idle timeout, logout elsewhere, disabled).
+    #[error("session expired")]
+    SessionExpired,
     /// Outside the user's role or scope.
     #[error("forbidden")]
     Forbidden,
@@ -47,7 +50,7 @@ impl From<xiezhi_store::StoreError> for WebError {
 impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
-            WebError::Unauthenticated | WebError::BadCredentials => StatusCode::UNAUTHORIZED,
+            WebError::Unauthenticated | WebError::SessionExpired | WebError::BadCredentials => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -60,7 +63,8 @@ impl WebError {
     /// The Chinese message shown to the user.
     pub fn message(&self) -> String {
         match self {
-            WebError::Unauthenticated => "未登录或会话已过期，请重新登录。".to_owned(),
+            WebError::Unauthenticated => "未登录，请先登录。".to_owned(),
+            WebError::SessionExpired => "会话已过期，请重新登录。".to_owned(),
             WebError::Forbidden => "无权访问。".to_owned(),
             WebError::Csrf => "页面已过期或请求来源无效，请刷新页面后重试。".to_owned(),
             WebError::NotFound => "未找到。".to_owned(),
@@ -124,6 +128,8 @@ impl IntoResponse for WebError {
         self.log();
         match self {
             WebError::Unauthenticated => Redirect::to("/login").into_response(),
+            // The login page then says why (a form posted meanwhile is not kept).
+            WebError::SessionExpired => Redirect::to("/login?expired=1").into_response(),
             other => error_page(other.status(), &other.message()),
         }
     }
@@ -149,7 +155,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
         let code = match &self.0 {
-            WebError::Unauthenticated => "unauthenticated",
+            WebError::Unauthenticated | WebError::SessionExpired => "unauthenticated",
             WebError::Forbidden => "forbidden",
             WebError::Csrf => "csrf",
             WebError::NotFound => "not_found",

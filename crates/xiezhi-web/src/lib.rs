@@ -172,8 +172,46 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(api::openapi))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), chinese_rejections))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// The framework's own refusals (a body over the limit, a form that is not a form, a URL that
+/// is not UTF-8) come as English plain text; users get them as our Chinese page or JSON error,
+/// with the same status.
+async fn chinese_rejections(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/plain"));
+    if !status.is_client_error() || !plain {
+        return response;
+    }
+    let error = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            let form = path == "/login" || path == "/api/v1/login" || path.starts_with("/users");
+            WebError::TooLarge { limit: if form { auth::FORM_BODY_LIMIT } else { state.config.max_upload_bytes } }
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            WebError::BadRequest("请求格式错误：该处应以网页表单提交（application/x-www-form-urlencoded）。".to_owned())
+        }
+        _ => WebError::BadRequest("请求格式错误（表单、上传或网址无法解析），请返回重试。".to_owned()),
+    };
+    let mut out =
+        if path.starts_with("/api/") { error::ApiError(error).into_response() } else { error.into_response() };
+    *out.status_mut() = status;
+    out
 }
 
 /// Headers on every response: case data is never cached (a shared office PC shows nothing

@@ -1105,12 +1105,12 @@ pub async fn import_confirm(
     user.check_csrf(form.csrf.as_deref())?;
     let pending = {
         let mut map = state.uploads.imports.lock().expect("uploads lock");
-        match form.token.as_deref().and_then(|t| map.remove(t)) {
-            Some(p) if p.username == user.access.username => p,
-            Some(p) => {
-                let _ = std::fs::remove_file(&p.path);
-                return Err(WebError::NotFound);
-            }
+        let token = form.token.as_deref().unwrap_or("");
+        // Only the uploader's own confirmation takes the upload (another account's attempt
+        // leaves it waiting for its owner).
+        match map.get(token) {
+            Some(p) if p.username == user.access.username => map.remove(token).expect("present"),
+            Some(_) => return Err(WebError::NotFound),
             None => return Err(WebError::BadRequest("该上传已处理或已过期，请重新上传。".to_owned())),
         }
     };

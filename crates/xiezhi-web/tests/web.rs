@@ -63,12 +63,17 @@ async fn login_sessions_and_throttling() {
         );
         assert_eq!(app.request(Method::GET, "/api/v1/session", Some(&renewed), None, &[]).await.status, StatusCode::OK);
 
-        // Idle timeout: 31 minutes later the session is gone.
+        // Idle timeout: 31 minutes later the session is gone; a page says so on the login form.
         app.advance(31 * 60);
         assert_eq!(
             app.request(Method::GET, "/api/v1/session", Some(&renewed), None, &[]).await.status,
             StatusCode::UNAUTHORIZED
         );
+        let r = app.request(Method::GET, "/cases", Some(&renewed), None, &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(r.header("location").as_deref(), Some("/login?expired=1"));
+        let r = app.request(Method::GET, "/login?expired=1", None, None, &[]).await;
+        assert!(r.body.contains("会话已过期，请重新登录。"), "{}", r.body);
 
         // Wrong passwords: 401 five times, then 429 even with the right password.
         for _ in 0..5 {
@@ -216,6 +221,57 @@ async fn csrf_is_required_for_every_change() {
                 && actions.iter().any(|a| a == "user_disable")
                 && actions.iter().any(|a| a == "logout")
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_get_a_chinese_answer_with_their_status() {
+    each_backend(async |app| {
+        let m = app.login("manager-basic").await;
+        let chinese = |body: &str| body.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        // A form posted as JSON: 415, our page, not the framework's English.
+        let r = app
+            .request(
+                Method::POST,
+                "/logout",
+                Some(&m.cookie),
+                Some("{}".into()),
+                &[("content-type", "application/json")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert!(r.body.contains("请求格式错误") && !r.body.contains("Form requests"), "{}", r.body);
+        // An upload that is not multipart: 400, Chinese.
+        let r = app
+            .request(Method::POST, "/import", Some(&m.cookie), Some("x".into()), &[("content-type", "text/csv")])
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(chinese(&r.body) && !r.body.contains("boundary"), "{}", r.body);
+        // A 案号 that is not UTF-8 in the URL: 400 JSON from the API, a page otherwise.
+        let r = app.request(Method::GET, "/api/v1/cases/%FF", Some(&m.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(json["error"], "bad_request");
+        assert!(chinese(json["message"].as_str().unwrap()));
+        let r = app.request(Method::GET, "/cases/%FF", Some(&m.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("请求格式错误"), "{}", r.body);
+        // An API upload over the limit: 413 with the limit, as JSON.
+        let big = "x".repeat(support::UPLOAD_LIMIT + 200 * 1024);
+        let r = app
+            .request(
+                Method::POST,
+                "/api/v1/imports?file_name=big.csv",
+                Some(&m.cookie),
+                Some(big),
+                &[("x-csrf-token", m.csrf.as_str())],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+        let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(json["error"], "too_large");
+        assert!(json["message"].as_str().unwrap().contains("上限"), "{json}");
     })
     .await;
 }

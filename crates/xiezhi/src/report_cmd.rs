@@ -196,6 +196,13 @@ pub async fn fill_draft(db: &str, args: FillArgs) -> anyhow::Result<ExitCode> {
         "docx" => DraftFormat::Docx,
         other => return Err(ReportError::UnsupportedDraft(other.to_owned()).into()),
     };
+    let same_file = match (std::fs::canonicalize(&args.draft), std::fs::canonicalize(&args.out)) {
+        (Ok(draft), Ok(out)) => draft == out,
+        _ => false,
+    };
+    if same_file {
+        bail!("the output {} is the draft itself: write the filled draft to another file", args.out.display());
+    }
     if extension(&args.out) != extension(&args.draft) {
         bail!("the output {} must have the draft's format (.{})", args.out.display(), extension(&args.draft));
     }

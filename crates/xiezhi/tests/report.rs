@@ -153,4 +153,53 @@ fn a_period_without_data_is_refused() {
         &["report", "--scope", "粤07", "--from", "2020-01-01", "--to", "2020-12-31", "--out", "b.xlsx"],
     );
     assert_refused(dir.path(), &out, "has no case in the scope", "b.xlsx");
+    // After the data ends: (2024)粤0703民初2号 is still pending (carried over), but nothing was
+    // filed or closed in 2025 — a bulletin or a draft of zeros and tied ranks is refused.
+    let out = xiezhi(
+        dir.path(),
+        &["report", "--scope", "粤07", "--from", "2025-01-01", "--to", "2025-06-30", "--out", "c.html"],
+    );
+    assert_refused(dir.path(), &out, "no case filed or closed", "c.html");
+    let out = xiezhi(
+        dir.path(),
+        &[
+            "fill",
+            "--draft",
+            "draft.txt",
+            "--scope",
+            "粤07",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-06-30",
+            "--out",
+            "c.txt",
+        ],
+    );
+    assert_refused(dir.path(), &out, "no case filed or closed", "c.txt");
+}
+
+#[test]
+fn the_draft_is_never_overwritten_by_its_filled_copy() {
+    let dir = setup();
+    let before = std::fs::read(dir.path().join("draft.txt")).unwrap();
+    let out = xiezhi(
+        dir.path(),
+        &[
+            "fill",
+            "--draft",
+            "draft.txt",
+            "--scope",
+            "粤07",
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2024-03-31",
+            "--out",
+            "./draft.txt",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("is the draft itself"), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(dir.path().join("draft.txt")).unwrap(), before);
 }
