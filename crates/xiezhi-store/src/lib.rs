@@ -185,9 +185,27 @@ impl Store {
     /// caller guarantees distinct 案号 — the rebuilt unique index would refuse duplicates and
     /// the import would fail whole). Small imports into a large table upsert row by row.
     pub async fn begin_import(&self, expected_rows: u64) -> Result<ImportTx, StoreError> {
+        self.begin_import_keeping(expected_rows, &[]).await
+    }
+
+    /// As [`Store::begin_import`], for a file that lacks the columns `kept` (keys of the
+    /// interchange format, e.g. `judge`): updated cases keep their stored values there, so
+    /// that a file of, say, amounts only never blanks a case's dates or judge.
+    pub async fn begin_import_keeping(
+        &self,
+        expected_rows: u64,
+        kept: &[&'static str],
+    ) -> Result<ImportTx, StoreError> {
+        if let Some(unknown) = kept.iter().find(|k| !rows::is_write_column(k) || **k == "case_number") {
+            return Err(StoreError::Corrupt {
+                case_number: String::new(),
+                reason: format!("no column {unknown} to keep"),
+            });
+        }
+        let kept = kept.to_vec();
         let inner = match &self.sqlite_path {
-            Some(path) => Inner::Native(native::NativeImport::begin(path.clone(), expected_rows).await?),
-            None => Inner::Sqlx(SqlxImport::begin(&self.pool, self.backend, expected_rows).await?),
+            Some(path) => Inner::Native(native::NativeImport::begin(path.clone(), expected_rows, kept).await?),
+            None => Inner::Sqlx(SqlxImport::begin(&self.pool, self.backend, expected_rows, kept).await?),
         };
         Ok(ImportTx { inner, courts: Default::default() })
     }
@@ -382,6 +400,8 @@ struct SqlxImport {
     affected: u64,
     /// Empty table in bulk mode: plain INSERT (no conflict target exists while indexes are off).
     plain_insert: bool,
+    /// Columns the file lacks: updates keep their stored values.
+    kept: Vec<&'static str>,
     /// Indexes dropped for this import, rebuilt before commit.
     dropped: Vec<&'static (&'static str, &'static str)>,
 }
@@ -520,7 +540,12 @@ pub(crate) fn level_key(code: CourtCode) -> &'static str {
 }
 
 impl SqlxImport {
-    async fn begin(pool: &AnyPool, backend: Backend, expected_rows: u64) -> Result<SqlxImport, StoreError> {
+    async fn begin(
+        pool: &AnyPool,
+        backend: Backend,
+        expected_rows: u64,
+        kept: Vec<&'static str>,
+    ) -> Result<SqlxImport, StoreError> {
         let mut tx = pool.begin().await?;
         let before = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM cases").fetch_one(&mut *tx).await? as u64;
         let mode = write_mode(expected_rows, before);
@@ -537,6 +562,7 @@ impl SqlxImport {
             affected: 0,
             plain_insert: mode == WriteMode::BulkEmpty,
             dropped,
+            kept,
         })
     }
 
@@ -548,7 +574,7 @@ impl SqlxImport {
             let sql = match &self.batch_sql {
                 Some((n, sql)) if *n == chunk.len() => sql.clone(),
                 _ => {
-                    let sql = rows::upsert_sql(self.backend, chunk.len(), self.plain_insert);
+                    let sql = rows::upsert_sql(self.backend, chunk.len(), self.plain_insert, &self.kept);
                     self.batch_sql = Some((chunk.len(), sql.clone()));
                     sql
                 }

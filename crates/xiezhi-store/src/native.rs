@@ -34,12 +34,16 @@ fn gone() -> StoreError {
 impl NativeImport {
     /// Opens its own connection to the database file, begins an immediate transaction and
     /// chooses the write strategy.
-    pub(crate) async fn begin(path: PathBuf, expected_rows: u64) -> Result<NativeImport, StoreError> {
+    pub(crate) async fn begin(
+        path: PathBuf,
+        expected_rows: u64,
+        kept: Vec<&'static str>,
+    ) -> Result<NativeImport, StoreError> {
         let (commands, receiver) = mpsc::channel(4);
         let (ready, started) = oneshot::channel();
         std::thread::Builder::new()
             .name("xiezhi-sqlite-writer".to_owned())
-            .spawn(move || writer(path, expected_rows, receiver, ready))
+            .spawn(move || writer(path, expected_rows, kept, receiver, ready))
             .map_err(|e| StoreError::Native(format!("starting the writer thread: {e}")))?;
         started.await.map_err(|_| gone())??;
         Ok(NativeImport { commands })
@@ -177,6 +181,7 @@ fn finish(conn: &Connection, state: &mut State, finish: crate::Finish) -> Result
 fn writer(
     path: PathBuf,
     expected_rows: u64,
+    kept: Vec<&'static str>,
     mut commands: mpsc::Receiver<Command>,
     ready: oneshot::Sender<Result<(), StoreError>>,
 ) {
@@ -188,7 +193,7 @@ fn writer(
         }
     };
     let _ = ready.send(Ok(()));
-    let sql = rows::upsert_sql(Backend::Sqlite, 1, plain);
+    let sql = rows::upsert_sql(Backend::Sqlite, 1, plain, &kept);
     let mut statement = match conn.prepare(&sql) {
         Ok(s) => Some(s),
         Err(e) => {

@@ -46,7 +46,14 @@ pub(crate) fn placeholder(backend: Backend, i: usize) -> String {
 /// `INSERT ... VALUES (...), ... ON CONFLICT (case_number) DO UPDATE ...` for `n` rows.
 /// With `plain`, a bare INSERT (bulk load into an empty table, indexes off); otherwise an
 /// upsert by 案号 that leaves equal rows untouched, so re-importing a file changes nothing.
-pub(crate) fn upsert_sql(backend: Backend, n: usize, plain: bool) -> String {
+/// Whether `name` is a column the import writes.
+pub(crate) fn is_write_column(name: &str) -> bool {
+    WRITE_COLUMNS.contains(&name)
+}
+
+/// The upsert of `n` rows. `kept` names columns the imported file does not carry: an update
+/// leaves their stored values as they are (a new row gets NULL or the default).
+pub(crate) fn upsert_sql(backend: Backend, n: usize, plain: bool, kept: &[&str]) -> String {
     let columns = WRITE_COLUMNS;
     let width = columns.len();
     let mut sql = format!("INSERT INTO cases ({}) VALUES ", columns.join(", "));
@@ -66,7 +73,7 @@ pub(crate) fn upsert_sql(backend: Backend, n: usize, plain: bool) -> String {
     if plain {
         return sql;
     }
-    let updatable: Vec<&str> = columns.iter().copied().filter(|c| *c != "case_number").collect();
+    let updatable: Vec<&str> = columns.iter().copied().filter(|c| *c != "case_number" && !kept.contains(c)).collect();
     sql.push_str(" ON CONFLICT (case_number) DO UPDATE SET ");
     sql.push_str(&updatable.iter().map(|c| format!("{c} = excluded.{c}")).collect::<Vec<_>>().join(", "));
     sql.push_str(" WHERE ");

@@ -148,6 +148,47 @@ async fn reimport_changes_nothing(db: &TestDb) {
 }
 both_backends!(upsert_by_case_number, reimport_changes_nothing);
 
+async fn a_file_without_some_columns_keeps_their_stored_values(db: &TestDb) {
+    let facts = fixtures();
+    let mut tx = db.store.begin_import(4).await.unwrap();
+    tx.upsert(&facts).await.unwrap();
+    tx.commit("full.csv", "2026-11-27 10:00:00", 4, 0).await.unwrap();
+    // A file of 案号, 立案日期 and 承办人 only: the judge changes, closed_on and disposition
+    // (absent from the file) stay as stored; a case identical in the carried columns is unchanged.
+    let original = db.store.case("（2024）粤0703民初1号").await.unwrap().unwrap();
+    assert!(original.closed_on.is_some());
+    let mut partial: Vec<CaseFacts> = facts
+        .iter()
+        .map(|f| CaseFacts { judge: f.judge.clone(), ..CaseFacts::new(f.case_number.clone(), f.filed_on) })
+        .collect();
+    let index = partial.iter().position(|f| f.case_number.as_str() == "（2024）粤0703民初1号").unwrap();
+    partial[index].judge = Some("新承办人".to_owned());
+    let kept = [
+        "court_name",
+        "cause",
+        "procedure",
+        "closed_on",
+        "disposition",
+        "department",
+        "claim_amount",
+        "applied_amount",
+        "recovered_amount",
+        "extension_days",
+        "suspended_days",
+        "origin_case_number",
+        "has_property",
+    ];
+    let mut tx = db.store.begin_import_keeping(4, &kept).await.unwrap();
+    tx.upsert(&partial).await.unwrap();
+    assert_eq!(tx.counts().await.unwrap(), UpsertCounts { inserted: 0, updated: 1, unchanged: 3 });
+    tx.commit("judges.csv", "2026-11-27 10:05:00", 4, 0).await.unwrap();
+    let stored = db.store.case("（2024）粤0703民初1号").await.unwrap().unwrap();
+    assert_eq!(stored, CaseFacts { judge: Some("新承办人".to_owned()), ..original });
+    // A column name that is not one of the table's is refused.
+    assert!(db.store.begin_import_keeping(4, &["nonsense"]).await.is_err());
+}
+both_backends!(partial_files_keep_absent_columns, a_file_without_some_columns_keeps_their_stored_values);
+
 async fn rollback_leaves_nothing(db: &TestDb) {
     let mut tx = db.store.begin_import(4).await.unwrap();
     tx.upsert(&fixtures()).await.unwrap();

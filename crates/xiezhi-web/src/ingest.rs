@@ -109,10 +109,16 @@ async fn import_pass(
     let court_header = reader.header().header(xiezhi_import::Column::CourtName).to_owned();
     let number_header = reader.header().header(xiezhi_import::Column::CaseNumber).to_owned();
     let total_bytes = reader.total_bytes;
+    // Columns the file does not have keep their stored values on cases it updates.
+    let kept: Vec<&'static str> = xiezhi_import::Column::ALL
+        .into_iter()
+        .filter(|c| reader.header().position(*c).is_none())
+        .map(xiezhi_import::Column::key)
+        .collect();
     let mut rows = spawn_reader(reader);
     let mut tx = store
         // A rough row estimate (≈100 bytes a row) picks the bulk strategy for large files.
-        .begin_import(total_bytes / 100)
+        .begin_import_keeping(total_bytes / 100, &kept)
         .await
         .map_err(store_failure("starting the import transaction"))?;
     let mut finder = known.is_none().then(DuplicateFinder::default);

@@ -53,6 +53,17 @@ fn import_is_idempotent_and_lists_courts() {
         text(&out.stdout)
     );
     assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3);
+    // A file with only 案号 and 立案日期 updates nothing it does not carry: the closed case
+    // stays closed, with its judge and court name.
+    write(dir.path(), "dates.csv", "案号,立案日期\n(2024)粤0703民初1号,2024-01-05\n");
+    let out = xiezhi(dir.path(), &["import", "dates.csv"]);
+    assert!(text(&out.stdout).contains("1 rows read, 0 new, 0 updated, 1 unchanged"), "{}", text(&out.stdout));
+    let out = Command::new("sqlite3")
+        .arg(dir.path().join("xiezhi.db"))
+        .arg("SELECT closed_on, disposition, judge, court_name FROM cases WHERE case_number = '（2024）粤0703民初1号';")
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout).trim(), "2024-03-01|判决|审判员甲|江门市蓬江区人民法院");
     let out = xiezhi(dir.path(), &["courts"]);
     let listing = text(&out.stdout);
     assert!(listing.contains("粤0703") && listing.contains("江门市蓬江区人民法院"), "{listing}");
