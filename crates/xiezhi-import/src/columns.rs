@@ -178,6 +178,11 @@ impl HeaderMap {
         self.in_wan[column as usize]
     }
 
+    /// The number of cells in the header row (blank header cells included).
+    pub fn width(&self) -> usize {
+        self.headers.len()
+    }
+
     /// The header of `column` as the file writes it.
     pub fn header(&self, column: Column) -> &str {
         self.position(column).map_or(column.key(), |i| &self.headers[i])

@@ -44,6 +44,10 @@ pub enum ImportError {
     DuplicateColumn { key: &'static str, first: String, second: String },
     #[error("非金额列标注了万元 / column {header:?} says 万元 but is not an amount column")]
     WanOnNonAmount { header: String },
+    #[error(
+        "引号不成对：第{from}行“{column}”列的引号没有闭合，第{from}行至第{to}行被读成了一格，其中的行无法读取；请在表格软件中修正后重新导出 / an unbalanced quote in row {from}, column {column} joins lines {from}–{to} into one cell ({value})"
+    )]
+    UnbalancedQuote { from: u64, to: u64, column: String, value: String },
     #[error("无法写入 / writing {path}: {message}")]
     Write { path: String, message: String },
 }

@@ -250,7 +250,14 @@ impl FactsReader {
                     // it, so find the line of its terminator and step back over the line breaks
                     // inside its quoted cells: that is the line where the record starts.
                     let end = reader.position().byte();
-                    let embedded: u64 = record.iter().map(|f| f.iter().filter(|b| **b == b'\n').count() as u64).sum();
+                    let mut embedded: u64 =
+                        record.iter().map(|f| f.iter().filter(|b| **b == b'\n').count() as u64).sum();
+                    // A quote left open runs to the end of the file and takes the last line
+                    // break into its cell: that one ends the line, it is not inside it. (A cell
+                    // that really ends with a line break is counted one row late.)
+                    if record.iter().last().is_some_and(|f| f.ends_with(b"\n")) {
+                        embedded = embedded.saturating_sub(1);
+                    }
                     let last =
                         lines.lock().expect("never poisoned: no panics while held").line_of(end.saturating_sub(1));
                     self.row = last.saturating_sub(embedded);
@@ -281,6 +288,8 @@ impl FactsReader {
                             }]),
                             case_number: None,
                         }
+                    } else if let Some(problem) = shape_problem(&self.header, &fields, self.row, embedded) {
+                        RowOutcome { row: self.row, result: Err(vec![problem?]), case_number: None }
                     } else {
                         let parsed = parse_row_keeping_number(self.row, &self.header, |i| {
                             fields.get(i).map_or(Cell::Empty, |f| Cell::Text(f))
@@ -312,6 +321,45 @@ impl FactsReader {
         }
         Ok(None)
     }
+}
+
+/// A CSV record whose shape shows it was not read as written. A quote left open joins the
+/// following lines into one cell (the record then spans lines and has the wrong number of
+/// cells, or a line inside the cell starts with a 案号): the rows it swallowed cannot be read,
+/// so the whole file is refused (`Err`), even under `--skip-invalid`. Unquoted commas
+/// (`1,234.50`) split a value into cells beyond the header: that row is refused (`Ok`), its
+/// values would land in the wrong columns.
+fn shape_problem(header: &HeaderMap, fields: &[&str], row: u64, embedded: u64) -> Option<Result<Problem, ImportError>> {
+    let width = header.width();
+    // A line inside a cell that starts like a row of its own (a 案号 and a comma) is a row the
+    // open quote swallowed, even when the cell count happens to match.
+    let swallows_rows = |f: &&str| {
+        f.lines().skip(1).any(|line| {
+            line.split_once(',').is_some_and(|(first, _)| CaseNumber::parse(crate::trim_cell(first)).is_ok())
+        })
+    };
+    if embedded > 0 && (fields.len() != width || fields.iter().any(swallows_rows)) {
+        let at = fields.iter().position(|f| f.contains('\n')).unwrap_or(0);
+        return Some(Err(ImportError::UnbalancedQuote {
+            from: row,
+            to: row + embedded,
+            column: header_at(header, at),
+            value: fields[at].chars().take(40).collect::<String>().replace('\n', "↵"),
+        }));
+    }
+    let extra = fields.get(width..).unwrap_or_default();
+    if extra.iter().any(|f| !crate::trim_cell(f).is_empty()) {
+        return Some(Ok(Problem {
+            row,
+            column: header_at(header, width),
+            reason: format!(
+                "本行有{}格，多于表头的{width}列（含逗号的值须加引号，如 \"1,234.50\"）/ the row has more cells than the header",
+                fields.len()
+            ),
+            value: fields.join(","),
+        }));
+    }
+    None
 }
 
 fn header_at(header: &HeaderMap, i: usize) -> String {

@@ -102,6 +102,41 @@ fn bad_files_get_one_clear_message() {
 }
 
 #[test]
+fn rows_that_were_not_read_as_written_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // Unquoted thousands separators: the row has more cells than the header.
+    let ragged = dir.path().join("ragged.csv");
+    std::fs::write(&ragged, "case_number,filed_on,claim_amount,judge\n(2024)粤0703民初7号,2024-01-01,1,234.50,张三\n(2024)粤0703民初8号,2024-01-01,\"1,234.50\",李四\n")
+        .unwrap();
+    let (_, facts, problems) = read_all(&ragged).unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with("row 2, column #5: 本行有5格，多于表头的4列"), "{}", problems[0]);
+    assert_eq!(facts.len(), 1);
+    assert_eq!(facts[0].claim_amount, Some(Amount::from_ten_thousandths(12_345_000)));
+    // An open quote in the last column swallows the rows after it: the file is refused (even
+    // under --skip-invalid those rows could not be read), naming the lines.
+    let quote = dir.path().join("quote.csv");
+    std::fs::write(
+        &quote,
+        "案号,立案日期,案由\n(2024)粤0703民初1号,2024-01-01,\"借款合同纠纷\n(2024)粤0703民初2号,2024-01-02,买卖合同纠纷\n(2024)粤0703民初3号,2024-01-03,租赁合同纠纷\n",
+    )
+    .unwrap();
+    match read_all(&quote) {
+        Err(e @ ImportError::UnbalancedQuote { from: 2, to: 4, .. }) => {
+            assert!(e.to_string().starts_with("引号不成对：第2行“案由”列的引号没有闭合"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A genuine line break inside a quoted cell is kept.
+    let multiline = dir.path().join("multiline.csv");
+    std::fs::write(&multiline, "案号,立案日期,案由\n(2024)粤0703民初1号,2024-01-01,\"借款合同纠纷\n（另含担保）\"\n")
+        .unwrap();
+    let (_, facts, problems) = read_all(&multiline).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(facts[0].cause.as_deref(), Some("借款合同纠纷\n（另含担保）"));
+}
+
+#[test]
 fn row_numbers_are_spreadsheet_rows() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("bad.csv");
