@@ -255,7 +255,7 @@ impl FactsReader {
                     // A quote left open runs to the end of the file and takes the last line
                     // break into its cell: that one ends the line, it is not inside it. (A cell
                     // that really ends with a line break is counted one row late.)
-                    if record.iter().last().is_some_and(|f| f.ends_with(b"\n")) {
+                    if record.iter().next_back().is_some_and(|f| f.ends_with(b"\n")) {
                         embedded = embedded.saturating_sub(1);
                     }
                     let last =
