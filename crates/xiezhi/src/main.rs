@@ -136,11 +136,28 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
+        // The reader of our output went away (`xiezhi metrics | head`): nothing to report.
+        Err(e) if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(is_broken_pipe)) => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("错误 error: {e:#}");
             ExitCode::from(1)
         }
     }
+}
+
+fn is_broken_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+}
+
+/// Writes `text` to stdout; unlike `print!`, a closed pipe is an error to return, not a panic.
+pub(crate) fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 async fn open(db: &str) -> anyhow::Result<Store> {
@@ -306,6 +323,6 @@ async fn print_courts(store: &Store) -> anyhow::Result<()> {
         ]);
     }
     rows.push(vec!["合计".to_owned(), String::new(), total.to_string(), pending.to_string()]);
-    print!("{}", text_table::render(&rows, &[false, false, true, true, false, false], ""));
+    write_stdout(&text_table::render(&rows, &[false, false, true, true, false, false], ""))?;
     Ok(())
 }

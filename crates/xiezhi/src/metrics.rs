@@ -169,7 +169,7 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
     };
     match &args.out {
         Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
-        None => print!("{text}"),
+        None => crate::write_stdout(&text)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -387,8 +387,8 @@ async fn explain(
     let entry = IndicatorId::from_str_id(id).map(|i| catalogue.entry(i));
     let report = xiezhi_metrics::compute_with(&snapshot, period, catalogue);
     let value = report.group(&key).zip(entry).map(|(g, e)| format::table_value(&g.values[e.id.index()], e.unit));
-    println!(
-        "{} {} — {:?} — {} 至 {}: {}",
+    let mut text = format!(
+        "{} {} — {:?} — {} 至 {}: {}\n",
         id,
         entry.map_or("", |e| e.name.as_str()),
         key,
@@ -398,7 +398,7 @@ async fn explain(
     );
     for (title, rows) in [("分子 numerator", &explanation.numerator), ("分母 denominator", &explanation.denominator)]
     {
-        println!("\n{title}: {} 件", rows.len());
+        text.push_str(&format!("\n{title}: {} 件\n", rows.len()));
         if rows.is_empty() {
             continue;
         }
@@ -415,7 +415,8 @@ async fn explain(
                 f.origin_case_number.as_ref().map_or(String::new(), ToString::to_string),
             ]);
         }
-        print!("{}", crate::text_table::render(&table, &[false; 6], "  "));
+        text.push_str(&crate::text_table::render(&table, &[false; 6], "  "));
     }
+    crate::write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -231,6 +231,30 @@ fn a_judge_roster_in_the_catalogue_replaces_the_judges_who_closed() {
 }
 
 #[test]
+fn a_closed_output_pipe_ends_quietly() {
+    // `xiezhi metrics | head`: the reader is gone before the output is written.
+    let dir = setup();
+    for args in [
+        vec!["metrics", "--from", "2024-01-01", "--to", "2024-06-30", "--format", "json"],
+        vec!["metrics", "--from", "2024-01-01", "--to", "2024-06-30"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_xiezhi"))
+            .current_dir(dir.path())
+            .env_remove("XIEZHI_DB")
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = text(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+    }
+}
+
+#[test]
 fn bad_requests_get_a_clear_message() {
     let dir = setup();
     let out = xiezhi(dir.path(), &["metrics", "--from", "2024-07-01", "--to", "2024-06-30"]);
