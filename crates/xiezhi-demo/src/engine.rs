@@ -141,7 +141,8 @@ impl Engine {
         if self.rng.chance(0.003) {
             return (None, 1.0);
         }
-        let n = roster.judges.len();
+        // The department's judges who hear cases in this run (at least one, see `judge_share`).
+        let n = ((roster.judges.len() as f64 * w.judge_share).ceil() as usize).clamp(1, roster.judges.len().max(1));
         let u = self.rng.f64();
         // Skewed load: the first judges of a roster carry more cases.
         let k = ((u * (0.55 + 0.45 * u)) * n as f64) as usize;

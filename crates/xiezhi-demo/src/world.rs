@@ -81,7 +81,15 @@ pub(crate) struct World {
     pub admin_basic: Vec<f64>,
     pub admin_upper: Vec<f64>,
     pub objection: Vec<f64>,
+    /// The share of each roster that hears cases, so that judges carry realistic loads
+    /// (about [`CASES_PER_JUDGE_YEAR`]) whatever `--cases` is: a small run uses the first
+    /// judges of each department, a large one every judge.
+    pub judge_share: f64,
 }
+
+/// Cases a judge takes on in a year in the demo (a busy city court's 法官人均结案 is a few
+/// hundred).
+pub(crate) const CASES_PER_JUDGE_YEAR: f64 = 220.0;
 
 /// Seasonal filing factor: Spring Festival dip in Feb, Golden Week in Oct, and the year-end
 /// filing slowdown in late December (年底控制立案) with its January catch-up.
@@ -139,7 +147,12 @@ impl World {
             sum += month_total[mi.min(months - 1)] * season(m, dd) * wd;
             day_cum.push(sum);
         }
+        let roster_judges: usize = courts.iter().flat_map(|c| c.rosters.iter().flatten()).map(|r| r.judges.len()).sum();
+        let years = (f64::from(as_of.days_since(start)) / 365.25).max(1.0);
+        let judge_share =
+            (config.cases as f64 / years / (roster_judges.max(1) as f64 * CASES_PER_JUDGE_YEAR)).clamp(0.0, 1.0);
         World {
+            judge_share,
             courts,
             high,
             as_of,
