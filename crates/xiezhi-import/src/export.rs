@@ -64,6 +64,9 @@ pub fn write_csv<W: Write, F: std::borrow::Borrow<CaseFacts>>(
 }
 
 /// Writes an XLSX workbook with one sheet 案件 (dates as date cells, amounts as numbers).
+/// Amounts (in ten-thousandths of a yuan) below this are exact as Excel numbers.
+const EXACT_IN_EXCEL: u64 = 1_000_000_000_000_000;
+
 pub fn write_xlsx<'a>(
     path: &Path,
     facts: impl IntoIterator<Item = &'a CaseFacts>,
@@ -99,8 +102,16 @@ pub fn write_xlsx<'a>(
                         Column::AppliedAmount => f.applied_amount,
                         _ => f.recovered_amount,
                     };
-                    if let Some(a) = amount {
-                        sheet.write_number(n, col, a.to_yuan_f64()).map_err(err)?;
+                    match amount {
+                        // An Excel number holds 15 significant digits: larger amounts (to the
+                        // 0.0001 yuan) go as text, so that export → import stays exact.
+                        Some(a) if a.ten_thousandths().unsigned_abs() >= EXACT_IN_EXCEL => {
+                            sheet.write_string(n, col, a.to_string()).map_err(err)?;
+                        }
+                        Some(a) => {
+                            sheet.write_number(n, col, a.to_yuan_f64()).map_err(err)?;
+                        }
+                        None => {}
                     }
                 }
                 Column::ExtensionDays | Column::SuspendedDays => {

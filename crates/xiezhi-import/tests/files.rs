@@ -308,7 +308,10 @@ fn rich_fixture() -> Vec<CaseFacts> {
     b.has_property = Some(true);
     b.closed_on = Some(d("2024-06-30"));
     b.disposition = Some(Disposition::TerminalEnforcementSuspension);
-    let c = base("(2014)临刑二终字第181号");
+    let mut c = base("(2014)临刑二终字第181号");
+    // 18 significant digits: more than an Excel number holds.
+    c.claim_amount = Some(Amount::parse("99999999999999.9999", false).unwrap());
+    c.applied_amount = Some(Amount::parse("9007199254740.9931", false).unwrap());
     vec![a, b, c]
 }
 

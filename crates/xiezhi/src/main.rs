@@ -295,6 +295,9 @@ async fn export(store: &Store, file: &Path, format: Option<ExportFormat>, chines
         ExportFormat::Xlsx => xiezhi_import::export::write_xlsx(&tmp, &facts, chinese)?,
     };
     std::fs::rename(&tmp, file).with_context(|| format!("writing {}", file.display()))?;
+    if store.has_demo_data().await.context("reading the import history")? {
+        println!("{} 导出的案件为合成演示数据 the exported cases are synthetic demo data", demo::SYNTHETIC_NOTICE);
+    }
     println!("导出完成 exported {n} cases to {}", file.display());
     Ok(())
 }

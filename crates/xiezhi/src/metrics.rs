@@ -136,6 +136,12 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
     }
     let snapshot = load_snapshot(&store).await?;
     let report = xiezhi_metrics::compute_with(&snapshot, period, &catalogue);
+    // Demo data is marked wherever it shows; the contract JSON and the CSV stay exactly their
+    // format, so for them the mark goes to stderr.
+    let synthetic = store.has_demo_data().await?;
+    if synthetic && matches!(args.format, Format::Json | Format::Csv) {
+        eprintln!("{}", crate::demo::SYNTHETIC_NOTICE);
+    }
     let text = match args.format {
         Format::Json => {
             let mut json = report.to_json();
@@ -152,17 +158,13 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
             s
         }
         Format::Table => {
-            let notice = if store.has_demo_data().await? {
-                format!("{}\n", crate::demo::SYNTHETIC_NOTICE)
-            } else {
-                String::new()
-            };
+            let notice = if synthetic { format!("{}\n", crate::demo::SYNTHETIC_NOTICE) } else { String::new() };
             notice + &table(&report, &catalogue, scope)
         }
         Format::Csv => csv_text(&report, &catalogue, scope)?,
         Format::Xlsx => {
             let out = args.out.as_deref().expect("checked above");
-            write_xlsx(&report, &catalogue, scope, out)?;
+            write_xlsx(&report, &catalogue, scope, out, synthetic)?;
             println!("已写入 written: {}", out.display());
             return Ok(ExitCode::SUCCESS);
         }
@@ -303,7 +305,13 @@ fn csv_text(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>) 
     Ok(format!("\u{feff}{}", String::from_utf8(bytes).context("CSV is UTF-8")?))
 }
 
-fn write_xlsx(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>, out: &Path) -> anyhow::Result<()> {
+fn write_xlsx(
+    report: &MetricsReport,
+    catalogue: &Catalogue,
+    scope: Option<&str>,
+    out: &Path,
+    synthetic: bool,
+) -> anyhow::Result<()> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
@@ -314,11 +322,12 @@ fn write_xlsx(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>
         0,
         0,
         format!(
-            "审判执行质效指标 {} 至 {}（同期 {} 至 {}）",
+            "审判执行质效指标 {} 至 {}（同期 {} 至 {}）{}",
             report.period.from(),
             report.period.to(),
             report.previous_period.from(),
-            report.previous_period.to()
+            report.previous_period.to(),
+            if synthetic { crate::demo::SYNTHETIC_NOTICE } else { "" }
         ),
         &title,
     )?;
