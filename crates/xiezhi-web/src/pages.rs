@@ -198,6 +198,9 @@ pub struct GroupQuery {
     pub court: Option<String>,
     /// The group picker's value: `kind|code|court`.
     pub group: Option<String>,
+    /// `ranks=1`: show ranks among the province's cities (hidden by default: the SPC forbids
+    /// league tables, the product shows them only where asked).
+    pub ranks: Option<String>,
 }
 
 /// The group picker's value of a group.
@@ -566,8 +569,10 @@ pub async fn metrics_page(
     let catalogue = &state.config.catalogue;
     let group = report.group(&key).ok_or(WebError::NotFound)?;
     let compare = comparison(&report, &key, &user.access);
-    // Ranks among the province's cities mean something only with two cities or more in the data.
-    let ranked = xiezhi_report::prose::cities_in_province(&report, group) >= 2;
+    // Ranks among the province's cities mean something only with two cities or more in the
+    // data, and are shown only when asked for.
+    let rankable = group.province.is_some() && xiezhi_report::prose::cities_in_province(&report, group) >= 2;
+    let ranked = rankable && q.ranks.as_deref() == Some("1");
     let mut sections: Vec<(String, Vec<Json>)> = Vec::new();
     for entry in catalogue.entries() {
         let i = entry.id.index();
@@ -615,7 +620,11 @@ pub async fn metrics_page(
     m.insert("group_kind".into(), kind_label(&key).into());
     m.insert("groups".into(), group_options(&report, &user.access, &data, &key).into());
     m.insert("compare_label".into(), compare.map(|(l, _)| l).into());
-    m.insert("has_rank".into(), (group.province.is_some() && ranked).into());
+    m.insert("has_rank".into(), ranked.into());
+    if rankable {
+        let base = format!("/metrics?{}&from={}&to={}", group_query(&key), period.from(), period.to());
+        m.insert("rank_toggle".into(), if ranked { base } else { format!("{base}&ranks=1") }.into());
+    }
     m.insert(
         "sections".into(),
         sections.into_iter().map(|(name, rows)| json!({"name": name, "rows": rows})).collect::<Vec<_>>().into(),
@@ -665,6 +674,7 @@ pub async fn explain_page(
         code: q.code.clone(),
         court: q.court.clone(),
         group: None,
+        ranks: None,
     };
     if gq.kind.is_none() || gq.code.is_none() {
         return Err(WebError::BadRequest("请指定分组（kind 与 code）。".to_owned()));

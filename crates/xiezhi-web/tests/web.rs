@@ -436,6 +436,13 @@ async fn pages_render_audit_and_reference_no_external_host() {
             let r = app.request(Method::GET, uri, None, None, &[]).await;
             assert!(!r.body.contains("http://") && !r.body.contains("https://"), "{uri}");
         }
+        // Ranks among the cities only where asked (the SPC forbids league tables).
+        let mc = app.login("manager-city").await;
+        let city = format!("/metrics?kind=city&code={}&{from_to}", support::enc("粤01"));
+        let r = app.request(Method::GET, &city, Some(&mc.cookie), None, &[]).await;
+        assert!(!r.body.contains("<th class=\"r\">全省排名</th>") && r.body.contains("显示全省排名"), "{}", r.body);
+        let r = app.request(Method::GET, &format!("{city}&ranks=1"), Some(&mc.cookie), None, &[]).await;
+        assert!(r.body.contains("<th class=\"r\">全省排名</th>") && r.body.contains("第"), "{}", r.body);
         // Case data is never cached by the browser; the embedded assets are.
         let s = app.login("judge").await;
         for uri in ["/".to_owned(), "/cases".to_owned(), format!("/api/v1/cases/{}", support::enc(&own_case))] {

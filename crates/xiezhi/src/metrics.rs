@@ -37,6 +37,10 @@ pub struct MetricsArgs {
     /// 指标目录 a court's catalogue TOML overriding the embedded default (names, scopes, intervals)
     #[arg(long, global = true)]
     catalogue: Option<PathBuf>,
+    /// 显示排名 show ranks among the province's cities in table, csv and xlsx (the SPC forbids
+    /// publishing league tables: ranks only where asked; the JSON always carries them)
+    #[arg(long)]
+    ranks: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,12 +163,12 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
         }
         Format::Table => {
             let notice = if synthetic { format!("{}\n", crate::demo::SYNTHETIC_NOTICE) } else { String::new() };
-            notice + &table(&report, &catalogue, scope)
+            notice + &table(&report, &catalogue, scope, args.ranks)
         }
-        Format::Csv => csv_text(&report, &catalogue, scope)?,
+        Format::Csv => csv_text(&report, &catalogue, scope, args.ranks)?,
         Format::Xlsx => {
             let out = args.out.as_deref().expect("checked above");
-            write_xlsx(&report, &catalogue, scope, out, synthetic)?;
+            write_xlsx(&report, &catalogue, scope, out, synthetic, args.ranks)?;
             println!("已写入 written: {}", out.display());
             return Ok(ExitCode::SUCCESS);
         }
@@ -201,7 +205,7 @@ fn group_title(g: &GroupReport) -> String {
     }
 }
 
-fn table(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>) -> String {
+fn table(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>, ranks: bool) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let _ = writeln!(
@@ -214,21 +218,37 @@ fn table(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>) -> 
     );
     for g in report.groups.iter().filter(|g| in_scope(&g.key, scope)) {
         let _ = writeln!(out, "\n■ {}", group_title(g));
-        let mut rows = vec![["指标", "本期", "同期", "同比", "全省", "排名", "区间"].map(str::to_owned).to_vec()];
+        let mut header = vec!["指标", "本期", "同期", "同比", "全省", "区间"];
+        if ranks {
+            header.insert(5, "排名");
+        }
+        let mut rows = vec![header.into_iter().map(str::to_owned).collect::<Vec<_>>()];
         for entry in catalogue.entries() {
             let i = entry.id.index();
             let province = g.province.as_ref();
-            rows.push(vec![
-                entry.name.clone(),
+            let ours = if entry.source == xiezhi_metrics::Source::Ours { " *" } else { "" };
+            let mut row = vec![
+                format!("{}{ours}", entry.name),
                 format::table_value(&g.values[i], entry.unit),
                 format::table_value(&g.previous[i], entry.unit),
                 format::table_change(g.change[i], entry.unit),
                 province.map_or(String::new(), |p| format::table_value(&p.values[i], entry.unit)),
-                province.and_then(|p| p.rank[i]).map_or(String::new(), |r| format!("第{r}位")),
                 band_text(g.band[i]).to_owned(),
-            ]);
+            ];
+            if ranks {
+                row.insert(5, province.and_then(|p| p.rank[i]).map_or(String::new(), |r| format!("第{r}位")));
+            }
+            rows.push(row);
         }
-        out.push_str(&crate::text_table::render(&rows, &[false, true, true, true, true, true, false], "  "));
+        let mut right = vec![false, true, true, true, true, false];
+        if ranks {
+            right.insert(5, true);
+        }
+        out.push_str(&crate::text_table::render(&rows, &right, "  "));
+    }
+    out.push_str("\n* 本平台口径：最高人民法院未公布统一公式，定义见指标目录 (ours: no published SPC formula)\n");
+    if !ranks {
+        out.push_str("排名未显示（最高法要求杜绝排名排序；需要时加 --ranks）/ ranks hidden: add --ranks\n");
     }
     out
 }
@@ -250,8 +270,9 @@ const LONG_HEADER: [&str; 14] = [
     "band 区间",
 ];
 
-/// One row per (group, indicator): numbers as plain numbers (ratios as fractions).
-fn long_rows(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>) -> Vec<Vec<LongCell>> {
+/// One row per (group, indicator): numbers as plain numbers (ratios as fractions); the rank
+/// column stays empty unless `ranks`.
+fn long_rows(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>, ranks: bool) -> Vec<Vec<LongCell>> {
     let mut rows = Vec::new();
     for g in report.groups.iter().filter(|g| in_scope(&g.key, scope)) {
         let court = match &g.key {
@@ -279,7 +300,7 @@ fn long_rows(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>)
                 LongCell::Text(change_unit.to_owned()),
                 LongCell::Number(province.and_then(|p| p.values[i].as_f64())),
                 LongCell::Number(province.and_then(|p| p.difference[i])),
-                LongCell::Number(province.and_then(|p| p.rank[i]).map(f64::from)),
+                LongCell::Number(province.filter(|_| ranks).and_then(|p| p.rank[i]).map(f64::from)),
                 LongCell::Text(band_text(g.band[i]).to_owned()),
             ]);
         }
@@ -292,10 +313,10 @@ enum LongCell {
     Number(Option<f64>),
 }
 
-fn csv_text(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>) -> anyhow::Result<String> {
+fn csv_text(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>, ranks: bool) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(LONG_HEADER)?;
-    for row in long_rows(report, catalogue, scope) {
+    for row in long_rows(report, catalogue, scope, ranks) {
         w.write_record(row.iter().map(|c| match c {
             LongCell::Text(t) => t.clone(),
             LongCell::Number(n) => n.map(|v| v.to_string()).unwrap_or_default(),
@@ -311,6 +332,7 @@ fn write_xlsx(
     scope: Option<&str>,
     out: &Path,
     synthetic: bool,
+    ranks: bool,
 ) -> anyhow::Result<()> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
@@ -334,7 +356,7 @@ fn write_xlsx(
     for (c, h) in LONG_HEADER.iter().enumerate() {
         sheet.write_string_with_format(2, c as u16, *h, &bold)?;
     }
-    for (r, row) in long_rows(report, catalogue, scope).iter().enumerate() {
+    for (r, row) in long_rows(report, catalogue, scope, ranks).iter().enumerate() {
         let r = r as u32 + 3;
         for (c, cell) in row.iter().enumerate() {
             match cell {

@@ -140,7 +140,20 @@ fn table_csv_xlsx_and_explain() {
         .skip_while(|l| !l.contains("■ 全市 粤07"))
         .find(|l| l.trim_start().starts_with("结收比"))
         .unwrap();
-    assert!(line.contains("80.00%") && line.contains("83.33%") && line.contains("第2位"), "{line}");
+    // Ranks only where asked (the SPC forbids league tables): none by default, 第2位 with --ranks.
+    assert!(line.contains("80.00%") && line.contains("83.33%") && !line.contains("第2位"), "{line}");
+    assert!(table.contains("排名未显示"), "{table}");
+    // [ours] indicators are marked.
+    assert!(table.lines().any(|l| l.trim_start().starts_with("案-件比 (件/案) *")), "{table}");
+    let out =
+        xiezhi(dir.path(), &["metrics", "--from", "2024-01-01", "--to", "2024-06-30", "--scope", "粤07", "--ranks"]);
+    let table = text(&out.stdout);
+    let line = table
+        .lines()
+        .skip_while(|l| !l.contains("■ 全市 粤07"))
+        .find(|l| l.trim_start().starts_with("结收比"))
+        .unwrap();
+    assert!(line.contains("第2位"), "{line}");
 
     let out = xiezhi(
         dir.path(),
