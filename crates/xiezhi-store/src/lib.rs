@@ -144,8 +144,11 @@ impl Store {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         // WAL lets readers go on during an import; NORMAL is durable at each
-                        // commit in WAL mode; the busy timeout covers a concurrent writer.
-                        sqlx::raw_sql("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA threads=2;")
+                        // commit in WAL mode; the busy timeout covers a concurrent writer. The
+                        // pool reads whole tables once (snapshots) or single rows: an 8 MB page
+                        // cache per connection is enough (imports write through their own
+                        // connection with a larger one).
+                        sqlx::raw_sql("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192; PRAGMA threads=2;")
                             .execute(conn)
                             .await?;
                     }
@@ -227,7 +230,7 @@ impl Store {
 
     /// Reads the table in packed chunks (see `rows::packed_sql`), keyset-paginated.
     async fn scan_facts(&self, order: ScanOrder, mut each: impl FnMut(CaseFacts)) -> Result<u64, StoreError> {
-        const CHUNK: usize = 20_000;
+        const CHUNK: usize = 5_000;
         let key = match order {
             ScanOrder::Id => "id",
             ScanOrder::CaseNumber => "case_number",

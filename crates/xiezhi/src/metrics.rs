@@ -140,6 +140,8 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
     }
     let snapshot = load_snapshot(&store).await?;
     let report = xiezhi_metrics::compute_with(&snapshot, period, &catalogue);
+    // The snapshot is done with: free it before the output is built (peak memory).
+    drop(snapshot);
     // Demo data is marked wherever it shows; the contract JSON and the CSV stay exactly their
     // format, so for them the mark goes to stderr.
     let synthetic = store.has_demo_data().await?;
