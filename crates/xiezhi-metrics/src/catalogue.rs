@@ -269,6 +269,35 @@ impl Catalogue {
         for line in raw.roster {
             self.roster.insert(line.key()?, line.judges);
         }
+        self.check_count_identities()
+    }
+
+    /// The counts that add up (accepted = carried_over + filed, pending = accepted − closed)
+    /// must count the same cases: a court changes their scope together or not at all.
+    fn check_count_identities(&self) -> Result<(), MetricsError> {
+        use IndicatorId::*;
+        let families: [&[IndicatorId]; 3] = [
+            &[Filed, CarriedOver, Accepted, Closed, Pending],
+            &[TrialFiled, TrialClosed, TrialPending],
+            &[EnfFiled, EnfCarriedOver, EnfAccepted, EnfClosed, EnfPending],
+        ];
+        for family in families {
+            let first = self.entry(family[0]);
+            if let Some(other) = family[1..]
+                .iter()
+                .map(|id| self.entry(*id))
+                .find(|e| e.scope != first.scope || e.exclude_types != first.exclude_types)
+            {
+                let ids: Vec<&str> = family.iter().map(|id| id.as_str()).collect();
+                return Err(MetricsError::CatalogueEntry {
+                    id: other.id.as_str().to_owned(),
+                    problem: format!(
+                        "{} must share one scope and exclude_types (accepted = carried_over + filed): change them together",
+                        ids.join(", ")
+                    ),
+                });
+            }
+        }
         Ok(())
     }
 

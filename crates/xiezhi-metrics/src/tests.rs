@@ -881,6 +881,19 @@ fn court_overrides_reference_intervals_and_scopes() {
     assert_eq!(value(&r, &city_key("粤07"), ClosedPerJudge), q(8, 3));
     assert_eq!(value(&r, &court_key("粤0704"), ClosedPerJudge), Value::Undefined);
     assert_eq!(value(&r, &court_key("粤0703"), ClosedPerJudge), q(2, 1));
+    // The counts that add up must keep one scope: `filed` alone without 执保 would break
+    // accepted = carried_over + filed.
+    match Catalogue::from_toml_str("[[indicator]]\nid = \"filed\"\nexclude_types = [\"执保\"]\n") {
+        Err(MetricsError::CatalogueEntry { problem, .. }) => {
+            assert!(problem.contains("change them together"), "{problem}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let together: String = ["filed", "carried_over", "accepted", "closed", "pending"]
+        .iter()
+        .map(|id| format!("[[indicator]]\nid = \"{id}\"\nexclude_types = [\"执保\"]\n"))
+        .collect();
+    assert!(Catalogue::from_toml_str(&together).is_ok());
     for bad in [
         "[[roster]]\nkind = \"city\"\ncode = \"粤0703\"\njudges = 3\n",
         "[[roster]]\nkind = \"team\"\ncode = \"粤07\"\njudges = 3\n",
