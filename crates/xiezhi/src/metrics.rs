@@ -429,8 +429,15 @@ async fn explain(
         period.to(),
         value.unwrap_or_default()
     );
+    // Counts and amounts have no denominator: say so rather than "0 件".
+    let has_denominator =
+        entry.is_some_and(|e| !matches!(e.unit, xiezhi_metrics::Unit::Count | xiezhi_metrics::Unit::Amount));
     for (title, rows) in [("分子 numerator", &explanation.numerator), ("分母 denominator", &explanation.denominator)]
     {
+        if title.starts_with("分母") && !has_denominator {
+            text.push_str("\n分母 denominator: —（计数或金额指标，无分母）\n");
+            continue;
+        }
         text.push_str(&format!("\n{title}: {} 件\n", rows.len()));
         if rows.is_empty() {
             continue;

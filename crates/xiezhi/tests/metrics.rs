@@ -194,6 +194,8 @@ fn table_csv_xlsx_and_explain() {
         ],
     );
     assert!(text(&out.stdout).contains("分子 numerator: 2 件"), "{}", text(&out.stdout));
+    // A count has no denominator: said so, not "0 件".
+    assert!(text(&out.stdout).contains("分母 denominator: —（计数或金额指标，无分母）"), "{}", text(&out.stdout));
 }
 
 #[test]
