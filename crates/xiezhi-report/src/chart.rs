@@ -160,10 +160,19 @@ pub fn svg(chart: &ChartData, font_family: &str, with_namespace: bool) -> String
                     let (px, py) = (LEFT + band * (i as f64 + 0.5), y_of(*v));
                     let _ = write!(s, "<circle cx=\"{px:.1}\" cy=\"{py:.1}\" r=\"3.5\" fill=\"{color}\"/>");
                     if n <= 12 {
+                        // Two series close together at this month: the lower point's label goes
+                        // under it, so that the figures do not print over each other.
+                        let crowded_from_above = chart.series.iter().enumerate().any(|(sj, (_, other))| {
+                            sj != si
+                                && other.get(i).copied().flatten().is_some_and(|w| {
+                                    let pw = y_of(w);
+                                    (pw - py).abs() < 14.0 && (pw < py || (pw == py && sj < si))
+                                })
+                        });
+                        let label_y = if crowded_from_above { py + 16.0 } else { py - 7.0 };
                         let _ = write!(
                             s,
-                            "<text x=\"{px:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"{color}\">{}</text>",
-                            py - 7.0,
+                            "<text x=\"{px:.1}\" y=\"{label_y:.1}\" text-anchor=\"middle\" font-size=\"11\" fill=\"{color}\">{}</text>",
                             tick_label(*v)
                         );
                     }
