@@ -142,6 +142,18 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
     let report = xiezhi_metrics::compute_with(&snapshot, period, &catalogue);
     // The snapshot is done with: free it before the output is built (peak memory).
     drop(snapshot);
+    // Figures of a period in which nothing happened would look like data: say so (the output
+    // itself stays the contract's object).
+    let quiet = report.groups.iter().filter(|g| in_scope(&g.key, scope)).all(|g| {
+        g.value(IndicatorId::Filed).as_f64() == Some(0.0) && g.value(IndicatorId::Closed).as_f64() == Some(0.0)
+    });
+    if quiet {
+        eprintln!(
+            "警告 warning: 期间 {} 至 {} 内没有立案或结案，各项数值均来自此前未结的案件 / no case was filed or closed in the period",
+            period.from(),
+            period.to()
+        );
+    }
     // Demo data is marked wherever it shows; the contract JSON and the CSV stay exactly their
     // format, so for them the mark goes to stderr.
     let synthetic = store.has_demo_data().await?;

@@ -272,6 +272,12 @@ fn a_closed_output_pipe_ends_quietly() {
 #[test]
 fn bad_requests_get_a_clear_message() {
     let dir = setup();
+    // A period before the data: the contract's object, with a warning that nothing happened.
+    let out = xiezhi(dir.path(), &["metrics", "--from", "1990-01-01", "--to", "1990-12-31", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("no case was filed or closed in the period"), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(json["period"]["from"], "1990-01-01");
     let out = xiezhi(dir.path(), &["metrics", "--from", "2024-07-01", "--to", "2024-06-30"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("after its end"), "{}", text(&out.stderr));
