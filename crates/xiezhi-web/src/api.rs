@@ -189,8 +189,11 @@ pub(crate) fn filtered_page(
     skip: usize,
     take: usize,
 ) -> (usize, Vec<usize>) {
-    let lists: Vec<&[u32]> = data
-        .by_court
+    // Only open cases can be pending at a day no case was closed after: read their lists.
+    let pending_only = (filter.pending == Some(true) || filter.over_limit)
+        && filter.as_of.is_some_and(|day| data.latest_closed.is_none_or(|last| last <= day));
+    let source = if pending_only { &data.open_by_court } else { &data.by_court };
+    let lists: Vec<&[u32]> = source
         .iter()
         .filter(|(court, _)| match court {
             Some(c) => filter.court.is_none_or(|f| f == *c) && access.sees_court(*c),

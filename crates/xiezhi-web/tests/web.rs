@@ -1000,6 +1000,25 @@ async fn case_list_pages_agree_between_the_merge_and_the_scan() {
             assert_eq!(numbers(&page2), expected, "{account}");
             let past = app.get_json(&format!("/api/v1/cases?page={}&per_page=50", total / 50 + 2), &u).await;
             assert!(numbers(&past).is_empty() && past["total"].as_u64() == Some(total as u64), "{account}");
+            // 未结 reads the open cases' lists, 已结 scans every row: together they are the whole
+            // list, and the pending page is the whole list's open cases, in its order.
+            let pending = app.get_json("/api/v1/cases?per_page=500&pending=1", &u).await;
+            let closed = app.get_json("/api/v1/cases?per_page=500&pending=0", &u).await;
+            assert_eq!(
+                pending["total"].as_u64().unwrap() + closed["total"].as_u64().unwrap(),
+                total as u64,
+                "{account}"
+            );
+            let open_in_all: Vec<String> = all["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["closed_on"].is_null())
+                .map(|c| c["case_number"].as_str().unwrap().to_owned())
+                .collect();
+            let shown = open_in_all.len().min(numbers(&pending).len());
+            assert!(shown > 0, "{account}");
+            assert_eq!(numbers(&pending)[..shown], open_in_all[..shown], "{account}");
         }
     })
     .await;
