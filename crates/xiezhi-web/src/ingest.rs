@@ -37,6 +37,11 @@ pub enum ImportFailure {
     /// The scratch file of the duplicate check could not be written or read.
     #[error("the duplicate check's scratch file (in the temporary directory): {0}")]
     Scratch(std::io::Error),
+    /// A file without 结案日期 gave a closed case a 立案日期 after its stored 结案日期.
+    #[error(
+        "文件没有结案日期列，但有案件的新立案日期晚于库中已存的结案日期；请在文件中一并提供结案日期和结案方式。未导入任何数据 / a 立案日期 in the file falls after a 结案日期 already stored (the file has no 结案日期 column); nothing was imported"
+    )]
+    FiledAfterStoredClosing,
     /// The file's rows changed between the two reads of an import with duplicates.
     #[error("the file changed while it was being imported; nothing was imported")]
     Changed,
@@ -45,9 +50,19 @@ pub enum ImportFailure {
     Report { path: PathBuf, source: std::io::Error },
 }
 
-/// Attaches what was being done to a store error.
+/// Attaches what was being done to a store error; the database's refusal of a 立案日期 after a
+/// stored 结案日期 (a file without the 结案日期 column moved a closed case's filing date past
+/// its closing) is named as such.
 fn store_failure(doing: &'static str) -> impl FnOnce(xiezhi_store::StoreError) -> ImportFailure {
-    move |source| ImportFailure::Store { doing, source }
+    move |source| {
+        let text = source.to_string();
+        // SQLite names the expression; PostgreSQL the first CHECK of `cases`.
+        if text.contains("closed_on >= filed_on") || text.contains("\"cases_check\"") {
+            ImportFailure::FiledAfterStoredClosing
+        } else {
+            ImportFailure::Store { doing, source }
+        }
+    }
 }
 
 /// Options of one import.
@@ -110,9 +125,13 @@ async fn import_pass(
     let number_header = reader.header().header(xiezhi_import::Column::CaseNumber).to_owned();
     let total_bytes = reader.total_bytes;
     // Columns the file does not have keep their stored values on cases it updates.
+    // 结案日期 and 结案方式 go together (a reopened case clears both): carrying either writes both.
+    let header = reader.header();
+    let closing = [xiezhi_import::Column::ClosedOn, xiezhi_import::Column::Disposition];
+    let carries_closing = closing.iter().any(|c| header.position(*c).is_some());
     let kept: Vec<&'static str> = xiezhi_import::Column::ALL
         .into_iter()
-        .filter(|c| reader.header().position(*c).is_none())
+        .filter(|c| header.position(*c).is_none() && !(carries_closing && closing.contains(c)))
         .map(xiezhi_import::Column::key)
         .collect();
     let mut rows = spawn_reader(reader);

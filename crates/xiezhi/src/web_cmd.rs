@@ -87,6 +87,13 @@ pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<ExitCod
             }
             store.audit(&clock::timestamp(), None, "user_add", Some(&username), Some("cli")).await?;
             println!("已添加用户 added {username} ({})", access.role.label());
+            // A court with no case yet is allowed (its data may come later), but worth a word:
+            // a mistyped code would give an account that sees nothing.
+            if let Some(code) = &court
+                && !store.court_codes().await?.iter().any(|known| known == code)
+            {
+                eprintln!("注意 note: 数据中尚无法院 {code} 的案件 / no case of court {code} in the data yet");
+            }
         }
         UserCommand::Passwd { username, password_stdin } => {
             if !password_stdin {

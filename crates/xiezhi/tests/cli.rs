@@ -64,6 +64,26 @@ fn import_is_idempotent_and_lists_courts() {
         .output()
         .unwrap();
     assert_eq!(text(&out.stdout).trim(), "2024-03-01|判决|审判员甲|江门市蓬江区人民法院");
+    // A file moving that case's 立案日期 past its stored 结案日期, without the 结案日期 column:
+    // refused with the reason, nothing imported.
+    write(dir.path(), "later.csv", "案号,立案日期\n(2024)粤0703民初1号,2024-06-01\n");
+    let out = xiezhi(dir.path(), &["import", "later.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("晚于库中已存的结案日期"), "{}", text(&out.stderr));
+    // A file with 结案日期 but no 结案方式 column that reopens the case (empty 结案日期) clears
+    // both: the two go together.
+    write(dir.path(), "reopen.csv", "案号,立案日期,结案日期\n(2024)粤0703民初1号,2024-01-05,\n");
+    let out = xiezhi(dir.path(), &["import", "reopen.csv"]);
+    assert!(text(&out.stdout).contains("1 updated"), "{}{}", text(&out.stdout), text(&out.stderr));
+    let out = Command::new("sqlite3")
+        .arg(dir.path().join("xiezhi.db"))
+        .arg("SELECT closed_on IS NULL, disposition IS NULL, judge FROM cases WHERE case_number = '（2024）粤0703民初1号';")
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout).trim(), "1|1|审判员甲");
+    // Restore the case as the rest of this test expects it.
+    let out = xiezhi(dir.path(), &["import", "good.csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let out = xiezhi(dir.path(), &["courts"]);
     let listing = text(&out.stdout);
     assert!(listing.contains("粤0703") && listing.contains("江门市蓬江区人民法院"), "{listing}");
