@@ -189,10 +189,18 @@ pub(crate) fn filtered_page(
     skip: usize,
     take: usize,
 ) -> (usize, Vec<usize>) {
-    // Only open cases can be pending at a day no case was closed after: read their lists.
-    let pending_only = (filter.pending == Some(true) || filter.over_limit)
-        && filter.as_of.is_some_and(|day| data.latest_closed.is_none_or(|last| last <= day));
-    let source = if pending_only { &data.open_by_court } else { &data.by_court };
+    // On a day no case was closed after, only open cases can be pending: 未结/超审限 read their
+    // lists. When no case was filed after it either, the open lists are exactly 未结 and the
+    // closed lists exactly 已结.
+    let no_closing_after = filter.as_of.is_some_and(|day| data.latest_closed.is_none_or(|last| last <= day));
+    let no_filing_after = filter.as_of.is_some_and(|day| data.latest_filed.is_none_or(|last| last <= day));
+    let source = match filter.pending {
+        Some(false) if no_closing_after && no_filing_after => &data.closed_by_court,
+        Some(true) if no_closing_after => &data.open_by_court,
+        _ if filter.over_limit && no_closing_after => &data.open_by_court,
+        _ => &data.by_court,
+    };
+    let exact = filter.pending.is_some() && no_closing_after && no_filing_after && filter.only_court_and_pending();
     let lists: Vec<&[u32]> = source
         .iter()
         .filter(|(court, _)| match court {
@@ -209,7 +217,7 @@ pub(crate) fn filtered_page(
             .filter(|&&r| filter.matches(&data.rows[r as usize]) && data.visible(access, r as usize));
         return (total.count(), Vec::new());
     }
-    if filter.only_court() && whole_courts {
+    if (filter.only_court() || exact) && whole_courts {
         let total = lists.iter().map(|l| l.len()).sum();
         // Merge the lists' heads by list position until the page is complete.
         let mut heads: std::collections::BinaryHeap<std::cmp::Reverse<(u32, usize, usize)>> = lists

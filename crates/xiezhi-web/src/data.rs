@@ -80,8 +80,12 @@ pub struct Dataset {
     pub(crate) by_court: Vec<(Option<CourtCode>, Vec<u32>)>,
     /// `by_court` restricted to the rows with no 结案日期.
     pub(crate) open_by_court: Vec<(Option<CourtCode>, Vec<u32>)>,
+    /// `by_court` restricted to the rows with a 结案日期.
+    pub(crate) closed_by_court: Vec<(Option<CourtCode>, Vec<u32>)>,
     /// The latest 结案日期 in the data: a case pending at a day on or after it has none.
     pub(crate) latest_closed: Option<Date>,
+    /// The latest 立案日期: on a day on or after both, 未结 = no 结案日期, 已结 = one.
+    pub(crate) latest_filed: Option<Date>,
     /// Court names, by code.
     pub court_names: HashMap<CourtCode, String>,
     /// Every (court, judge) pair with a case, sorted.
@@ -154,13 +158,17 @@ impl Dataset {
         by_court.sort_by_key(|(c, _)| *c);
         // The same lists restricted to cases with no 结案日期: a 未结 or 超审限 list reads these
         // (a sixth of the rows or so) instead of every row of its courts.
-        let open_by_court: Vec<(Option<CourtCode>, Vec<u32>)> = by_court
-            .iter()
-            .map(|(court, list)| {
-                (*court, list.iter().copied().filter(|&r| rows[r as usize].closed.is_none()).collect())
-            })
-            .collect();
+        let split = |open: bool| -> Vec<(Option<CourtCode>, Vec<u32>)> {
+            by_court
+                .iter()
+                .map(|(court, list)| {
+                    (*court, list.iter().copied().filter(|&r| rows[r as usize].closed.is_none() == open).collect())
+                })
+                .collect()
+        };
+        let (open_by_court, closed_by_court) = (split(true), split(false));
         let latest_closed = rows.iter().filter_map(|r| r.closed).max();
+        let latest_filed = rows.iter().map(|r| r.filed).max();
         let judges =
             rows.iter().filter_map(|r| Some((r.court?.to_string(), r.judge.clone()?))).collect::<BTreeSet<_>>();
         let court_names =
@@ -172,7 +180,9 @@ impl Dataset {
             list_rank,
             by_court,
             open_by_court,
+            closed_by_court,
             latest_closed,
+            latest_filed,
             court_names,
             judges,
             reports: Mutex::new(HashMap::new()),
@@ -411,6 +421,11 @@ pub struct CaseFilter {
 }
 
 impl CaseFilter {
+    /// Whether the filter selects nothing beyond a court and 未结/已结.
+    pub fn only_court_and_pending(&self) -> bool {
+        CaseFilter { pending: None, ..self.clone() }.only_court()
+    }
+
     /// Whether the filter selects nothing beyond a court: then a list is its courts' rows.
     pub fn only_court(&self) -> bool {
         self.type_code.is_none()
