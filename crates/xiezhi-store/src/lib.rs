@@ -145,10 +145,10 @@ impl Store {
                     if backend == Backend::Sqlite {
                         // WAL lets readers go on during an import; NORMAL is durable at each
                         // commit in WAL mode; the busy timeout covers a concurrent writer. The
-                        // pool reads whole tables once (snapshots) or single rows: an 8 MB page
+                        // pool reads whole tables once (snapshots) or single rows: a 2 MB page
                         // cache per connection is enough (imports write through their own
                         // connection with a larger one).
-                        sqlx::raw_sql("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192; PRAGMA threads=2;")
+                        sqlx::raw_sql("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-2048; PRAGMA threads=2;")
                             .execute(conn)
                             .await?;
                     }
