@@ -326,6 +326,15 @@ async fn print_courts(store: &Store) -> anyhow::Result<()> {
         ]);
     }
     rows.push(vec!["合计".to_owned(), String::new(), total.to_string(), pending.to_string()]);
-    write_stdout(&text_table::render(&rows, &[false, false, true, true, false, false], ""))?;
+    let mut text = text_table::render(&rows, &[false, false, true, true, false, false], "");
+    // Legacy 字第 numbers name no court code: say how many are outside the table.
+    let all = store.count_cases().await.context("counting cases")?;
+    let outside = u64::try_from(all).unwrap_or(0).saturating_sub(total as u64);
+    if outside > 0 {
+        text.push_str(&format!(
+            "另有 {outside} 件旧式“字第”案号的案件不归属任何法院代字 / {outside} legacy 字第 cases have no court code\n"
+        ));
+    }
+    write_stdout(&text)?;
     Ok(())
 }

@@ -95,6 +95,19 @@ fn import_is_idempotent_and_lists_courts() {
 }
 
 #[test]
+fn courts_says_how_many_legacy_cases_have_no_court_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = format!("{GOOD}(2014)海民初字第5号,2014-06-30,,,审判员丁,\n");
+    write(dir.path(), "mixed.csv", &file);
+    assert!(xiezhi(dir.path(), &["import", "mixed.csv"]).status.success());
+    let listing = text(&xiezhi(dir.path(), &["courts"]).stdout);
+    // 3 cases of two court codes in the table, and the legacy one beside it.
+    let total = listing.lines().find(|l| l.starts_with("合计")).unwrap();
+    assert_eq!(total.split_whitespace().nth(1), Some("3"), "{listing}");
+    assert!(listing.contains("另有 1 件旧式“字第”案号的案件"), "{listing}");
+}
+
+#[test]
 fn a_file_with_bad_rows_imports_nothing_and_lists_every_problem() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "good.csv", GOOD);
