@@ -8,7 +8,7 @@ use xiezhi_metrics::{Catalogue, GroupKey, GroupReport, IndicatorId, MetricsRepor
 use crate::data::{ActionCase, ActionLists, MonthPoint, Scope};
 use crate::error::ReportError;
 use crate::format::{band_label, table_change, table_value};
-use crate::prose::{cities_in_province, province_phrase, province_value, yoy_phrase};
+use crate::prose::{province_comparison_refused, province_phrase, province_value, yoy_phrase};
 
 /// The indicators a bulletin table shows by default, in this order.
 pub const DEFAULT_INDICATORS: [IndicatorId; 18] = {
@@ -261,7 +261,7 @@ fn indicator_table(
     let mut rows = vec![["指标", "本期", "去年同期", "同比", "全省", "区间"].map(str::to_owned).to_vec()];
     // No province column for the province itself, nor when the data holds no other city of
     // it ("全省" would be this city again).
-    let compared = !matches!(g.key, GroupKey::Province(_)) && cities_in_province(report, g) >= 2;
+    let compared = province_comparison_refused(report, g).is_none();
     for &id in ids {
         let entry = catalogue.entry(id);
         let i = id.index();

@@ -20,7 +20,7 @@ use crate::data::Scope;
 use crate::error::ReportError;
 use crate::format::table_value;
 use crate::prose::{
-    Shown, Sign, cities_in_province, difference_change, direction_word, province_difference, relative_change,
+    Shown, Sign, difference_change, direction_word, has_province_peers, province_difference, relative_change,
 };
 
 mod docx;
@@ -601,7 +601,7 @@ fn placeholder(
         };
         let rank = match &ctx.group.province {
             None => Err("排名只对全市法院（地级市）在全省各市中计算，本范围无排名".to_owned()),
-            Some(_) if cities_in_province(ctx.report, ctx.group) < 2 => {
+            Some(_) if !has_province_peers(ctx.report, ctx.group) => {
                 Err("数据中本省只有本市一个地级市，无法排名".to_owned())
             }
             Some(p) => p.rank[id.index()].ok_or_else(|| {

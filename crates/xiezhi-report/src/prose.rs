@@ -81,8 +81,15 @@ pub fn province_value<'r>(report: &'r MetricsReport, group: &'r GroupReport, id:
     Some(province.value(id))
 }
 
+/// Whether the data holds at least two cities (地级市 groups) of the group's province: the
+/// one rule for every comparison with "全省" and every rank among its cities (with a single
+/// city, "全省" would be that city again).
+pub fn has_province_peers(report: &MetricsReport, group: &GroupReport) -> bool {
+    cities_in_province(report, group) >= 2
+}
+
 /// The number of cities (地级市 groups) of the scope group's province in the data.
-pub fn cities_in_province(report: &MetricsReport, group: &GroupReport) -> usize {
+fn cities_in_province(report: &MetricsReport, group: &GroupReport) -> usize {
     let code = match &group.key {
         xiezhi_metrics::GroupKey::Court(c) | xiezhi_metrics::GroupKey::City(c) => *c,
         xiezhi_metrics::GroupKey::Judge { court, .. } => *court,
@@ -102,7 +109,7 @@ pub fn province_comparison_refused(report: &MetricsReport, group: &GroupReport) 
     if matches!(group.key, xiezhi_metrics::GroupKey::Province(_)) {
         return Some("范围本身是全省，无全省平均水平可比");
     }
-    if cities_in_province(report, group) < 2 {
+    if !has_province_peers(report, group) {
         return Some("数据中本省只有本市一个地级市，无法与全省比较或排名");
     }
     None

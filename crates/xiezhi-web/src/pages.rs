@@ -293,7 +293,7 @@ fn comparison<'r>(
     let (label, other) = match key {
         // "全省" only when the data holds another city of it (else it is this city again).
         GroupKey::City(c) | GroupKey::Court(c)
-            if xiezhi_report::prose::cities_in_province(report, report.group(key)?) >= 2 =>
+            if xiezhi_report::prose::province_comparison_refused(report, report.group(key)?).is_none() =>
         {
             ("全省", GroupKey::Province(c.province_code()?))
         }
@@ -571,7 +571,7 @@ pub async fn metrics_page(
     let compare = comparison(&report, &key, &user.access);
     // Ranks among the province's cities mean something only with two cities or more in the
     // data, and are shown only when asked for.
-    let rankable = group.province.is_some() && xiezhi_report::prose::cities_in_province(&report, group) >= 2;
+    let rankable = group.province.is_some() && xiezhi_report::prose::has_province_peers(&report, group);
     let ranked = rankable && q.ranks.as_deref() == Some("1");
     let mut sections: Vec<(String, Vec<Json>)> = Vec::new();
     for entry in catalogue.entries() {
