@@ -16,8 +16,9 @@ use xiezhi_store::Store;
 
 use crate::metrics::load_catalogue;
 
+/// What a bulletin or a filled draft is about: a scope, a period and the court's catalogue.
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub struct Subject {
     /// 范围 a city (中院 code, e.g. 粤07 = 全市法院), a court, or a province (e.g. 粤)
     #[arg(long)]
     scope: String,
@@ -27,6 +28,24 @@ pub struct ReportArgs {
     /// 截止日期 last day of the period (YYYY-MM-DD)
     #[arg(long, value_parser = crate::parse_date)]
     to: Date,
+    /// 指标目录 a court's catalogue TOML (names, scopes, reference intervals, judge roster)
+    #[arg(long)]
+    catalogue: Option<PathBuf>,
+}
+
+impl Subject {
+    /// The period, the scope and the catalogue, each checked.
+    fn resolve(&self) -> anyhow::Result<(Period, Scope, Catalogue)> {
+        let period = Period::new(self.from, self.to)?;
+        let scope = Scope::parse(&self.scope).map_err(scope_error)?;
+        Ok((period, scope, load_catalogue(self.catalogue.as_deref())?))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    subject: Subject,
     /// 输出文件 FILE.docx, FILE.html or FILE.xlsx
     #[arg(long)]
     out: PathBuf,
@@ -45,9 +64,6 @@ pub struct ReportArgs {
     /// 正文字体 the body font named in the DOCX styles
     #[arg(long, default_value = "仿宋")]
     body_font: String,
-    /// 指标目录 a court's catalogue TOML (names, scopes, reference intervals)
-    #[arg(long)]
-    catalogue: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -55,15 +71,8 @@ pub struct FillArgs {
     /// 讲话稿 the draft: .txt, .md or .docx
     #[arg(long)]
     draft: PathBuf,
-    /// 范围 a city (中院 code, e.g. 粤07 = 全市法院) or a court
-    #[arg(long)]
-    scope: String,
-    /// 起始日期 first day of the period (YYYY-MM-DD)
-    #[arg(long, value_parser = crate::parse_date)]
-    from: Date,
-    /// 截止日期 last day of the period (YYYY-MM-DD)
-    #[arg(long, value_parser = crate::parse_date)]
-    to: Date,
+    #[command(flatten)]
+    subject: Subject,
     /// 输出文件 the filled draft (same format as the draft)
     #[arg(long)]
     out: PathBuf,
@@ -73,9 +82,6 @@ pub struct FillArgs {
     /// 配置 a value for a non-data phrase, e.g. --set XX法院=江门法院 (repeatable)
     #[arg(long = "set", value_name = "PHRASE=TEXT")]
     set: Vec<String>,
-    /// 指标目录 a court's catalogue TOML (names, scopes, reference intervals)
-    #[arg(long)]
-    catalogue: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,9 +163,7 @@ pub async fn report(db: &str, args: ReportArgs) -> anyhow::Result<ExitCode> {
         "xlsx" => OutFormat::Xlsx,
         other => bail!("cannot write a bulletin as {:?} ({}): use .docx, .html or .xlsx", other, args.out.display()),
     };
-    let period = Period::new(args.from, args.to)?;
-    let scope = Scope::parse(&args.scope).map_err(scope_error)?;
-    let catalogue = load_catalogue(args.catalogue.as_deref())?;
+    let (period, scope, catalogue) = args.subject.resolve()?;
     let loaded = load(db, &scope, period, &catalogue).await?;
     let months = xiezhi_report::monthly_series(&loaded.snapshot, period, &catalogue, &scope);
     let mut options = BulletinOptions::new(args.issued_on.unwrap_or_else(crate::clock::today));
@@ -218,9 +222,7 @@ pub async fn fill_draft(db: &str, args: FillArgs) -> anyhow::Result<ExitCode> {
         }
         DraftFormat::Docx => None,
     };
-    let period = Period::new(args.from, args.to)?;
-    let scope = Scope::parse(&args.scope).map_err(scope_error)?;
-    let catalogue = load_catalogue(args.catalogue.as_deref())?;
+    let (period, scope, catalogue) = args.subject.resolve()?;
     let loaded = load(db, &scope, period, &catalogue).await?;
     let ctx = fill::FillContext::new(&loaded.report, &catalogue, &scope).map_err(scope_error)?;
     let (bytes, log) = match text {
