@@ -1,22 +1,12 @@
 //! `xiezhi metrics` end to end on a small fixture whose figures are worked out by hand.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
-fn xiezhi(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xiezhi"))
-        .current_dir(dir)
-        .env_remove("XIEZHI_DB")
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{text, xiezhi};
 
 /// Period P = 2024-01-01..2024-06-30. Cases:
 /// 1 粤0703民初1 filed 2023-11-01 closed 2024-02-01 判决 (carried over, closed in P, appealed by 7)

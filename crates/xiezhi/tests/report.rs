@@ -2,21 +2,11 @@
 //! no output file; good input writes the file.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn xiezhi(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xiezhi"))
-        .current_dir(dir)
-        .env_remove("XIEZHI_DB")
-        .env_remove("XIEZHI_FONTS")
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{text, xiezhi};
 
 const CASES: &str = "案号,立案日期,结案日期,结案方式,承办人,法院名称\n\
 (2024)粤0703民初1号,2024-01-05,2024-03-01,判决,审判员甲,江门市蓬江区人民法院\n\
