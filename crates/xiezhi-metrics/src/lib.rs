@@ -31,6 +31,7 @@
 //!   intervals are configuration ([`Catalogue`]).
 
 mod catalogue;
+pub mod codec;
 mod engine;
 mod error;
 mod explain;
@@ -38,6 +39,7 @@ mod indicator;
 mod period;
 mod report;
 mod snapshot;
+mod update;
 mod value;
 
 pub use catalogue::{Band, Catalogue, Entry, ReferenceInterval, Source, TypeMask};
@@ -50,7 +52,7 @@ pub use report::{
     GroupReport, MetricsReport, ProvinceComparison, Roster, compute, compute_with, compute_with_partitions,
     compute_with_roster,
 };
-pub use snapshot::{GroupKey, GroupNames, Snapshot, SnapshotBuilder};
+pub use snapshot::{GroupKey, GroupKeyError, GroupNames, RowView, Snapshot, SnapshotBuilder, imported_deadline};
 pub use value::{Change, Value};
 
 #[cfg(test)]

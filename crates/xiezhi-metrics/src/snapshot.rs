@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use xiezhi_domain::{CaseClass, CaseFacts, CourtCode, StatutoryLimit, TypeCode};
+use xiezhi_domain::{CaseClass, CaseFacts, ClockCase, ClockRecord, CourtCode, Date, Deadline, TypeCode};
 
 /// "No row / no group" in a `u32` column.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -71,7 +71,66 @@ pub enum GroupKey {
     Judge { court: CourtCode, judge: String },
 }
 
+/// A group named by a request or an argument that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GroupKeyError {
+    #[error("“{0}”不是法院代字 / not a court code")]
+    BadCourt(String),
+    #[error("法官组需要法院代字 / a judge group needs the judge's court")]
+    JudgeWithoutCourt,
+    #[error("“{0}”不是分组类型（province、city、court、judge）/ not a group kind")]
+    BadKind(String),
+}
+
 impl GroupKey {
+    /// The one parser of a group: `kind` (`province`, `city`, `court`, `judge`; blank = by the
+    /// code's level), `code` (a court code, or for a judge the judge's name) and, for a judge,
+    /// `court`.
+    pub fn parse(kind: Option<&str>, code: &str, court: Option<&str>) -> Result<GroupKey, GroupKeyError> {
+        let parse = |c: &str| CourtCode::parse(c.trim()).ok_or_else(|| GroupKeyError::BadCourt(c.trim().to_owned()));
+        Ok(match kind.map(str::trim).filter(|k| !k.is_empty()) {
+            Some("province") => GroupKey::Province(parse(code)?),
+            Some("city") => GroupKey::City(parse(code)?),
+            Some("court") => GroupKey::Court(parse(code)?),
+            Some("judge") => GroupKey::Judge {
+                court: parse(court.filter(|c| !c.trim().is_empty()).ok_or(GroupKeyError::JudgeWithoutCourt)?)?,
+                judge: code.trim().to_owned(),
+            },
+            Some(other) => return Err(GroupKeyError::BadKind(other.to_owned())),
+            None => GroupKey::for_code(parse(code)?),
+        })
+    }
+
+    /// The group a court code stands for by its level: a 高院 code its province (全省), a 中院
+    /// code its city (全市法院), a basic court (or 最高法) itself.
+    pub fn for_code(code: CourtCode) -> GroupKey {
+        match code.level() {
+            xiezhi_domain::CourtLevel::High => GroupKey::Province(code),
+            xiezhi_domain::CourtLevel::Intermediate => GroupKey::City(code),
+            xiezhi_domain::CourtLevel::Basic | xiezhi_domain::CourtLevel::Supreme => GroupKey::Court(code),
+        }
+    }
+
+    /// The one Chinese label of a group's kind: 全省, 全市, 法院, 法官.
+    pub fn kind_label(&self) -> &'static str {
+        match self {
+            GroupKey::Province(_) => "全省",
+            GroupKey::City(_) => "全市",
+            GroupKey::Court(_) => "法院",
+            GroupKey::Judge { .. } => "法官",
+        }
+    }
+
+    /// Whether a case of court `court` (with 承办人 `judge`) belongs to the group.
+    pub fn contains(&self, court: CourtCode, judge: Option<&str>) -> bool {
+        match self {
+            GroupKey::Province(p) => court.province_code() == Some(*p),
+            GroupKey::City(c) => court.city() == Some(*c),
+            GroupKey::Court(c) => court == *c,
+            GroupKey::Judge { court: c, judge: j } => court == *c && judge == Some(j.as_str()),
+        }
+    }
+
     /// The contract's `kind`: `province`, `city`, `court` or `judge`.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -105,7 +164,7 @@ impl fmt::Debug for GroupKey {
 ///
 /// Group ids: provinces `0..p`, then cities, then courts, then judges; each kind sorted by
 /// its code text (judges by court code text, then judge text). This is the report's group order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
     // Group tables.
     pub(crate) provinces: Vec<CourtCode>,
@@ -206,11 +265,19 @@ impl SnapshotBuilder {
         }
     }
 
-    /// Adds one case; its row index is the number of cases pushed before it.
+    /// Adds one case whose record is its row (no events): its deadline follows from its day
+    /// counts by the one rule ([`imported_deadline`]). Its row index is the number of cases
+    /// pushed before it.
     ///
     /// Choice: when two rows carry the same 案号 (the importer forbids it), links resolve to
     /// the first of them; both rows are counted.
     pub fn push(&mut self, facts: &CaseFacts) {
+        self.push_with_deadline(facts, imported_deadline(facts));
+    }
+
+    /// Adds one case with its deadline given (for a case with events: the deadline rule's
+    /// result as of its closing, the facts carrying the day counts derived from the events).
+    pub fn push_with_deadline(&mut self, facts: &CaseFacts, deadline: Option<Date>) {
         let row = u32::try_from(self.court.len()).expect("fewer than 2^32 - 1 cases per snapshot");
         assert!(row != NONE, "fewer than 2^32 - 1 cases per snapshot");
         let court = match facts.case_number.court() {
@@ -243,9 +310,7 @@ impl SnapshotBuilder {
             _ => NONE,
         };
         let type_code = facts.case_number.type_code();
-        let deadline = StatutoryLimit::for_case(type_code, facts.procedure)
-            .map(|limit| limit.deadline(facts.filed_on, facts.extension_days, facts.suspended_days).day_number())
-            .unwrap_or(NO_LIMIT);
+        let deadline = deadline.map_or(NO_LIMIT, Date::day_number);
         self.rows.push((facts.case_number.fingerprint(), row));
         if let Some(origin) = &facts.origin_case_number {
             self.origins.push((row, origin.fingerprint()));
@@ -387,13 +452,90 @@ impl SnapshotBuilder {
     }
 }
 
+/// The deadline of a case whose record is its imported row: the one rule
+/// ([`xiezhi_domain::Deadline`]) with the row's 延长/扣除审限天数.
+pub fn imported_deadline(facts: &CaseFacts) -> Option<Date> {
+    let case = ClockCase {
+        type_code: facts.case_number.type_code(),
+        procedure: facts.procedure,
+        filed_on: facts.filed_on,
+        closed_on: facts.closed_on,
+        record: ClockRecord::Imported { extension_days: facts.extension_days, suspended_days: facts.suspended_days },
+    };
+    // The deadline does not depend on the as-of day for a record without events.
+    Deadline::compute(&case, facts.filed_on, xiezhi_domain::deadline::DEFAULT_NEAR_DAYS).deadline
+}
+
 /// The vector without spare capacity (builders grow columns by doubling).
 fn tight<T>(mut v: Vec<T>) -> Vec<T> {
     v.shrink_to_fit();
     v
 }
 
+/// One row of a snapshot, decoded: what lists and pages show of a case besides its 案号.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowView<'a> {
+    pub court: Option<CourtCode>,
+    /// The 承办人 text (the judge group's name).
+    pub judge: Option<&'a str>,
+    pub type_code: TypeCode,
+    pub procedure: Option<xiezhi_domain::Procedure>,
+    pub disposition: Option<xiezhi_domain::Disposition>,
+    pub filed: Date,
+    pub closed: Option<Date>,
+    /// 审限届满日 (None: no statutory limit).
+    pub deadline: Option<Date>,
+    pub extension_days: u32,
+    pub suspended_days: u32,
+}
+
 impl Snapshot {
+    /// Row `row`, decoded.
+    pub fn row(&self, row: usize) -> RowView<'_> {
+        let court = self.court[row];
+        let judge = self.judge[row];
+        RowView {
+            court: (court != NONE).then(|| self.courts[court as usize]),
+            judge: (judge != NONE).then(|| &*self.judges[judge as usize].1),
+            type_code: TypeCode::from_index(self.type_code[row]).expect("stored type codes are valid"),
+            procedure: xiezhi_domain::Procedure::ALL.get(usize::from(self.procedure[row])).copied(),
+            disposition: xiezhi_domain::Disposition::ALL.get(usize::from(self.disposition[row])).copied(),
+            filed: Date::from_day_number(self.filed[row]),
+            closed: (self.closed[row] != PENDING).then(|| Date::from_day_number(self.closed[row])),
+            deadline: (self.deadline[row] != NO_LIMIT).then(|| Date::from_day_number(self.deadline[row])),
+            extension_days: self.extension_days[row],
+            suspended_days: self.suspended_days[row],
+        }
+    }
+
+    /// The court of row `row`.
+    pub fn court_of(&self, row: usize) -> Option<CourtCode> {
+        let court = self.court[row];
+        (court != NONE).then(|| self.courts[court as usize])
+    }
+
+    /// The judge group of row `row` (an index into the judge table), for interning.
+    pub fn judge_index(&self, row: usize) -> Option<u32> {
+        let judge = self.judge[row];
+        (judge != NONE).then_some(judge)
+    }
+
+    /// Every court with a case, in code-text order.
+    pub fn courts(&self) -> &[CourtCode] {
+        &self.courts
+    }
+
+    /// Every (court, judge text) with a case, in (court code text, judge text) order.
+    pub fn judges(&self) -> impl Iterator<Item = (CourtCode, &str)> {
+        self.judges.iter().map(|(c, t)| (self.courts[*c as usize], &**t))
+    }
+
+    /// The name of a court's group, when known.
+    pub fn court_name(&self, code: CourtCode) -> Option<&str> {
+        let i = self.courts.iter().position(|c| *c == code)?;
+        self.names[self.provinces.len() + self.cities.len() + i].as_deref()
+    }
+
     /// Builds the snapshot of `facts`; row `i` is `facts[i]`.
     pub fn new(facts: &[CaseFacts], names: &GroupNames) -> Snapshot {
         let mut builder = SnapshotBuilder::new();
@@ -513,5 +655,121 @@ impl Snapshot {
             + bytes(&self.origin)
             + bytes(&self.child_start)
             + bytes(&self.children)
+    }
+}
+
+impl Snapshot {
+    /// Appends the snapshot's encoding to `w` (see [`Snapshot::decode`]).
+    pub fn encode(&self, w: &mut crate::codec::Writer) {
+        w.courts(&self.provinces);
+        w.courts(&self.cities);
+        w.courts(&self.courts);
+        w.u64(self.judges.len() as u64);
+        for (court, text) in &self.judges {
+            w.u64(u64::from(*court));
+            w.str(text);
+        }
+        w.u64(self.names.len() as u64);
+        for n in &self.names {
+            w.opt_str(n.as_deref());
+        }
+        w.u32s(&self.court_city);
+        w.u32s(&self.court_province);
+        w.u32s(&self.court);
+        w.u32s(&self.judge);
+        w.u8s(&self.type_code);
+        w.u8s(&self.procedure);
+        w.u8s(&self.disposition);
+        w.bools(&self.has_property);
+        w.i32s(&self.filed);
+        w.i32s(&self.closed);
+        w.i32s(&self.deadline);
+        w.u32s(&self.extension_days);
+        w.u32s(&self.suspended_days);
+        w.i64s(&self.applied);
+        w.i64s(&self.recovered);
+        w.u32s(&self.origin);
+        w.u32s(&self.child_start);
+        w.u32s(&self.children);
+    }
+
+    /// Reads a snapshot written by [`Snapshot::encode`], checking that every column has one
+    /// value per case and every index points inside its table.
+    pub fn decode(r: &mut crate::codec::Reader<'_>) -> Result<Snapshot, crate::codec::CodecError> {
+        use crate::codec::CodecError;
+        let provinces = r.courts()?;
+        let cities = r.courts()?;
+        let courts = r.courts()?;
+        let n_judges = r.u64()? as usize;
+        let mut judges = Vec::with_capacity(n_judges.min(1 << 24));
+        for _ in 0..n_judges {
+            let court = u32::try_from(r.u64()?).map_err(|_| CodecError("judge court".into()))?;
+            judges.push((court, Box::<str>::from(r.str()?)));
+        }
+        let n_names = r.u64()? as usize;
+        let mut names = Vec::with_capacity(n_names.min(1 << 24));
+        for _ in 0..n_names {
+            names.push(r.opt_str()?.map(str::to_owned));
+        }
+        let class_of =
+            (0..=u8::MAX).map(|i| TypeCode::from_index(i).map_or(CaseClass::Other, TypeCode::class)).collect();
+        let s = Snapshot {
+            provinces,
+            cities,
+            courts,
+            judges,
+            names,
+            court_city: r.u32s()?,
+            court_province: r.u32s()?,
+            class_of,
+            court: r.u32s()?,
+            judge: r.u32s()?,
+            type_code: r.u8s()?,
+            procedure: r.u8s()?,
+            disposition: r.u8s()?,
+            has_property: r.bools()?,
+            filed: r.i32s()?,
+            closed: r.i32s()?,
+            deadline: r.i32s()?,
+            extension_days: r.u32s()?,
+            suspended_days: r.u32s()?,
+            applied: r.i64s()?,
+            recovered: r.i64s()?,
+            origin: r.u32s()?,
+            child_start: r.u32s()?,
+            children: r.u32s()?,
+        };
+        let n = s.court.len();
+        let columns = [
+            s.judge.len(),
+            s.type_code.len(),
+            s.procedure.len(),
+            s.disposition.len(),
+            s.has_property.len(),
+            s.filed.len(),
+            s.closed.len(),
+            s.deadline.len(),
+            s.extension_days.len(),
+            s.suspended_days.len(),
+            s.applied.len(),
+            s.recovered.len(),
+            s.origin.len(),
+        ];
+        let groups = s.provinces.len() + s.cities.len() + s.courts.len() + s.judges.len();
+        let ok = columns.iter().all(|&l| l == n)
+            && s.child_start.len() == n + 1
+            && s.child_start.last().is_some_and(|&e| e as usize == s.children.len())
+            && s.names.len() == groups
+            && s.court_city.len() == s.courts.len()
+            && s.court_province.len() == s.courts.len()
+            && s.court.iter().all(|&c| c == NONE || (c as usize) < s.courts.len())
+            && s.judge.iter().all(|&j| j == NONE || (j as usize) < s.judges.len())
+            && s.judges.iter().all(|(c, _)| (*c as usize) < s.courts.len())
+            && s.origin.iter().all(|&o| o == NONE || (o as usize) < n)
+            && s.children.iter().all(|&c| (c as usize) < n);
+        if !ok {
+            return Err(CodecError("column lengths or indices are inconsistent".into()));
+        }
+        Ok(s)
     }
 }

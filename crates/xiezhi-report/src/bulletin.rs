@@ -5,7 +5,7 @@
 use xiezhi_domain::Date;
 use xiezhi_metrics::{Catalogue, GroupKey, GroupReport, IndicatorId, MetricsReport, Unit, Value};
 
-use crate::data::{ActionCase, ActionLists, MonthPoint, Scope};
+use crate::data::{ActionCase, ActionLists, MonthPoint, ReportScope};
 use crate::error::ReportError;
 use crate::format::{band_label, table_change, table_value};
 use crate::prose::{province_comparison_refused, province_phrase, province_value, yoy_phrase};
@@ -156,7 +156,7 @@ impl Bulletin {
     pub fn build(
         report: &MetricsReport,
         catalogue: &Catalogue,
-        scope: &Scope,
+        scope: &ReportScope,
         months: &[MonthPoint],
         actions: &ActionLists,
         options: &BulletinOptions,

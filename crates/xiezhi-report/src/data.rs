@@ -1,8 +1,8 @@
-//! The inputs a bulletin needs beyond one [`MetricsReport`]: the scope ([`Scope`]), the monthly
+//! The inputs a bulletin needs beyond one [`MetricsReport`]: the scope ([`ReportScope`]), the monthly
 //! series ([`monthly_series`], computed by the same engine month by month) and the action lists
 //! ([`ActionListBuilder`]: 超审限 and 超12个月未结 cases, streamed from case facts).
 
-use xiezhi_domain::{CaseFacts, CourtCode, CourtLevel, Date, StatutoryLimit, TypeCode};
+use xiezhi_domain::{CaseFacts, ClockCase, ClockRecord, CourtCode, Date, Deadline, DeadlineStatus, TypeCode};
 use xiezhi_metrics::{Catalogue, GroupKey, IndicatorId, MetricsReport, Period, Snapshot, Value};
 
 use crate::error::ReportError;
@@ -10,20 +10,15 @@ use crate::error::ReportError;
 /// What a report is about: 全省 (a 高院 code such as `粤`), 全市法院 (a 中院 code such as `粤07`)
 /// or one court (a basic court's code, or `最高法`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scope {
+pub struct ReportScope {
     pub key: GroupKey,
 }
 
-impl Scope {
+impl ReportScope {
     /// Parses a scope code: a province, a city (中院 code) or a basic court.
-    pub fn parse(code: &str) -> Result<Scope, ReportError> {
+    pub fn parse(code: &str) -> Result<ReportScope, ReportError> {
         let court = CourtCode::parse(code.trim()).ok_or_else(|| ReportError::UnknownScope(code.into()))?;
-        let key = match court.level() {
-            CourtLevel::High => GroupKey::Province(court),
-            CourtLevel::Intermediate => GroupKey::City(court),
-            CourtLevel::Basic | CourtLevel::Supreme => GroupKey::Court(court),
-        };
-        Ok(Scope { key })
+        Ok(ReportScope { key: GroupKey::for_code(court) })
     }
 
     /// Whether a case of court `court` belongs to the scope.
@@ -102,7 +97,12 @@ pub struct MonthPoint {
 
 /// The months of `period` (the first and last clipped to it) with the scope group's filed,
 /// closed and pending counts, computed by [`xiezhi_metrics::compute_with`] over each month.
-pub fn monthly_series(snapshot: &Snapshot, period: Period, catalogue: &Catalogue, scope: &Scope) -> Vec<MonthPoint> {
+pub fn monthly_series(
+    snapshot: &Snapshot,
+    period: Period,
+    catalogue: &Catalogue,
+    scope: &ReportScope,
+) -> Vec<MonthPoint> {
     let mut points = Vec::new();
     let mut start = period.from();
     while start <= period.to() {
@@ -169,15 +169,15 @@ impl ActionRules {
         }
     }
 
-    /// 超审限未结: a type with a 审限 in the on-time scope, its deadline before `as_of`.
-    pub fn over_limit(&self, type_code: TypeCode, deadline: Option<Date>, as_of: Date) -> bool {
-        self.on_time.contains(type_code.index()) && deadline.is_some_and(|d| d < as_of)
+    /// 超审限未结: a type in the on-time scope whose deadline (the one rule) has passed.
+    pub fn over_limit(&self, type_code: TypeCode, deadline: &Deadline) -> bool {
+        self.on_time.contains(type_code.index()) && deadline.status == DeadlineStatus::Overdue
     }
 
-    /// 临近审限: within the on-time scope, the deadline from `as_of` to `soon_days` later.
-    pub fn near_limit(&self, type_code: TypeCode, deadline: Option<Date>, as_of: Date, soon_days: i32) -> bool {
-        self.on_time.contains(type_code.index())
-            && deadline.is_some_and(|d| d >= as_of && d.days_since(as_of) <= soon_days)
+    /// 临近审限: within the on-time scope, `near` by the rule (at most the catalogue's near
+    /// days left, no excluded period running).
+    pub fn near_limit(&self, type_code: TypeCode, deadline: &Deadline) -> bool {
+        self.on_time.contains(type_code.index()) && deadline.status == DeadlineStatus::Near
     }
 
     /// 超12个月未结: in the scope of `pending_over_12m`, add_months(filed_on, 12) < `as_of`.
@@ -189,8 +189,9 @@ impl ActionRules {
 /// Streams case facts into [`ActionLists`] without keeping the facts.
 #[derive(Debug, Clone)]
 pub struct ActionListBuilder {
-    scope: Scope,
+    scope: ReportScope,
     as_of: Date,
+    near_days: i32,
     rules: ActionRules,
     lists: ActionLists,
 }
@@ -198,12 +199,34 @@ pub struct ActionListBuilder {
 impl ActionListBuilder {
     /// Lists for `scope` at `as_of` (the period's last day), with the catalogue's scopes of
     /// `on_time_rate` and `pending_over_12m`.
-    pub fn new(scope: Scope, as_of: Date, catalogue: &Catalogue) -> ActionListBuilder {
-        ActionListBuilder { scope, as_of, rules: ActionRules::new(catalogue), lists: ActionLists::default() }
+    pub fn new(scope: ReportScope, as_of: Date, catalogue: &Catalogue) -> ActionListBuilder {
+        ActionListBuilder {
+            scope,
+            as_of,
+            near_days: xiezhi_domain::deadline::DEFAULT_NEAR_DAYS,
+            rules: ActionRules::new(catalogue),
+            lists: ActionLists::default(),
+        }
     }
 
-    /// Looks at one case.
+    /// Looks at one case whose record is its row (no events).
     pub fn push(&mut self, facts: &CaseFacts) {
+        let case = ClockCase {
+            type_code: facts.case_number.type_code(),
+            procedure: facts.procedure,
+            filed_on: facts.filed_on,
+            closed_on: facts.closed_on,
+            record: ClockRecord::Imported {
+                extension_days: facts.extension_days,
+                suspended_days: facts.suspended_days,
+            },
+        };
+        let deadline = Deadline::compute(&case, self.as_of, self.near_days);
+        self.push_with(facts, &deadline);
+    }
+
+    /// Looks at one case with its deadline as of the lists' day (the rule applied to its record).
+    pub fn push_with(&mut self, facts: &CaseFacts, deadline: &Deadline) {
         let Some(court) = facts.case_number.court() else {
             return;
         };
@@ -215,17 +238,15 @@ impl ActionListBuilder {
             return;
         }
         let type_code = facts.case_number.type_code();
-        let deadline = StatutoryLimit::for_case(type_code, facts.procedure)
-            .map(|l| l.deadline(facts.filed_on, facts.extension_days, facts.suspended_days));
         let row = || ActionCase {
             case_number: facts.case_number.as_str().to_owned(),
             court: court.to_string(),
             judge: facts.judge.clone().filter(|j| !j.trim().is_empty()),
             filed_on: facts.filed_on,
-            deadline,
+            deadline: deadline.deadline,
             age_days: self.as_of.days_since(facts.filed_on),
         };
-        if self.rules.over_limit(type_code, deadline, self.as_of) {
+        if self.rules.over_limit(type_code, deadline) {
             self.lists.over_limit.push(row());
         }
         if self.rules.over_12m(type_code, facts.filed_on, self.as_of) {
@@ -244,10 +265,50 @@ impl ActionListBuilder {
 
 #[cfg(test)]
 mod action_rule_tests {
+    use xiezhi_domain::StatutoryLimit;
+
     use super::*;
 
     fn d(s: &str) -> Date {
         Date::parse_iso(s).unwrap()
+    }
+
+    /// An open case of `type_code` whose deadline is `deadline`, as of `as_of`.
+    fn open(type_code: TypeCode, deadline: Option<Date>, as_of: Date) -> Deadline {
+        // A case whose limit is 0 days would be odd; build one with a base of `deadline`
+        // through the row's extension days: filed far enough back for a 6-month limit.
+        match deadline {
+            None => Deadline::compute(
+                &ClockCase {
+                    type_code,
+                    procedure: None,
+                    filed_on: d("2024-01-01"),
+                    closed_on: None,
+                    record: ClockRecord::Imported { extension_days: 0, suspended_days: 0 },
+                },
+                as_of,
+                15,
+            ),
+            Some(dl) => {
+                // 民初 (6 months): filed 6 months and k days before the deadline, k extension days.
+                let filed = dl.add_months(-6).add_days(-1);
+                let base = filed.add_months(6);
+                let extension = u32::try_from(dl.days_since(base)).unwrap();
+                let r = Deadline::compute(
+                    &ClockCase {
+                        type_code,
+                        procedure: None,
+                        filed_on: filed,
+                        closed_on: None,
+                        record: ClockRecord::Imported { extension_days: extension, suspended_days: 0 },
+                    },
+                    as_of,
+                    15,
+                );
+                assert_eq!(r.deadline, Some(dl));
+                r
+            }
+        }
     }
 
     #[test]
@@ -257,17 +318,16 @@ mod action_rule_tests {
         let preservation = TypeCode::from_text("执保").unwrap();
         let as_of = d("2024-10-31");
         // A deadline on as_of is not yet over; the day before is.
-        assert!(!rules.over_limit(civil, Some(as_of), as_of));
-        assert!(rules.over_limit(civil, Some(d("2024-10-30")), as_of));
-        assert!(!rules.over_limit(civil, None, as_of));
+        assert!(!rules.over_limit(civil, &open(civil, Some(as_of), as_of)));
+        assert!(rules.over_limit(civil, &open(civil, Some(d("2024-10-30")), as_of)));
         // 执保 has no 审限, so it has no deadline and is never over the limit.
         assert_eq!(StatutoryLimit::for_case(preservation, None), None);
-        assert!(!rules.over_limit(preservation, None, as_of));
+        assert!(!rules.over_limit(preservation, &open(preservation, None, as_of)));
         // Near: from as_of to 15 days later.
-        assert!(rules.near_limit(civil, Some(as_of), as_of, 15));
-        assert!(rules.near_limit(civil, Some(d("2024-11-15")), as_of, 15));
-        assert!(!rules.near_limit(civil, Some(d("2024-11-16")), as_of, 15));
-        assert!(!rules.near_limit(civil, Some(d("2024-10-30")), as_of, 15));
+        assert!(rules.near_limit(civil, &open(civil, Some(as_of), as_of)));
+        assert!(rules.near_limit(civil, &open(civil, Some(d("2024-11-15")), as_of)));
+        assert!(!rules.near_limit(civil, &open(civil, Some(d("2024-11-16")), as_of)));
+        assert!(!rules.near_limit(civil, &open(civil, Some(d("2024-10-30")), as_of)));
         // Over 12 months: filed 2023-10-30 → +12 = 2024-10-30 < as_of; filed 2023-10-31 is not.
         assert!(rules.over_12m(civil, d("2023-10-30"), as_of));
         assert!(!rules.over_12m(civil, d("2023-10-31"), as_of));

@@ -16,7 +16,7 @@ use serde_json::{Value as Json, json};
 use xiezhi_metrics::{Catalogue, GroupKey, GroupReport, IndicatorId, MetricsReport, Unit, Value};
 
 use crate::bulletin::scaled_two_decimals;
-use crate::data::Scope;
+use crate::data::ReportScope;
 use crate::error::ReportError;
 use crate::format::table_value;
 use crate::prose::{
@@ -39,7 +39,7 @@ impl<'a> FillContext<'a> {
     pub fn new(
         report: &'a MetricsReport,
         catalogue: &'a Catalogue,
-        scope: &Scope,
+        scope: &ReportScope,
     ) -> Result<FillContext<'a>, ReportError> {
         Ok(FillContext { report, catalogue, group: scope.group_with_data(report)? })
     }

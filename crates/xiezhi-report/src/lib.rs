@@ -33,6 +33,6 @@ pub use bulletin::{
     ActionTable, Bulletin, BulletinOptions, COMPARED_RATIOS, ChartData, ChartKind, DEFAULT_INDICATORS, Table,
     amount_text, chinese_date, scaled_two_decimals,
 };
-pub use data::{ActionCase, ActionListBuilder, ActionLists, ActionRules, MonthPoint, Scope, monthly_series};
+pub use data::{ActionCase, ActionListBuilder, ActionLists, ActionRules, MonthPoint, ReportScope, monthly_series};
 pub use error::ReportError;
 pub use raster::ChartFonts;

@@ -7,7 +7,8 @@ use xiezhi_domain::{Amount, CaseFacts, CaseNumber, CourtCode, Date, Disposition}
 use xiezhi_metrics::{Catalogue, GroupNames, MetricsReport, Period, Snapshot};
 use xiezhi_report::fill::{FillConfig, FillContext, LogEntry, fill_docx, fill_text};
 use xiezhi_report::{
-    ActionListBuilder, Bulletin, BulletinOptions, ChartFonts, ReportError, Scope, docx, html, monthly_series, xlsx,
+    ActionListBuilder, Bulletin, BulletinOptions, ChartFonts, ReportError, ReportScope, docx, html, monthly_series,
+    xlsx,
 };
 
 fn d(text: &str) -> Date {
@@ -85,7 +86,7 @@ fn seed_draft_section_one_is_filled_with_hand_worked_figures() {
     let facts = province();
     let (_, report) = compute(&facts);
     let catalogue = Catalogue::default();
-    let scope = Scope::parse("粤07").unwrap();
+    let scope = ReportScope::parse("粤07").unwrap();
     let ctx = FillContext::new(&report, &catalogue, &scope).unwrap();
     let (filled, log) = fill_text(SEED, &ctx, &FillConfig::default());
 
@@ -155,7 +156,7 @@ fn shrinking_city() -> Vec<CaseFacts> {
 fn negative_changes_flip_the_direction_words() {
     let (_, report) = compute(&shrinking_city());
     let catalogue = Catalogue::default();
-    let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤07").unwrap()).unwrap();
+    let ctx = FillContext::new(&report, &catalogue, &ReportScope::parse("粤07").unwrap()).unwrap();
     let draft = "今年1-X月，全市法院受理案件XX件，同比增长XX%；结案XX件，同比增长XX%；结收比XX%，同比提高XX个百分点。受理XX件、结案XX件，比去年同期分别增长XX%和XX%。\n";
     let (filled, log) = fill_text(draft, &ctx, &FillConfig::default());
     // P: accepted 2, closed 1, clearance 1/2 = 50 %. P': accepted 4, closed 4, clearance 100 %.
@@ -201,7 +202,7 @@ fn left_entries(log: &xiezhi_report::fill::FillLog) -> Vec<Left> {
 fn a_value_needs_its_indicator_named_in_its_own_clause() {
     let (_, report) = compute(&province());
     let catalogue = Catalogue::default();
-    let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤07").unwrap()).unwrap();
+    let ctx = FillContext::new(&report, &catalogue, &ReportScope::parse("粤07").unwrap()).unwrap();
     // 粤07 over P (see the seed test): accepted 8; 结案率 6/8 = 75.00 %, P' 3/5 = 60 % → +15.00
     // 个百分点; 执行到位金额 2.00 亿元. 其中民事案件 / 审结 / 办结 name no indicator of the
     // catalogue: their XX stay (never 受理's 8 again). "达到XX%" after a filled change is the
@@ -241,7 +242,7 @@ fn months_so_far_only_for_whole_months_from_the_first_of_january() {
         ("2024-01-01", "2024-06-15", None),
     ] {
         let report = xiezhi_metrics::compute_with(&snapshot, Period::new(d(from), d(to)).unwrap(), &catalogue);
-        let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤07").unwrap()).unwrap();
+        let ctx = FillContext::new(&report, &catalogue, &ReportScope::parse("粤07").unwrap()).unwrap();
         let (filled, log) = fill_text("今年前X个月，", &ctx, &FillConfig::default());
         match expected {
             Some(month) => assert_eq!(filled, format!("今年前{month}个月，"), "{from}..{to}"),
@@ -258,7 +259,7 @@ fn text_drafts_in_gb18030_or_with_a_bom_come_back_in_their_encoding() {
     use xiezhi_report::fill::{TextEncoding, decode_text_draft, encode_text_draft};
     let (_, report) = compute(&province());
     let catalogue = Catalogue::default();
-    let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤07").unwrap()).unwrap();
+    let ctx = FillContext::new(&report, &catalogue, &ReportScope::parse("粤07").unwrap()).unwrap();
     let draft = "全市法院共受理案件XX件。\n";
     // 粤07 accepted 8 over P (see the seed test).
     let expected = "全市法院共受理案件8件。\n";
@@ -284,7 +285,7 @@ fn text_drafts_in_gb18030_or_with_a_bom_come_back_in_their_encoding() {
 fn markdown_emphasis_around_figures_is_kept() {
     let (_, report) = compute(&province());
     let catalogue = Catalogue::default();
-    let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤07").unwrap()).unwrap();
+    let ctx = FillContext::new(&report, &catalogue, &ReportScope::parse("粤07").unwrap()).unwrap();
     // 粤07 (see the seed test): 前6个月, accepted 8, closed 6, +60.00 % and +100.00 %;
     // 结收比 85.71 %, +25.71 个百分点.
     let draft = "## 一、审判执行\n\n今年前**X**个月，全市法院共受理案件**XX**件，审执结**XX**件，比去年同期分别增长**XX**%和**XX**%；\n- 结收比 *XX*%，同比提高`XX`个百分点。\n";
@@ -303,7 +304,7 @@ fn unfillable_slots_stay_xx_with_a_reason_and_configured_phrases_are_replaced() 
     let catalogue = Catalogue::default();
     // 粤0101 over P' has no case: its year-on-year change cannot be computed; and a court has
     // no rank among cities.
-    let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤0101").unwrap()).unwrap();
+    let ctx = FillContext::new(&report, &catalogue, &ReportScope::parse("粤0101").unwrap()).unwrap();
     let config = FillConfig { phrases: vec![("XX法院".to_owned(), "南岭法院".to_owned())] };
     let (filled, log) = fill_text("推动XX法院高质量发展。受理XX件，同比增长XX%，居全省第X位。", &ctx, &config);
     assert_eq!(filled, "推动南岭法院高质量发展。受理4件，同比增长XX%，居全省第X位。");
@@ -350,7 +351,7 @@ fn part(docx: &[u8], name: &str) -> String {
 fn docx_round_trip_keeps_runs_and_finds_a_placeholder_split_across_runs() {
     let (_, report) = compute(&province());
     let catalogue = Catalogue::default();
-    let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤07").unwrap()).unwrap();
+    let ctx = FillContext::new(&report, &catalogue, &ReportScope::parse("粤07").unwrap()).unwrap();
     let w = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
     // Word split "XX" of 受理 across two runs (bold, then italic), and 结收比's "同比提高" and
     // its placeholder; a third paragraph has a non-data XX in a coloured run.
@@ -378,7 +379,7 @@ fn docx_round_trip_keeps_runs_and_finds_a_placeholder_split_across_runs() {
 fn docx_footnotes_are_filled_and_comments_left_alone() {
     let (_, report) = compute(&province());
     let catalogue = Catalogue::default();
-    let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤07").unwrap()).unwrap();
+    let ctx = FillContext::new(&report, &catalogue, &ReportScope::parse("粤07").unwrap()).unwrap();
     let w = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
     let document = format!("<w:document {w}><w:body><w:p><w:r><w:t>正文。</w:t></w:r></w:p></w:body></w:document>");
     let note = |n: &str| {
@@ -401,7 +402,7 @@ fn docx_footnotes_are_filled_and_comments_left_alone() {
 fn a_file_that_is_not_a_docx_is_refused() {
     let (_, report) = compute(&province());
     let catalogue = Catalogue::default();
-    let ctx = FillContext::new(&report, &catalogue, &Scope::parse("粤07").unwrap()).unwrap();
+    let ctx = FillContext::new(&report, &catalogue, &ReportScope::parse("粤07").unwrap()).unwrap();
     let err = fill_docx(b"plain text", &ctx, &FillConfig::default()).unwrap_err();
     assert!(matches!(err, ReportError::BadDocx(_)), "{err}");
 }
@@ -413,7 +414,7 @@ fn bulletin() -> Bulletin {
     let facts = province();
     let (snapshot, report) = compute(&facts);
     let catalogue = Catalogue::default();
-    let scope = Scope::parse("粤07").unwrap();
+    let scope = ReportScope::parse("粤07").unwrap();
     let mut actions = ActionListBuilder::new(scope.clone(), period().to(), &catalogue);
     for f in &facts {
         actions.push(f);
@@ -468,7 +469,7 @@ fn a_city_alone_in_the_data_is_not_set_against_the_province() {
     let facts: Vec<CaseFacts> = province().into_iter().filter(|f| f.case_number.as_str().contains("粤07")).collect();
     let (snapshot, report) = compute(&facts);
     let catalogue = Catalogue::default();
-    let scope = Scope::parse("粤07").unwrap();
+    let scope = ReportScope::parse("粤07").unwrap();
     let actions = ActionListBuilder::new(scope.clone(), period().to(), &catalogue).finish();
     let months = monthly_series(&snapshot, period(), &catalogue, &scope);
     let b = Bulletin::build(&report, &catalogue, &scope, &months, &actions, &BulletinOptions::new(d("2024-07-05")))
@@ -486,7 +487,7 @@ fn action_lists_hold_the_cases_behind_the_indicators() {
     // 2024-06-30: 245 days to 2024-01-01 + 181).
     facts.push(case("(2023)粤0704民初9号", "2023-05-01", None, "王五"));
     let catalogue = Catalogue::default();
-    let mut actions = ActionListBuilder::new(Scope::parse("粤07").unwrap(), d("2024-06-30"), &catalogue);
+    let mut actions = ActionListBuilder::new(ReportScope::parse("粤07").unwrap(), d("2024-06-30"), &catalogue);
     for f in &facts {
         actions.push(f);
     }
@@ -500,7 +501,7 @@ fn action_lists_hold_the_cases_behind_the_indicators() {
     assert_eq!(lists.over_limit[0].deadline, Some(d("2023-11-01")));
     // The same count as the engine's pending_over_12m.
     let (_, report) = compute(&facts);
-    let city = report.group(&Scope::parse("粤07").unwrap().key).unwrap();
+    let city = report.group(&ReportScope::parse("粤07").unwrap().key).unwrap();
     assert_eq!(city.value(xiezhi_metrics::IndicatorId::PendingOver12m), &xiezhi_metrics::Value::Count(1));
 }
 

@@ -3,12 +3,14 @@
 //!
 //! Passwords arrive here only as argon2 PHC strings (hashing is the caller's job); session ids
 //! and CSRF tokens are random tokens made by the caller; times are Unix seconds given by the
-//! caller (this crate reads no clock). Audit entries never carry personal data.
+//! caller (this crate reads no clock). Changes to accounts are made through a [`WriteTx`], so
+//! each is committed with its audit entry; only session housekeeping (marking a session used,
+//! removing expired ones) writes outside one.
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 /// 用户 an account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +24,8 @@ pub struct User {
     pub court_code: Option<String>,
     /// 法官姓名: the judge's own name (judge) or the judge a clerk assists (clerk).
     pub judge_name: Option<String>,
+    /// The same judge's roster id (工号), when the account is linked to the roster.
+    pub judge_id: Option<String>,
     pub disabled: bool,
     pub created_at: String,
 }
@@ -34,6 +38,7 @@ pub struct NewUser<'a> {
     pub role: &'a str,
     pub court_code: Option<&'a str>,
     pub judge_name: Option<&'a str>,
+    pub judge_id: Option<&'a str>,
     pub created_at: &'a str,
 }
 
@@ -47,17 +52,6 @@ pub struct Session {
     pub last_seen: i64,
 }
 
-/// One audit-log entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: String,
-    pub username: Option<String>,
-    pub action: String,
-    pub object: Option<String>,
-    pub detail: Option<String>,
-}
-
 /// One row of the `imports` table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRecord {
@@ -69,7 +63,7 @@ pub struct ImportRecord {
     pub skipped: i64,
 }
 
-const USER_COLUMNS: &str = "id, username, password_hash, role, court_code, judge_name, disabled, created_at";
+const USER_COLUMNS: &str = "id, username, password_hash, role, court_code, judge_name, judge_id, disabled, created_at";
 
 fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     Ok(User {
@@ -79,39 +73,99 @@ fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
         role: row.try_get("role")?,
         court_code: row.try_get("court_code")?,
         judge_name: row.try_get("judge_name")?,
+        judge_id: row.try_get("judge_id")?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
         created_at: row.try_get("created_at")?,
     })
 }
 
-impl Store {
+impl WriteTx {
     /// Creates an account; `Ok(None)` when the username is taken.
-    pub async fn create_user(&self, user: &NewUser<'_>) -> Result<Option<i64>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+    pub async fn create_user(&mut self, user: &NewUser<'_>) -> Result<Option<i64>, StoreError> {
         let taken = sqlx::query("SELECT id FROM users WHERE username = $1")
             .bind(user.username.to_owned())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *self.tx)
             .await?
             .is_some();
         if taken {
             return Ok(None);
         }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, password_hash, role, court_code, judge_name, disabled, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 0, $6) RETURNING id",
+            "INSERT INTO users (username, password_hash, role, court_code, judge_name, judge_id, disabled, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7) RETURNING id",
         )
         .bind(user.username.to_owned())
         .bind(user.password_hash.to_owned())
         .bind(user.role.to_owned())
         .bind(user.court_code.map(str::to_owned))
         .bind(user.judge_name.map(str::to_owned))
+        .bind(user.judge_id.map(str::to_owned))
         .bind(user.created_at.to_owned())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *self.tx)
         .await?;
-        tx.commit().await?;
         Ok(Some(id))
     }
 
+    /// Replaces a password hash and ends the account's sessions; `false` when there is no such user.
+    pub async fn set_password_hash(&mut self, username: &str, password_hash: &str) -> Result<bool, StoreError> {
+        let changed = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
+            .bind(password_hash.to_owned())
+            .bind(username.to_owned())
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+        end_sessions(&mut self.tx, username).await?;
+        Ok(changed > 0)
+    }
+
+    /// Disables (or enables) an account; disabling ends its sessions. `false` when there is no such user.
+    pub async fn set_user_disabled(&mut self, username: &str, disabled: bool) -> Result<bool, StoreError> {
+        let changed = sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
+            .bind(i64::from(disabled))
+            .bind(username.to_owned())
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+        if disabled {
+            end_sessions(&mut self.tx, username).await?;
+        }
+        Ok(changed > 0)
+    }
+
+    /// Links (or unlinks) accounts to roster ids: every judge or clerk account whose court and
+    /// judge name match exactly one roster judge gets its id. Returns how many changed.
+    pub async fn link_user_judges(&mut self) -> Result<u64, StoreError> {
+        let linked = "(SELECT MIN(j.judge_id) FROM judges j WHERE j.court_code = users.court_code \
+                      AND j.name = users.judge_name HAVING COUNT(*) = 1)";
+        let sql = format!(
+            "UPDATE users SET judge_id = {linked} WHERE judge_name IS NOT NULL AND judge_id IS DISTINCT FROM {linked}"
+        );
+        Ok(sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *self.tx).await?.rows_affected())
+    }
+
+    /// Records a new session; only the SHA-256 of its id is stored.
+    pub async fn create_session(&mut self, session: &Session) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(session_key(&session.id))
+        .bind(session.user_id)
+        .bind(session.csrf_token.clone())
+        .bind(session.created_at)
+        .bind(session.last_seen)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Ends a session (logout, or the previous session at a new login).
+    pub async fn delete_session(&mut self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session_key(id)).execute(&mut *self.tx).await?;
+        Ok(())
+    }
+}
+
+impl Store {
     /// The account called `username`.
     pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
@@ -126,53 +180,18 @@ impl Store {
         rows.iter().map(user_from_row).collect()
     }
 
-    /// Replaces a password hash and ends the account's sessions; `false` when there is no such user.
-    pub async fn set_password_hash(&self, username: &str, password_hash: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
-            .bind(password_hash.to_owned())
-            .bind(username.to_owned())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        end_sessions(&mut tx, username).await?;
-        tx.commit().await?;
-        Ok(changed > 0)
+    /// What the sessions table holds as session keys (hashes of the ids, never the ids).
+    pub async fn stored_session_keys(&self) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar::<_, String>("SELECT id FROM sessions").fetch_all(&self.pool).await?)
     }
 
-    /// Disables (or enables) an account; disabling ends its sessions. `false` when there is no such user.
-    pub async fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
-            .bind(i64::from(disabled))
-            .bind(username.to_owned())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if disabled {
-            end_sessions(&mut tx, username).await?;
-        }
-        tx.commit().await?;
-        Ok(changed > 0)
+    /// How many sessions are open.
+    pub async fn count_sessions(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions").fetch_one(&self.pool).await?)
     }
 
-    /// Records a new session. Only the SHA-256 of its id is stored: a copy of the database
-    /// does not hold live session ids.
-    pub async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(session_key(&session.id))
-        .bind(session.user_id)
-        .bind(session.csrf_token.clone())
-        .bind(session.created_at)
-        .bind(session.last_seen)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// A session and its (enabled or disabled) account.
+    /// A session and its (enabled or disabled) account. Only the SHA-256 of a session id is
+    /// stored: a copy of the database does not hold live session ids.
     pub async fn session_with_user(&self, id: &str) -> Result<Option<(Session, User)>, StoreError> {
         let sql = format!(
             "SELECT s.csrf_token, s.created_at AS session_created, s.last_seen, {} \
@@ -205,7 +224,7 @@ impl Store {
         Ok(())
     }
 
-    /// Ends a session.
+    /// Ends a session that has expired (housekeeping, not a use case).
     pub async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session_key(id)).execute(&self.pool).await?;
         Ok(())
@@ -219,48 +238,6 @@ impl Store {
             .execute(&self.pool)
             .await?
             .rows_affected())
-    }
-
-    /// Appends an audit entry: who (`username`), when (`at`), what (`action` on `object`).
-    /// Callers pass identifiers (案号, usernames, file names), never personal data.
-    pub async fn audit(
-        &self,
-        at: &str,
-        username: Option<&str>,
-        action: &str,
-        object: Option<&str>,
-        detail: Option<&str>,
-    ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit_log (at, username, action, object, detail) VALUES ($1, $2, $3, $4, $5)")
-            .bind(at.to_owned())
-            .bind(username.map(str::to_owned))
-            .bind(action.to_owned())
-            .bind(object.map(str::to_owned))
-            .bind(detail.map(str::to_owned))
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// The latest `limit` audit entries, newest first.
-    pub async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, at, username, action, object, detail FROM audit_log ORDER BY id DESC LIMIT $1")
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    id: r.try_get("id")?,
-                    at: r.try_get("at")?,
-                    username: r.try_get("username")?,
-                    action: r.try_get("action")?,
-                    object: r.try_get("object")?,
-                    detail: r.try_get("detail")?,
-                })
-            })
-            .collect()
     }
 
     /// The latest `limit` imports, newest first.

@@ -8,17 +8,20 @@
 //! sessions) stays on sqlx.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rusqlite::{Connection, params};
 use tokio::sync::{mpsc, oneshot};
 use xiezhi_domain::{Amount, CaseFacts, CourtCode, Disposition, Procedure};
 
-use crate::{Backend, StoreError, UpsertCounts, WriteMode, rows};
+use crate::import::{Finish, RosterLinks, UpsertCounts, WriteMode, linked_judge};
+use crate::write::ChangeSet;
+use crate::{Backend, StoreError, rows};
 
 enum Command {
-    Write(Vec<CaseFacts>),
+    Write(Vec<CaseFacts>, Arc<RosterLinks>),
     Counts(oneshot::Sender<Result<UpsertCounts, StoreError>>),
-    Commit { finish: crate::Finish, reply: oneshot::Sender<Result<UpsertCounts, StoreError>> },
+    Commit { finish: Finish, reply: oneshot::Sender<Result<UpsertCounts, StoreError>> },
     Rollback(oneshot::Sender<Result<(), StoreError>>),
 }
 
@@ -50,8 +53,8 @@ impl NativeImport {
     }
 
     /// Queues a batch; a failure is reported by the next `counts`, `commit` or `rollback`.
-    pub(crate) async fn write(&mut self, batch: Vec<CaseFacts>) -> Result<(), StoreError> {
-        self.commands.send(Command::Write(batch)).await.map_err(|_| gone())
+    pub(crate) async fn write(&mut self, batch: Vec<CaseFacts>, links: Arc<RosterLinks>) -> Result<(), StoreError> {
+        self.commands.send(Command::Write(batch, links)).await.map_err(|_| gone())
     }
 
     pub(crate) async fn counts(&mut self) -> Result<UpsertCounts, StoreError> {
@@ -60,7 +63,7 @@ impl NativeImport {
         answer.await.map_err(|_| gone())?
     }
 
-    pub(crate) async fn commit(self, finish: crate::Finish) -> Result<UpsertCounts, StoreError> {
+    pub(crate) async fn commit(self, finish: Finish) -> Result<UpsertCounts, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.commands.send(Command::Commit { finish, reply }).await.map_err(|_| gone())?;
         answer.await.map_err(|_| gone())?
@@ -73,33 +76,40 @@ impl NativeImport {
     }
 }
 
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> StoreError {
-        StoreError::Native(e.to_string())
-    }
-}
-
 struct State {
     before: u64,
     rows: u64,
     affected: u64,
     dropped: Vec<&'static (&'static str, &'static str)>,
-    error: Option<String>,
+    /// The first write error: later commands report it (typed, as the database gave it).
+    error: Option<StoreError>,
+    changes: ChangeSet,
+}
+
+/// Reports the writer's first error again (the error itself went to whoever asked first).
+fn replay(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::Constraint { kind, constraint, message } => {
+            StoreError::Constraint { kind: *kind, constraint: constraint.clone(), message: message.clone() }
+        }
+        StoreError::Busy(m) => StoreError::Busy(m.clone()),
+        other => StoreError::Native(other.to_string()),
+    }
 }
 
 fn counts(conn: &Connection, state: &State) -> Result<UpsertCounts, StoreError> {
     if let Some(e) = &state.error {
-        return Err(StoreError::Native(e.clone()));
+        return Err(replay(e));
     }
     let now: i64 = conn.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))?;
-    Ok(crate::counts_from(state.before, now as u64, state.rows, state.affected))
+    Ok(crate::import::counts_from(state.before, now as u64, state.rows, state.affected))
 }
 
 fn amount(a: Option<Amount>) -> Option<i64> {
     a.map(Amount::ten_thousandths)
 }
 
-fn execute(statement: &mut rusqlite::Statement<'_>, f: &CaseFacts) -> rusqlite::Result<usize> {
+fn execute(statement: &mut rusqlite::Statement<'_>, f: &CaseFacts, judge_id: Option<&str>) -> rusqlite::Result<usize> {
     let n = &f.case_number;
     statement.execute(params![
         n.as_str(),
@@ -122,29 +132,32 @@ fn execute(statement: &mut rusqlite::Statement<'_>, f: &CaseFacts) -> rusqlite::
         i64::from(f.suspended_days),
         f.origin_case_number.as_ref().map(|c| c.as_str()),
         f.has_property.map(i64::from),
+        judge_id,
     ])
 }
 
 fn start(path: &PathBuf, expected_rows: u64) -> Result<(Connection, State, bool), StoreError> {
     let conn = Connection::open(path)?;
     // WAL is a property of the file (set by the sqlx pool when it opened it).
-    conn.execute_batch(
-        "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; \
+    conn.execute_batch(&format!(
+        "PRAGMA busy_timeout={}; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; \
          PRAGMA threads=2; BEGIN IMMEDIATE;",
-    )?;
+        crate::SQLITE_BUSY_TIMEOUT_MS
+    ))?;
     let before: i64 = conn.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))?;
-    let mode = crate::write_mode(expected_rows, before as u64);
-    let dropped = crate::indexes_to_drop(mode);
+    let mode = crate::import::write_mode(expected_rows, before as u64);
+    let dropped = crate::import::indexes_to_drop(mode);
     for (name, _) in &dropped {
         conn.execute_batch(&format!("DROP INDEX {name}"))?;
     }
-    let state = State { before: before as u64, rows: 0, affected: 0, dropped, error: None };
+    let changes = if mode == WriteMode::Upsert { ChangeSet::Nothing } else { ChangeSet::Everything };
+    let state = State { before: before as u64, rows: 0, affected: 0, dropped, error: None, changes };
     Ok((conn, state, mode == WriteMode::BulkEmpty))
 }
 
-fn finish(conn: &Connection, state: &mut State, finish: crate::Finish) -> Result<UpsertCounts, StoreError> {
+fn finish(conn: &Connection, state: &mut State, finish: Finish) -> Result<UpsertCounts, StoreError> {
     if let Some(e) = &state.error {
-        return Err(StoreError::Native(e.clone()));
+        return Err(replay(e));
     }
     for (_, create) in std::mem::take(&mut state.dropped) {
         conn.execute_batch(create)?;
@@ -153,18 +166,18 @@ fn finish(conn: &Connection, state: &mut State, finish: crate::Finish) -> Result
     for (code, name) in &finish.courts {
         let code: &CourtCode = code;
         conn.execute(
-            crate::UPSERT_COURT_SQL,
+            crate::import::UPSERT_COURT_SQL,
             params![
                 code.to_string(),
                 name.as_deref(),
-                crate::level_key(*code),
+                crate::import::level_key(*code),
                 code.city().map(|c| c.to_string()),
                 code.province().map(|c| c.to_string())
             ],
         )?;
     }
     conn.execute(
-        crate::INSERT_IMPORT_SQL,
+        crate::import::INSERT_IMPORT_SQL,
         params![
             finish.file_name,
             finish.imported_at,
@@ -174,6 +187,8 @@ fn finish(conn: &Connection, state: &mut State, finish: crate::Finish) -> Result
             finish.skipped as i64
         ],
     )?;
+    crate::write::record_changes_native(conn, &state.changes)?;
+    crate::audit::append_native(conn, &(finish.audit)(&counts))?;
     conn.execute_batch("COMMIT")?;
     Ok(counts)
 }
@@ -197,7 +212,7 @@ fn writer(
     let mut statement = match conn.prepare(&sql) {
         Ok(s) => Some(s),
         Err(e) => {
-            state.error = Some(e.to_string());
+            state.error = Some(StoreError::from(e));
             None
         }
     };
@@ -205,16 +220,21 @@ fn writer(
     // without COMMIT: dropping the connection rolls the transaction back.
     while let Some(command) = commands.blocking_recv() {
         match command {
-            Command::Write(batch) => {
+            Command::Write(batch, links) => {
                 let Some(statement) = statement.as_mut() else { continue };
                 if state.error.is_some() {
                     continue;
                 }
                 for f in &batch {
-                    match execute(statement, f) {
-                        Ok(n) => state.affected += n as u64,
+                    match execute(statement, f, linked_judge(&links, f)) {
+                        Ok(n) => {
+                            state.affected += n as u64;
+                            if n > 0 {
+                                state.changes.touch(f.case_number.as_str());
+                            }
+                        }
                         Err(e) => {
-                            state.error = Some(format!("writing {}: {e}", f.case_number));
+                            state.error = Some(StoreError::from(e));
                             break;
                         }
                     }

@@ -9,7 +9,7 @@ use crate::{Backend, StoreError};
 
 /// The columns an import writes, in bind order: the case facts plus the values derived from the
 /// 案号 (court code, year, type code, class) that SQL queries filter on.
-const WRITE_COLUMNS: [&str; 20] = [
+const WRITE_COLUMNS: [&str; 21] = [
     "case_number",
     "court_code",
     "year",
@@ -30,6 +30,7 @@ const WRITE_COLUMNS: [&str; 20] = [
     "suspended_days",
     "origin_case_number",
     "has_property",
+    "judge_id",
 ];
 
 /// The `i`-th (1-based) bind placeholder. Generated statements use `?` on SQLite: sqlx-sqlite
@@ -87,7 +88,11 @@ fn amount(a: Option<Amount>) -> Option<i64> {
     a.map(Amount::ten_thousandths)
 }
 
-pub(crate) fn bind_facts<'q>(query: Query<'q, Any, AnyArguments>, f: &CaseFacts) -> Query<'q, Any, AnyArguments> {
+pub(crate) fn bind_facts<'q>(
+    query: Query<'q, Any, AnyArguments>,
+    f: &CaseFacts,
+    judge_id: Option<&str>,
+) -> Query<'q, Any, AnyArguments> {
     let n = &f.case_number;
     query
         .bind(n.as_str().to_owned())
@@ -110,6 +115,7 @@ pub(crate) fn bind_facts<'q>(query: Query<'q, Any, AnyArguments>, f: &CaseFacts)
         .bind(i64::from(f.suspended_days))
         .bind(f.origin_case_number.as_ref().map(|c| c.as_str().to_owned()))
         .bind(f.has_property.map(i64::from))
+        .bind(judge_id.map(str::to_owned))
 }
 
 /// One stored case as primitive columns: what the database returns, before domain parsing.
@@ -133,10 +139,12 @@ pub(crate) struct StoredCase {
     pub suspended_days: i64,
     pub origin_case_number: Option<String>,
     pub has_property: Option<i64>,
+    pub judge_id: Option<String>,
+    pub record_source: String,
 }
 
 /// The columns of [`StoredCase`], in order: what every read selects.
-pub(crate) const STORED_COLUMNS: [&str; 17] = [
+pub(crate) const STORED_COLUMNS: [&str; 19] = [
     "id",
     "case_number",
     "court_name",
@@ -154,6 +162,8 @@ pub(crate) const STORED_COLUMNS: [&str; 17] = [
     "suspended_days",
     "origin_case_number",
     "has_property",
+    "judge_id",
+    "record_source",
 ];
 
 /// A query returning up to `limit` cases after a key, packed into ONE JSON text: an array of
@@ -195,7 +205,20 @@ impl StoredCase {
             suspended_days: row.try_get("suspended_days")?,
             origin_case_number: row.try_get("origin_case_number")?,
             has_property: row.try_get("has_property")?,
+            judge_id: row.try_get("judge_id")?,
+            record_source: row.try_get("record_source")?,
         })
+    }
+
+    /// The case with its roster link and record source.
+    pub(crate) fn into_record(mut self) -> Result<crate::CaseRecord, StoreError> {
+        let id = self.id;
+        let judge_id = self.judge_id.take();
+        let source = match self.record_source.as_str() {
+            "registered" => crate::RecordSource::Registered,
+            _ => crate::RecordSource::Imported,
+        };
+        Ok(crate::CaseRecord { id, facts: self.into_facts()?, judge_id, source })
     }
 
     /// The domain value; a row that does not decode was edited by hand and is reported.
@@ -240,6 +263,6 @@ impl StoredCase {
 }
 
 /// Decodes one `cases` row selected with [`STORED_COLUMNS`].
-pub(crate) fn facts_from_row(row: &AnyRow) -> Result<CaseFacts, StoreError> {
-    StoredCase::from_row(row)?.into_facts()
+pub(crate) fn record_from_row(row: &AnyRow) -> Result<crate::CaseRecord, StoreError> {
+    StoredCase::from_row(row)?.into_record()
 }

@@ -5,16 +5,9 @@
 //! unreachable the PostgreSQL half is skipped with a notice, except under `CI=true` (or
 //! `XIEZHI_REQUIRE_PG=1`), where it fails.
 
-use xiezhi_domain::{Amount, CaseFacts, CaseNumber, Date, Disposition, Procedure};
-use xiezhi_store::{Backend, Store, UpsertCounts};
-
-fn d(s: &str) -> Date {
-    Date::parse_iso(s).unwrap()
-}
-
-fn case(number: &str, filed: &str) -> CaseFacts {
-    CaseFacts::new(CaseNumber::parse(number).unwrap(), d(filed))
-}
+use xiezhi_domain::{Amount, CaseFacts, CaseNumber, Disposition, Procedure};
+use xiezhi_store::{AuditFor, AuditRecord, Store, UpsertCounts};
+use xiezhi_test_support::{TestDb, case, d};
 
 fn fixtures() -> Vec<CaseFacts> {
     let mut full = case("(2024)粤0703民初1号", "2024-01-31");
@@ -38,83 +31,26 @@ fn fixtures() -> Vec<CaseFacts> {
     vec![full, enforcement, appeal, legacy]
 }
 
-/// A fresh database of each backend; the PostgreSQL one is dropped afterwards.
-struct TestDb {
-    store: Store,
-    url: String,
-    cleanup: Option<(String, String)>,
-    _dir: Option<tempfile::TempDir>,
-}
-
-impl TestDb {
-    async fn sqlite() -> TestDb {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/test.db", dir.path().display());
-        TestDb { store: Store::open(&url).await.unwrap(), url, cleanup: None, _dir: Some(dir) }
-    }
-
-    async fn postgres() -> Option<TestDb> {
-        let admin_url = std::env::var("TEST_DATABASE_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-        let required = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-            || std::env::var("XIEZHI_REQUIRE_PG").is_ok_and(|v| v == "1");
-        sqlx::any::install_default_drivers();
-        let admin = match sqlx::AnyPool::connect(&admin_url).await {
-            Ok(pool) => pool,
-            Err(e) if required => {
-                panic!("PostgreSQL required under CI but unreachable at {admin_url}: {e}")
-            }
-            Err(e) => {
-                eprintln!("NOTICE: skipping PostgreSQL half: {admin_url} unreachable ({e})");
-                return None;
-            }
-        };
-        let name = format!(
-            "xiezhi_test_{}_{}",
-            std::process::id(),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() % 1_000_000_000
-        );
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
-        admin.close().await;
-        let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
-        let url = format!("{base}/{name}");
-        let store = Store::open(&url).await.unwrap();
-        Some(TestDb { store, url, cleanup: Some((admin_url, name)), _dir: None })
-    }
-
-    async fn finish(self) {
-        self.store.close().await;
-        if let Some((admin_url, name)) = self.cleanup {
-            let admin = sqlx::AnyPool::connect(&admin_url).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&admin).await.unwrap();
-            admin.close().await;
-        }
-    }
-}
-
-/// Runs `story` against SQLite, then PostgreSQL.
+/// Runs `story` against a fresh SQLite database, then a fresh PostgreSQL one.
 macro_rules! both_backends {
     ($name:ident, $story:ident) => {
         #[tokio::test]
         async fn $name() {
-            let db = TestDb::sqlite().await;
-            assert_eq!(db.store.backend(), Backend::Sqlite);
-            $story(&db).await;
-            db.finish().await;
-            if let Some(db) = TestDb::postgres().await {
-                assert_eq!(db.store.backend(), Backend::Postgres);
-                $story(&db).await;
-                db.finish().await;
-            }
+            xiezhi_test_support::each_backend(async |db| $story(db).await).await;
         }
     };
+}
+
+/// The audit entry of a test import.
+fn audit() -> AuditFor {
+    Box::new(|c| AuditRecord::new("2026-11-27 10:00:00", None, "import").detail(format!("new {}", c.inserted)))
 }
 
 async fn round_trip(db: &TestDb) {
     let facts = fixtures();
     let mut tx = db.store.begin_import(4).await.unwrap();
     tx.upsert(&facts).await.unwrap();
-    let counts = tx.commit("fixtures.csv", "2026-11-27 10:00:00", 4, 0).await.unwrap();
+    let counts = tx.commit("fixtures.csv", "2026-11-27 10:00:00", 4, 0, audit()).await.unwrap();
     assert_eq!(counts, UpsertCounts { inserted: 4, updated: 0, unchanged: 0 });
     let mut expected = facts.clone();
     expected.sort_by(|a, b| a.case_number.as_str().cmp(b.case_number.as_str()));
@@ -132,7 +68,7 @@ async fn reimport_changes_nothing(db: &TestDb) {
     {
         let mut tx = db.store.begin_import(4).await.unwrap();
         tx.upsert(&facts).await.unwrap();
-        let counts = tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0).await.unwrap();
+        let counts = tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0, audit()).await.unwrap();
         assert_eq!(counts, expected);
     }
     let mut changed = fixtures();
@@ -141,7 +77,7 @@ async fn reimport_changes_nothing(db: &TestDb) {
     let mut tx = db.store.begin_import(4).await.unwrap();
     tx.upsert(&changed).await.unwrap();
     assert_eq!(tx.counts().await.unwrap(), UpsertCounts { inserted: 0, updated: 1, unchanged: 3 });
-    tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0).await.unwrap();
+    tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0, audit()).await.unwrap();
     assert_eq!(db.store.count_cases().await.unwrap(), 4);
     let stored = db.store.case("（2024）粤07民终9号").await.unwrap().unwrap();
     assert_eq!(stored.disposition, Some(Disposition::Affirmed));
@@ -152,7 +88,7 @@ async fn a_file_without_some_columns_keeps_their_stored_values(db: &TestDb) {
     let facts = fixtures();
     let mut tx = db.store.begin_import(4).await.unwrap();
     tx.upsert(&facts).await.unwrap();
-    tx.commit("full.csv", "2026-11-27 10:00:00", 4, 0).await.unwrap();
+    tx.commit("full.csv", "2026-11-27 10:00:00", 4, 0, audit()).await.unwrap();
     // A file of 案号, 立案日期 and 承办人 only: the judge changes, closed_on and disposition
     // (absent from the file) stay as stored; a case identical in the carried columns is unchanged.
     let original = db.store.case("（2024）粤0703民初1号").await.unwrap().unwrap();
@@ -181,7 +117,7 @@ async fn a_file_without_some_columns_keeps_their_stored_values(db: &TestDb) {
     let mut tx = db.store.begin_import_keeping(4, &kept).await.unwrap();
     tx.upsert(&partial).await.unwrap();
     assert_eq!(tx.counts().await.unwrap(), UpsertCounts { inserted: 0, updated: 1, unchanged: 3 });
-    tx.commit("judges.csv", "2026-11-27 10:05:00", 4, 0).await.unwrap();
+    tx.commit("judges.csv", "2026-11-27 10:05:00", 4, 0, audit()).await.unwrap();
     let stored = db.store.case("（2024）粤0703民初1号").await.unwrap().unwrap();
     assert_eq!(stored, CaseFacts { judge: Some("新承办人".to_owned()), ..original });
     // A column name that is not one of the table's is refused.
@@ -207,7 +143,7 @@ both_backends!(uncommitted_import_leaves_database_unchanged, rollback_leaves_not
 async fn courts_with_hierarchy(db: &TestDb) {
     let mut tx = db.store.begin_import(4).await.unwrap();
     tx.upsert(&fixtures()).await.unwrap();
-    tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0).await.unwrap();
+    tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0, audit()).await.unwrap();
     let courts = db.store.courts().await.unwrap();
     let codes: Vec<&str> = courts.iter().map(|c| c.code.as_str()).collect();
     // 粤0703 from two cases, 粤07 from the appeal (and implied), 粤 implied; the legacy case has no court.
@@ -237,7 +173,7 @@ async fn bulk_strategies(db: &TestDb) {
     // Empty table, large import: indexes off, plain inserts, indexes rebuilt at commit.
     let mut tx = db.store.begin_import(12_000).await.unwrap();
     tx.upsert(&many(12_000)).await.unwrap();
-    let counts = tx.commit("a.csv", "2026-11-27 10:00:00", 12_000, 0).await.unwrap();
+    let counts = tx.commit("a.csv", "2026-11-27 10:00:00", 12_000, 0, audit()).await.unwrap();
     assert_eq!(counts, UpsertCounts { inserted: 12_000, updated: 0, unchanged: 0 });
     // Larger than the table: secondary indexes off, upsert on the unique index.
     let mut tx = db.store.begin_import(20_000).await.unwrap();
@@ -245,7 +181,7 @@ async fn bulk_strategies(db: &TestDb) {
     superset[3].closed_on = Some(d("2024-04-01"));
     superset[3].disposition = Some(Disposition::Judgment);
     tx.upsert(&superset).await.unwrap();
-    let counts = tx.commit("b.csv", "2026-11-27 10:00:00", 20_000, 0).await.unwrap();
+    let counts = tx.commit("b.csv", "2026-11-27 10:00:00", 20_000, 0, audit()).await.unwrap();
     assert_eq!(counts, UpsertCounts { inserted: 8_000, updated: 1, unchanged: 11_999 });
     // A bulk import rolled back restores the dropped indexes with everything else.
     let mut tx = db.store.begin_import(1_000_000).await.unwrap();
@@ -254,7 +190,7 @@ async fn bulk_strategies(db: &TestDb) {
     // The unique index is back: a small upsert of an existing 案号 finds its conflict target.
     let mut tx = db.store.begin_import(1).await.unwrap();
     tx.upsert(&many(1)).await.unwrap();
-    let counts = tx.commit("c.csv", "2026-11-27 10:00:00", 1, 0).await.unwrap();
+    let counts = tx.commit("c.csv", "2026-11-27 10:00:00", 1, 0, audit()).await.unwrap();
     assert_eq!(counts, UpsertCounts { inserted: 0, updated: 0, unchanged: 1 });
     assert_eq!(db.store.count_cases().await.unwrap(), 20_000);
     // Full scans cross packed-chunk boundaries (20,000 rows = exactly one full chunk).
@@ -276,13 +212,233 @@ async fn bulk_duplicates_fail_whole(db: &TestDb) {
     let mut rows = many(10_000);
     rows.push(rows[0].clone());
     tx.upsert(&rows).await.unwrap();
-    assert!(tx.commit("dup.csv", "2026-11-27 10:00:00", 10_001, 0).await.is_err());
+    assert!(tx.commit("dup.csv", "2026-11-27 10:00:00", 10_001, 0, audit()).await.is_err());
     assert_eq!(db.store.count_cases().await.unwrap(), 0);
     // And the schema is intact afterwards.
     let mut tx = db.store.begin_import(2).await.unwrap();
     tx.upsert(&many(2)).await.unwrap();
     tx.upsert(&many(2)).await.unwrap();
-    let counts = tx.commit("ok.csv", "2026-11-27 10:00:00", 4, 0).await.unwrap();
+    let counts = tx.commit("ok.csv", "2026-11-27 10:00:00", 4, 0, audit()).await.unwrap();
     assert_eq!(counts, UpsertCounts { inserted: 2, updated: 0, unchanged: 2 });
 }
 both_backends!(duplicates_in_a_bulk_load_fail_the_import_whole, bulk_duplicates_fail_whole);
+
+/// Runs SQL behind the store's back (a person editing the database by hand).
+async fn tamper(db: &TestDb, sql: &str) {
+    match db.store.backend() {
+        xiezhi_store::Backend::Sqlite => {
+            let path = xiezhi_store::sqlite_file(&db.url).unwrap();
+            let conn = rusqlite::Connection::open(path).unwrap();
+            conn.execute_batch(sql).unwrap();
+        }
+        xiezhi_store::Backend::Postgres => {
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+async fn audit_chain(db: &TestDb) {
+    // An import and three read entries: four chained entries.
+    let mut tx = db.store.begin_import(4).await.unwrap();
+    tx.upsert(&fixtures()).await.unwrap();
+    tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0, audit()).await.unwrap();
+    for (i, object) in ["（2024）粤07民终9号", "（2024）粤0703执5号", "（2024）粤0703民初1号"].iter().enumerate()
+    {
+        let record =
+            AuditRecord::new(&format!("2026-11-27 10:0{}:00", i + 1), Some("manager"), "case_view").object(*object);
+        db.store.audit(&record).await.unwrap();
+    }
+    let entries = db.store.audit_entries(10).await.unwrap();
+    assert_eq!(entries.len(), 4);
+    assert_eq!(entries[3].action, "import");
+    assert_eq!(entries[3].detail.as_deref(), Some("new 4"));
+    assert_eq!(entries.iter().map(|e| e.seq.unwrap()).collect::<Vec<_>>(), [4, 3, 2, 1]);
+    // Each entry carries the previous entry's hash; the first the genesis hash.
+    assert_eq!(entries[3].prev_hash.as_deref(), Some(xiezhi_store::audit::GENESIS_HASH));
+    for pair in entries.windows(2) {
+        assert_eq!(pair[0].prev_hash, pair[1].hash);
+    }
+    let ok = db.store.verify_audit().await.unwrap();
+    assert_eq!((ok.entries, ok.broken), (4, None));
+    // Editing an entry's text with SQL is found at that entry.
+    tamper(db, "UPDATE audit_log SET object = '（2024）粤0703民初2号' WHERE seq = 3").await;
+    let broken = db.store.verify_audit().await.unwrap().broken.unwrap();
+    assert_eq!(broken.seq, Some(3));
+    assert!(broken.reason.contains("edited"), "{}", broken.reason);
+    tamper(db, "UPDATE audit_log SET object = '（2024）粤0703执5号' WHERE seq = 3").await;
+    assert_eq!(db.store.verify_audit().await.unwrap().broken, None);
+    // A deleted entry is found where the chain skips it.
+    tamper(db, "DELETE FROM audit_log WHERE seq = 2").await;
+    let broken = db.store.verify_audit().await.unwrap().broken.unwrap();
+    assert_eq!(broken.seq, Some(3), "{broken:?}");
+    assert!(broken.reason.contains("removed"), "{}", broken.reason);
+}
+both_backends!(the_audit_log_is_a_hash_chain, audit_chain);
+
+async fn truncated_audit_log(db: &TestDb) {
+    for i in 0..3 {
+        db.store.audit(&AuditRecord::new(&format!("2026-11-27 11:0{i}:00"), Some("a"), "login")).await.unwrap();
+    }
+    // Removing the last entry leaves a valid chain, but not up to the head.
+    tamper(db, "DELETE FROM audit_log WHERE seq = 3").await;
+    let broken = db.store.verify_audit().await.unwrap().broken.unwrap();
+    assert_eq!((broken.id, broken.seq), (None, Some(3)));
+    // An entry inserted with SQL carries no chain fields.
+    tamper(db, "INSERT INTO audit_log (at, username, action) VALUES ('2026-11-27 12:00:00', 'x', 'login')").await;
+    tamper(db, "UPDATE audit_head SET seq = 2").await;
+    let broken = db.store.verify_audit().await.unwrap().broken.unwrap();
+    assert!(broken.reason.contains("chain fields"), "{}", broken.reason);
+}
+both_backends!(a_truncated_or_forged_audit_log_is_found, truncated_audit_log);
+
+async fn changes_feed(db: &TestDb) {
+    use xiezhi_store::Changes;
+    assert_eq!(db.store.revision().await.unwrap(), 0);
+    assert_eq!(db.store.changes_since(0).await.unwrap(), Changes::Unchanged);
+    // A small import lists its cases.
+    let mut tx = db.store.begin_import(4).await.unwrap();
+    tx.upsert(&fixtures()).await.unwrap();
+    tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0, audit()).await.unwrap();
+    let Changes::Cases { revision: r1, case_numbers } = db.store.changes_since(0).await.unwrap() else {
+        panic!("a small import lists its cases")
+    };
+    assert_eq!(r1, 1);
+    assert_eq!(case_numbers.len(), 4);
+    assert!(case_numbers.contains(&"（2024）粤0703执5号".to_owned()));
+    // Re-importing the same rows changes nothing and lists nothing.
+    let mut tx = db.store.begin_import(4).await.unwrap();
+    tx.upsert(&fixtures()).await.unwrap();
+    tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0, audit()).await.unwrap();
+    assert_eq!(db.store.changes_since(r1).await.unwrap(), Changes::Unchanged);
+    // An event lists its case.
+    let mut w = db.store.begin_write().await.unwrap();
+    let payment = xiezhi_domain::CaseEvent::Payment { on: d("2024-04-01"), amount: Amount::from_yuan(300) };
+    assert_eq!(
+        w.record_event("（2024）粤0703执5号", &payment, Some("clerk"), "2026-11-27 10:10:00").await.unwrap(),
+        xiezhi_store::events::Recorded::Inserted
+    );
+    w.commit(&AuditRecord::new("2026-11-27 10:10:00", Some("clerk"), "event_add")).await.unwrap();
+    assert_eq!(
+        db.store.changes_since(r1).await.unwrap(),
+        Changes::Cases { revision: 2, case_numbers: vec!["（2024）粤0703执5号".to_owned()] }
+    );
+    // A bulk import says "everything".
+    let mut tx = db.store.begin_import(20_000).await.unwrap();
+    tx.upsert(&many(12_000)).await.unwrap();
+    tx.commit("big.csv", "2026-11-27 10:20:00", 12_000, 0, audit()).await.unwrap();
+    assert_eq!(db.store.changes_since(2).await.unwrap(), Changes::Everything { revision: 3 });
+    // A reader ahead of the store (another database restored) reloads.
+    assert_eq!(db.store.changes_since(99).await.unwrap(), Changes::Everything { revision: 3 });
+}
+both_backends!(every_change_of_case_data_raises_the_counter, changes_feed);
+
+async fn events_are_stored_once(db: &TestDb) {
+    use xiezhi_domain::{CaseEvent, SuspensionKind};
+    use xiezhi_store::events::Recorded;
+    let mut tx = db.store.begin_import(4).await.unwrap();
+    tx.upsert(&fixtures()).await.unwrap();
+    tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0, audit()).await.unwrap();
+    let number = "（2024）粤0703民初1号";
+    let running = CaseEvent::Suspension { kind: SuspensionKind::Appraisal, from: d("2024-02-01"), to: None };
+    let ended =
+        CaseEvent::Suspension { kind: SuspensionKind::Appraisal, from: d("2024-02-01"), to: Some(d("2024-02-10")) };
+    async fn record(w: &mut xiezhi_store::WriteTx, number: &str, e: &CaseEvent) -> Recorded {
+        w.record_event(number, e, Some("judge"), "2026-11-27 10:00:00").await.unwrap()
+    }
+    let mut w = db.store.begin_write().await.unwrap();
+    assert_eq!(record(&mut w, number, &running).await, Recorded::Inserted);
+    assert_eq!(record(&mut w, number, &running).await, Recorded::Unchanged);
+    // The same identity (kind and start) with an end: the running period ends.
+    assert_eq!(record(&mut w, number, &ended).await, Recorded::Updated);
+    w.commit(&AuditRecord::new("2026-11-27 10:00:00", Some("judge"), "event_add")).await.unwrap();
+    let stored = db.store.events_of(number).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[0].event.clone(), stored[0].recorded_by.as_deref()), (ended, Some("judge")));
+    assert_eq!(db.store.all_events().await.unwrap().len(), 1);
+    // An event of an unknown case is refused; a rolled-back write leaves nothing.
+    let mut w = db.store.begin_write().await.unwrap();
+    assert!(w.record_event("（2024）粤0703民初404号", &running, None, "2026-11-27 10:00:00").await.is_err());
+    w.rollback().await.unwrap();
+    assert_eq!(db.store.count_events().await.unwrap(), 1);
+}
+both_backends!(events_are_the_record_and_recorded_once, events_are_stored_once);
+
+async fn roster_links(db: &TestDb) {
+    use xiezhi_store::judges::{RosterJudge, Upserted};
+    let judge = |id: &str, name: &str| RosterJudge {
+        judge_id: id.to_owned(),
+        name: name.to_owned(),
+        court_code: "粤0703".to_owned(),
+        department: Some("民一庭".to_owned()),
+        case_types: vec!["民初".to_owned(), "民特".to_owned()],
+        track: "繁简".to_owned(),
+        weight: 10_000,
+        active: true,
+    };
+    let mut w = db.store.begin_write().await.unwrap();
+    assert_eq!(w.upsert_judge(&judge("J1", "审判员甲")).await.unwrap(), Upserted::Inserted);
+    assert_eq!(w.upsert_judge(&judge("J1", "审判员甲")).await.unwrap(), Upserted::Unchanged);
+    // Two judges named 审判员乙 in one court: the name links to neither.
+    w.upsert_judge(&judge("J2", "审判员乙")).await.unwrap();
+    w.upsert_judge(&judge("J3", "审判员乙")).await.unwrap();
+    w.commit(&AuditRecord::new("2026-11-27 10:00:00", None, "judges_import")).await.unwrap();
+    assert_eq!(db.store.judges(Some("粤0703")).await.unwrap().len(), 3);
+    assert_eq!(db.store.judge("J1").await.unwrap().unwrap().case_types, ["民初", "民特"]);
+    // An import links a unique name of the case's court, and leaves a shared name as text.
+    let mut rows = fixtures();
+    rows[1].judge = Some("审判员乙".into());
+    let mut tx = db.store.begin_import(4).await.unwrap();
+    tx.upsert(&rows).await.unwrap();
+    tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0, audit()).await.unwrap();
+    let linked = db.store.case_record("（2024）粤0703民初1号").await.unwrap().unwrap();
+    assert_eq!(linked.judge_id.as_deref(), Some("J1"));
+    let shared = db.store.case_record("（2024）粤0703执5号").await.unwrap().unwrap();
+    assert_eq!((shared.judge_id, shared.facts.judge.as_deref()), (None, Some("审判员乙")));
+    // Renaming J3 makes 审判员乙 unique again: relinking gives J2, and says the data changed.
+    let before = db.store.revision().await.unwrap();
+    let mut w = db.store.begin_write().await.unwrap();
+    w.upsert_judge(&judge("J3", "审判员丙")).await.unwrap();
+    assert_eq!(w.link_imported_judges().await.unwrap(), 1);
+    w.commit(&AuditRecord::new("2026-11-27 10:30:00", None, "judges_import")).await.unwrap();
+    assert_eq!(db.store.case_record("（2024）粤0703执5号").await.unwrap().unwrap().judge_id.as_deref(), Some("J2"));
+    assert!(db.store.revision().await.unwrap() > before);
+}
+both_backends!(imported_names_link_to_roster_ids_where_unique, roster_links);
+
+async fn typed_refusals(db: &TestDb) {
+    let mut tx = db.store.begin_import(4).await.unwrap();
+    tx.upsert(&fixtures()).await.unwrap();
+    tx.commit("f.csv", "2026-11-27 10:00:00", 4, 0, audit()).await.unwrap();
+    // A file without the closing columns moves a closed case's filing past its closing: the
+    // database's CHECK refuses it, and the error says so by its kind, not its text.
+    let mut moved = case("(2024)粤0703民初1号", "2024-03-31");
+    moved.judge = None;
+    let kept = [
+        "court_name",
+        "cause",
+        "procedure",
+        "closed_on",
+        "disposition",
+        "judge",
+        "department",
+        "claim_amount",
+        "applied_amount",
+        "recovered_amount",
+        "extension_days",
+        "suspended_days",
+        "origin_case_number",
+        "has_property",
+    ];
+    let mut tx = db.store.begin_import_keeping(1, &kept).await.unwrap();
+    let written = async {
+        tx.upsert(&[moved]).await?;
+        tx.commit("m.csv", "2026-11-27 10:00:00", 1, 0, audit()).await
+    }
+    .await;
+    assert_eq!(written.unwrap_err().constraint(), Some(xiezhi_store::ConstraintKind::Check));
+    assert_eq!(db.store.case("（2024）粤0703民初1号").await.unwrap().unwrap().filed_on, d("2024-01-31"));
+}
+both_backends!(constraint_violations_are_typed, typed_refusals);

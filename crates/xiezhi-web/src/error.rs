@@ -36,6 +36,9 @@ pub enum WebError {
     /// Wrong username or password.
     #[error("wrong username or password")]
     BadCredentials,
+    /// Another writer holds the database (a long import from the command line): try again.
+    #[error("database busy")]
+    Busy,
     /// Anything else; logged, shown as a generic message.
     #[error("internal: {0}")]
     Internal(String),
@@ -43,7 +46,25 @@ pub enum WebError {
 
 impl From<xiezhi_store::StoreError> for WebError {
     fn from(e: xiezhi_store::StoreError) -> WebError {
-        WebError::Internal(e.to_string())
+        if e.is_busy() { WebError::Busy } else { WebError::Internal(e.to_string()) }
+    }
+}
+
+impl From<xiezhi_app::AppError> for WebError {
+    fn from(e: xiezhi_app::AppError) -> WebError {
+        use xiezhi_app::AppError as A;
+        match e {
+            A::Unauthenticated => WebError::Unauthenticated,
+            A::SessionExpired => WebError::SessionExpired,
+            A::Forbidden => WebError::Forbidden,
+            A::NotFound => WebError::NotFound,
+            A::BadRequest(m) => WebError::BadRequest(m),
+            A::Throttled => WebError::Throttled,
+            A::BadCredentials => WebError::BadCredentials,
+            A::Busy => WebError::Busy,
+            A::Store(e) => WebError::Internal(e.to_string()),
+            A::Internal(m) => WebError::Internal(m),
+        }
     }
 }
 
@@ -56,6 +77,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -72,6 +94,7 @@ impl WebError {
             WebError::TooLarge { limit } => format!("上传文件过大：上限为 {}。", size_text(*limit)),
             WebError::Throttled => "登录失败次数过多，请稍后再试。".to_owned(),
             WebError::BadCredentials => "用户名或密码错误。".to_owned(),
+            WebError::Busy => "系统正在导入，请稍候再试。".to_owned(),
             WebError::Internal(_) => "服务器内部错误，请稍后再试或联系系统管理员。".to_owned(),
         }
     }
@@ -151,6 +174,12 @@ impl From<xiezhi_store::StoreError> for ApiError {
     }
 }
 
+impl From<xiezhi_app::AppError> for ApiError {
+    fn from(e: xiezhi_app::AppError) -> ApiError {
+        ApiError(e.into())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
@@ -163,6 +192,7 @@ impl IntoResponse for ApiError {
             WebError::TooLarge { .. } => "too_large",
             WebError::Throttled => "throttled",
             WebError::BadCredentials => "bad_credentials",
+            WebError::Busy => "busy",
             WebError::Internal(_) => "internal",
         };
         (self.0.status(), Json(serde_json::json!({"error": code, "message": self.0.message()}))).into_response()

@@ -4,7 +4,6 @@
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::Environment;
-use serde_json::Value as Json;
 use xiezhi_metrics::{Change, Entry, Unit, Value};
 
 use crate::error::WebError;
@@ -37,8 +36,8 @@ impl Templates {
         Templates { env }
     }
 
-    /// Renders a page.
-    pub fn render(&self, name: &str, ctx: &Json) -> Result<Html<String>, WebError> {
+    /// Renders a page from its view model.
+    pub fn render(&self, name: &str, ctx: &impl serde::Serialize) -> Result<Html<String>, WebError> {
         let template = self.env.get_template(name).map_err(|e| WebError::Internal(format!("template {name}: {e}")))?;
         template
             .render(minijinja::value::Serde(ctx))

@@ -13,12 +13,11 @@ use support::{Backend, TestApp};
 
 const OUTSIDE_COURT: &str = "粤0303";
 
-async fn each_backend(test: impl AsyncFn(TestApp)) {
+async fn each_backend(test: impl AsyncFn(&TestApp)) {
     for backend in [Backend::Sqlite, Backend::Postgres] {
         if let Some(app) = TestApp::new(backend).await {
-            let cleanup = app.cleanup.clone();
-            test(app).await;
-            support::drop_database(cleanup).await;
+            test(&app).await;
+            support::drop_database(app).await;
         }
     }
 }
@@ -39,8 +38,7 @@ async fn login_sessions_and_throttling() {
         assert_eq!(session["court"], "粤01");
         assert_eq!(session["csrf_token"].as_str().unwrap().len(), 64);
         // The database keeps only a hash of the session id: a copy of it opens no session.
-        let stored: Vec<String> =
-            sqlx::query_scalar("SELECT id FROM sessions").fetch_all(app.state.store.pool()).await.unwrap();
+        let stored: Vec<String> = app.store().stored_session_keys().await.unwrap();
         let token = first.cookie.split_once('=').map_or(first.cookie.as_str(), |(_, v)| v);
         assert!(!stored.is_empty() && stored.iter().all(|id| id != token && !first.cookie.contains(id.as_str())));
 
@@ -142,7 +140,7 @@ async fn login_sessions_and_throttling() {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         // A disabled account cannot log in, and its sessions end.
         let judge = app.login("judge").await;
-        app.state.store.set_user_disabled("judge", true).await.unwrap();
+        app.state.app.set_disabled(xiezhi_app::Actor::Cli, "judge", true).await.unwrap();
         assert_eq!(
             app.request(Method::GET, "/api/v1/session", Some(&judge.cookie), None, &[]).await.status,
             StatusCode::UNAUTHORIZED
@@ -179,8 +177,8 @@ async fn csrf_is_required_for_every_change() {
                 .await;
             assert_eq!(r.status, StatusCode::FORBIDDEN);
         }
-        assert!(app.state.store.user_by_name("x1").await.unwrap().is_none());
-        assert!(!app.state.store.user_by_name("judge").await.unwrap().unwrap().disabled);
+        assert!(app.store().user_by_name("x1").await.unwrap().is_none());
+        assert!(!app.store().user_by_name("judge").await.unwrap().unwrap().disabled);
         // With the token they work.
         let form = [("content-type", "application/x-www-form-urlencoded")];
         let body = format!(
@@ -189,7 +187,7 @@ async fn csrf_is_required_for_every_change() {
         );
         let r = app.request(Method::POST, "/users", Some(&admin.cookie), Some(body), &form).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        assert!(app.state.store.user_by_name("x1").await.unwrap().is_some());
+        assert!(app.store().user_by_name("x1").await.unwrap().is_some());
         let r = app
             .request(
                 Method::POST,
@@ -200,7 +198,7 @@ async fn csrf_is_required_for_every_change() {
             )
             .await;
         assert_eq!(r.status, StatusCode::OK);
-        assert!(app.state.store.user_by_name("x1").await.unwrap().unwrap().disabled);
+        assert!(app.store().user_by_name("x1").await.unwrap().unwrap().disabled);
         let r = app
             .request(
                 Method::POST,
@@ -466,7 +464,7 @@ async fn pages_render_audit_and_reference_no_external_host() {
             assert_eq!(r.status, StatusCode::NOT_FOUND);
         }
         // Every case view is audited, with the 案号 and who; so is every drill-down list.
-        let entries = app.state.store.audit_entries(500).await.unwrap();
+        let entries = app.store().audit_entries(500).await.unwrap();
         assert!(entries.iter().any(|e| e.action == "case_view"
             && e.object.as_deref() == Some(own_case.as_str())
             && e.username.as_deref() == Some("judge")));
@@ -506,17 +504,18 @@ async fn imports_through_the_api_follow_the_cli_rules() {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert!(r.body.contains("\"inserted\":1"), "{}", r.body);
         assert_eq!(app.request(Method::GET, &format!("/api/v1/cases/{}", support::enc(number)), Some(&m.cookie), None, &[]).await.status, StatusCode::OK);
-        let entries = app.state.store.audit_entries(100).await.unwrap();
+        let entries = app.store().audit_entries(100).await.unwrap();
         assert!(entries.iter().any(|e| e.action == "import" && e.object.as_deref() == Some("good.csv")));
         // An import by another process (the CLI) is noticed: the store's data version moved.
         let other = "（2026）粤0103民初900203号";
-        let mut tx = app.state.store.begin_import(1).await.unwrap();
+        let mut tx = app.store().begin_import(1).await.unwrap();
         let facts = xiezhi_domain::CaseFacts::new(
             xiezhi_domain::CaseNumber::parse(other).unwrap(),
             xiezhi_domain::Date::from_ymd(2026, 2, 2).unwrap(),
         );
         tx.upsert(&[facts]).await.unwrap();
-        tx.commit("cli.csv", "2026-10-31 09:00:00", 1, 0).await.unwrap();
+        let record = xiezhi_store::AuditRecord::new("2026-10-31 09:00:00", None, "import");
+        tx.commit("cli.csv", "2026-10-31 09:00:00", 1, 0, Box::new(move |_| record)).await.unwrap();
         let r = app.request(Method::GET, &format!("/api/v1/cases/{}", support::enc(other)), Some(&m.cookie), None, &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     })
@@ -627,7 +626,7 @@ async fn bulletins_download_in_every_format_within_the_scope() {
         assert!(r.body.contains("格式应为"), "{}", r.body);
         let r = app.request(Method::GET, &bulletin("不是法院", "html"), Some(&m.cookie), None, &[]).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        let entries = app.state.store.audit_entries(200).await.unwrap();
+        let entries = app.store().audit_entries(200).await.unwrap();
         assert!(entries.iter().any(|e| e.action == "report_download"
             && e.username.as_deref() == Some("manager-city")
             && e.object.as_deref() == Some("粤01")));
@@ -803,7 +802,7 @@ async fn the_import_page_validates_then_imports_on_confirmation() {
         // A confirmation is used once.
         let r = app.request(Method::POST, "/import/confirm", Some(&m.cookie), Some(form(Some(&m.csrf))), &urlencoded).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        let entries = app.state.store.audit_entries(200).await.unwrap();
+        let entries = app.store().audit_entries(200).await.unwrap();
         assert!(entries.iter().any(|e| e.action == "import" && e.object.as_deref() == Some("good.csv")));
         let page = app.request(Method::GET, "/import", Some(&m.cookie), None, &[]).await;
         assert!(page.body.contains("good.csv") && !page.body.contains("(demo)"), "{}", page.body);

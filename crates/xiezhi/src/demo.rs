@@ -1,6 +1,7 @@
 //! `xiezhi demo`: fills an empty database with the synthetic demo province, once.
 
 use anyhow::Context;
+use xiezhi_app::{Actor, Clock, SystemClock};
 use xiezhi_demo::{DemoConfig, generate};
 use xiezhi_domain::Date;
 use xiezhi_store::{BATCH_ROWS, Store};
@@ -18,6 +19,7 @@ pub async fn run(store: &Store, cases: u64, seed: u64, as_of: Date) -> anyhow::R
         return Ok(());
     }
     let config = DemoConfig { cases, seed, as_of, years: 4 };
+    #[allow(clippy::disallowed_methods)] // A duration shown to the user, not domain time.
     let started = std::time::Instant::now();
     let n = write_demo(store, &config).await?;
     println!(
@@ -27,7 +29,8 @@ pub async fn run(store: &Store, cases: u64, seed: u64, as_of: Date) -> anyhow::R
     Ok(())
 }
 
-/// Streams the generator into one import transaction; returns the number of cases.
+/// Streams the generator into one import transaction (committed with its audit entry);
+/// returns the number of cases.
 pub async fn write_demo(store: &Store, config: &DemoConfig) -> anyhow::Result<u64> {
     let mut tx = store.begin_import(config.cases).await.context("starting the demo transaction")?;
     let mut batch = Vec::with_capacity(BATCH_ROWS);
@@ -41,8 +44,17 @@ pub async fn write_demo(store: &Store, config: &DemoConfig) -> anyhow::Result<u6
         }
     }
     tx.upsert_owned(batch).await.context("writing demo cases")?;
-    tx.commit(xiezhi_store::DEMO_IMPORT_NAME, &crate::clock::timestamp(), n, 0)
-        .await
-        .context("committing demo data")?;
+    let at = SystemClock.timestamp();
+    let record = xiezhi_app::audit_record_at(&at, Actor::Cli, "demo_generate");
+    let seed = config.seed;
+    tx.commit(
+        xiezhi_store::DEMO_IMPORT_NAME,
+        &at,
+        n,
+        0,
+        Box::new(move |c| record.detail(format!("cli: {} synthetic cases, seed {seed}", c.inserted))),
+    )
+    .await
+    .context("committing demo data")?;
     Ok(n)
 }

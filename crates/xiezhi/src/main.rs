@@ -1,12 +1,11 @@
-//! `xiezhi`: the single binary of the Xiezhi (獬豸) smart-court platform.
+//! `xiezhi`: the single binary of the Xiezhi (獬豸) smart-court platform. Argument parsing and
+//! wiring only: every use case lives in `xiezhi-app`.
 //!
 //! Subcommands: `import`, `export`, `demo`, `courts`, `metrics`, `bench`, `report`, `fill`,
-//! `serve`, `user`. The database is chosen
-//! by `--db URL` or `XIEZHI_DB` (default: the SQLite file `xiezhi.db` in the working directory).
-//! Exit codes: 0 ok, 1 error, 2 bad usage.
+//! `serve`, `user`, `audit`. The database is chosen by `--db URL` or `XIEZHI_DB` (default: the
+//! SQLite file `xiezhi.db` in the working directory). Exit codes: 0 ok, 1 error, 2 bad usage.
 
 mod bench;
-mod clock;
 mod demo;
 mod metrics;
 mod report_cmd;
@@ -16,11 +15,14 @@ mod web_cmd;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
+use xiezhi_app::ingest::{self, ImportFailure};
+use xiezhi_app::{Actor, App, AppConfig, Clock, SystemClock};
+use xiezhi_metrics::Catalogue;
 use xiezhi_store::Store;
-use xiezhi_web::ingest;
 
 /// mimalloc instead of glibc's allocator: imports and snapshot builds allocate and free many
 /// small strings, where glibc's `malloc_consolidate` took a third of a cold `metrics` run.
@@ -34,6 +36,11 @@ struct Cli {
     /// 数据库 database URL: sqlite://PATH (relative), sqlite:///ABSOLUTE/PATH or postgres://…
     #[arg(long, global = true, env = "XIEZHI_DB", default_value = "sqlite://xiezhi.db")]
     db: String,
+
+    /// 数据目录 where files kept beside the database live (the persisted dataset; default: the
+    /// SQLite file's directory, or the working directory for PostgreSQL)
+    #[arg(long, global = true, env = "XIEZHI_DATA_DIR")]
+    data_dir: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -97,6 +104,9 @@ enum Command {
     /// 用户管理 user accounts
     #[command(subcommand)]
     User(web_cmd::UserCommand),
+    /// 审计日志 the audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// 法院列表 list the courts in the database with their case counts
     Courts,
     /// 质效指标 compute every indicator for a period
@@ -108,6 +118,12 @@ enum Command {
     Report(report_cmd::ReportArgs),
     /// 讲话稿填数 fill the data placeholders (XX) of a speech draft (.txt, .md, .docx)
     Fill(report_cmd::FillArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// 校验审计链 walk the hash chain; name the first entry that was edited, inserted or removed (exit 1)
+    Verify,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -160,50 +176,121 @@ pub(crate) fn write_stdout(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where the dataset is persisted: `<stem>.snapshot` beside an SQLite file (or in
+/// `--data-dir`), `<database>.snapshot` in `--data-dir` (default: the working directory) for
+/// PostgreSQL.
+fn snapshot_path(db: &str, data_dir: Option<&Path>) -> Option<PathBuf> {
+    if let Some(file) = xiezhi_store::sqlite_file(db) {
+        let stem = file.file_stem()?.to_string_lossy().into_owned();
+        let dir = match data_dir {
+            Some(d) => d.to_owned(),
+            None => file.parent().map_or_else(PathBuf::new, Path::to_owned),
+        };
+        return Some(dir.join(format!("{stem}.snapshot")));
+    }
+    let name = db.rsplit_once('/')?.1.split('?').next()?.to_owned();
+    Some(data_dir.map_or_else(PathBuf::new, Path::to_owned).join(format!("{name}.snapshot")))
+}
+
+/// Opens the database (creating an SQLite file when missing, and saying so).
 async fn open(db: &str) -> anyhow::Result<Store> {
-    Store::open(db).await.with_context(|| "opening the database".to_string())
+    let new_file = xiezhi_store::sqlite_file(db).filter(|f| !f.exists());
+    let store = Store::open(db).await.with_context(|| "opening the database".to_string())?;
+    if let Some(file) = new_file {
+        eprintln!("注意 note: 新建数据库文件 created a new database file {}", file.display());
+    }
+    Ok(store)
+}
+
+/// The application over `store`, with the system clock.
+pub(crate) fn app(store: Store, db: &str, data_dir: Option<&Path>, catalogue: Catalogue) -> App {
+    let config = AppConfig {
+        catalogue,
+        snapshot_path: snapshot_path(db, data_dir),
+        fonts_dir: std::env::var_os("XIEZHI_FONTS").map(PathBuf::from),
+        ..AppConfig::default()
+    };
+    App::new(store, Arc::new(SystemClock), config)
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let data_dir = cli.data_dir.clone();
+    let data_dir = data_dir.as_deref();
     match cli.command {
         Command::Import { file, skip_invalid, sheet } => {
             let store = open(&cli.db).await?;
             import(&store, &file, skip_invalid, sheet).await
         }
         Command::Export { file, format, chinese_headers } => {
-            let store = open(&cli.db).await?;
-            export(&store, &file, format, chinese_headers).await?;
+            let app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
+            export(&app, &file, format, chinese_headers).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { cases, seed, as_of, no_serve, addr } => {
+            // A busy port is found before anything is written or any password changes.
+            let listener = if no_serve {
+                None
+            } else {
+                Some(
+                    xiezhi_web::bind(addr)
+                        .await
+                        .context("端口被占用？use --addr to serve elsewhere (e.g. --addr 127.0.0.1:8081)")?,
+                )
+            };
             let store = open(&cli.db).await?;
             demo::run(&store, cases, seed, as_of).await?;
             print_courts(&store).await?;
-            web_cmd::demo_accounts(&store).await?;
-            if !no_serve {
-                web_cmd::serve(store, addr, true, false, xiezhi_metrics::Catalogue::default()).await?;
+            let app = app(store, &cli.db, data_dir, Catalogue::default());
+            web_cmd::demo_accounts(&app).await?;
+            if let Some(listener) = listener {
+                web_cmd::serve(app, listener, true, false).await?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { addr, secure_cookies, catalogue } => {
             let catalogue = metrics::load_catalogue(catalogue.as_deref())?;
+            let listener = xiezhi_web::bind(addr).await.context("starting the server")?;
             let store = open(&cli.db).await?;
-            web_cmd::serve(store, addr, false, secure_cookies, catalogue).await?;
+            web_cmd::serve(app(store, &cli.db, data_dir, catalogue), listener, false, secure_cookies).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::User(command) => {
+            let app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
+            web_cmd::user(&app, command).await
+        }
+        Command::Audit(AuditCommand::Verify) => {
             let store = open(&cli.db).await?;
-            web_cmd::user(&store, command).await
+            audit_verify(&store).await
         }
         Command::Courts => {
             let store = open(&cli.db).await?;
             print_courts(&store).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Metrics(args) => metrics::run(&cli.db, args).await,
+        Command::Metrics(args) => metrics::run(&cli.db, data_dir, args).await,
         Command::Bench(command) => bench::run(command).await,
-        Command::Report(args) => report_cmd::report(&cli.db, args).await,
-        Command::Fill(args) => report_cmd::fill_draft(&cli.db, args).await,
+        Command::Report(args) => report_cmd::report(&cli.db, data_dir, args).await,
+        Command::Fill(args) => report_cmd::fill_draft(&cli.db, data_dir, args).await,
+    }
+}
+
+async fn audit_verify(store: &Store) -> anyhow::Result<ExitCode> {
+    let result = store.verify_audit().await.context("reading the audit log")?;
+    match result.broken {
+        None => {
+            println!("审计链完整 the audit chain holds: {} entries verified", result.entries);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(b) => {
+            let at = match (b.id, b.seq) {
+                (Some(id), Some(seq)) => format!("条目 entry id {id} (seq {seq})"),
+                (Some(id), None) => format!("条目 entry id {id}"),
+                (None, Some(seq)) => format!("序号 seq {seq}"),
+                (None, None) => "链头 head".to_owned(),
+            };
+            println!("审计链断裂 the audit chain is broken at {at}: {}", b.reason);
+            Ok(ExitCode::from(1))
+        }
     }
 }
 
@@ -219,7 +306,7 @@ async fn import(store: &Store, file: &Path, skip_invalid: bool, sheet: Option<St
     } else {
         None
     };
-    let result = ingest::import_file(store, file, &options, &clock::timestamp(), |done, total| {
+    let result = ingest::import_file(store, Actor::Cli, file, &options, &SystemClock.timestamp(), |done, total| {
         if let Some(bar) = &bar {
             bar.set_length(total);
             bar.set_position(done);
@@ -252,7 +339,7 @@ async fn import(store: &Store, file: &Path, skip_invalid: bool, sheet: Option<St
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(ingest::ImportFailure::BadRows(problems)) => {
+        Err(ImportFailure::BadRows(problems)) => {
             for p in &problems {
                 eprintln!("{p}");
             }
@@ -269,12 +356,12 @@ async fn import(store: &Store, file: &Path, skip_invalid: bool, sheet: Option<St
             );
             Ok(ExitCode::from(1))
         }
-        Err(ingest::ImportFailure::File(e)) => bail!("cannot import {}: {e}", file.display()),
+        Err(ImportFailure::File(e)) => bail!("cannot import {}: {e}", file.display()),
         Err(other) => Err(anyhow::Error::new(other).context(format!("importing {}", file.display()))),
     }
 }
 
-async fn export(store: &Store, file: &Path, format: Option<ExportFormat>, chinese: bool) -> anyhow::Result<()> {
+async fn export(app: &App, file: &Path, format: Option<ExportFormat>, chinese: bool) -> anyhow::Result<()> {
     let format = match format {
         Some(f) => f,
         None => match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
@@ -283,7 +370,7 @@ async fn export(store: &Store, file: &Path, format: Option<ExportFormat>, chines
             _ => bail!("cannot tell the format of {}: use --format csv|xlsx", file.display()),
         },
     };
-    let facts = store.load_facts().await.context("reading cases")?;
+    let facts = app.export_facts().await.context("reading cases")?;
     // Write to a temporary file beside the target and rename: no half-written output.
     let tmp = file.with_extension("partial");
     let n = match format {
@@ -295,7 +382,7 @@ async fn export(store: &Store, file: &Path, format: Option<ExportFormat>, chines
         ExportFormat::Xlsx => xiezhi_import::export::write_xlsx(&tmp, &facts, chinese)?,
     };
     std::fs::rename(&tmp, file).with_context(|| format!("writing {}", file.display()))?;
-    if store.has_demo_data().await.context("reading the import history")? {
+    if app.store.has_demo_data().await.context("reading the import history")? {
         println!("{} 导出的案件为合成演示数据 the exported cases are synthetic demo data", demo::SYNTHETIC_NOTICE);
     }
     println!("导出完成 exported {n} cases to {}", file.display());

@@ -6,13 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use xiezhi_domain::{CaseFacts, CourtCode, CourtLevel, Date};
-use xiezhi_metrics::{
-    Band, Catalogue, Change, GroupKey, GroupNames, GroupReport, IndicatorId, MetricsReport, Period, Snapshot,
-    SnapshotBuilder,
-};
+use xiezhi_app::App;
+use xiezhi_domain::Date;
+use xiezhi_metrics::{Band, Catalogue, Change, GroupKey, GroupReport, IndicatorId, MetricsReport, Period};
 use xiezhi_report::format;
-use xiezhi_store::Store;
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = false)]
@@ -82,15 +79,6 @@ fn usage(message: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(2))
 }
 
-/// Reads every case of the database into a snapshot, streaming (facts are not kept).
-pub async fn load_snapshot(store: &Store) -> anyhow::Result<Snapshot> {
-    let names = GroupNames::from_court_names(&store.court_names().await.context("reading court names")?);
-    let cases = usize::try_from(store.count_cases().await.context("counting cases")?).unwrap_or(0);
-    let mut builder = SnapshotBuilder::with_capacity(cases);
-    store.for_each_fact_unordered(|f| builder.push(&f)).await.context("reading cases")?;
-    Ok(builder.finish(&names))
-}
-
 /// The embedded catalogue with a court's TOML (indicator overrides, reference intervals,
 /// `[[roster]]`) laid over it.
 pub(crate) fn load_catalogue(path: Option<&Path>) -> anyhow::Result<Catalogue> {
@@ -111,7 +99,7 @@ fn in_scope(key: &GroupKey, scope: Option<&str>) -> bool {
     }
 }
 
-pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(db: &str, data_dir: Option<&Path>, args: MetricsArgs) -> anyhow::Result<ExitCode> {
     let (Some(from), Some(to)) = (args.from, args.to) else {
         return usage("--from YYYY-MM-DD and --to YYYY-MM-DD are required");
     };
@@ -123,7 +111,7 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
         return usage("--format xlsx needs --out FILE.xlsx");
     }
     let catalogue = load_catalogue(args.catalogue.as_deref())?;
-    let store = Store::open(db).await.context("opening the database")?;
+    let store = crate::open(db).await?;
     if store.count_cases().await? == 0 {
         bail!("the database holds no cases: import some first (xiezhi import FILE, or xiezhi demo)");
     }
@@ -135,10 +123,12 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
             bail!("no court in the data has a code within the scope {scope:?}");
         }
     }
+    let synthetic = store.has_demo_data().await?;
+    let app = crate::app(store, db, data_dir, catalogue.clone());
     if let Some(MetricsCommand::Explain { id, group, kind, court }) = args.explain {
-        return explain(&store, period, &catalogue, &id, &group, kind, court.as_deref()).await;
+        return explain(&app, period, &catalogue, &id, &group, kind, court.as_deref()).await;
     }
-    let snapshot = load_snapshot(&store).await?;
+    let snapshot = app.snapshot().await.context("reading cases")?;
     let report = xiezhi_metrics::compute_with(&snapshot, period, &catalogue);
     // The snapshot is done with: free it before the output is built (peak memory).
     drop(snapshot);
@@ -156,7 +146,6 @@ pub async fn run(db: &str, args: MetricsArgs) -> anyhow::Result<ExitCode> {
     }
     // Demo data is marked wherever it shows; the contract JSON and the CSV stay exactly their
     // format, so for them the mark goes to stderr.
-    let synthetic = store.has_demo_data().await?;
     if synthetic && matches!(args.format, Format::Json | Format::Csv) {
         eprintln!("{}", crate::demo::SYNTHETIC_NOTICE);
     }
@@ -199,23 +188,14 @@ fn band_text(band: Option<Band>) -> &'static str {
     band.map_or("", |b| format::band_label(Some(b)))
 }
 
-fn kind_label(key: &GroupKey) -> &'static str {
-    match key {
-        GroupKey::Province(_) => "全省",
-        GroupKey::City(_) => "全市",
-        GroupKey::Court(_) => "法院",
-        GroupKey::Judge { .. } => "法官",
-    }
-}
-
 fn group_title(g: &GroupReport) -> String {
     let code = match &g.key {
         GroupKey::Judge { court, judge } => format!("{judge}（{court}）"),
         other => other.code(),
     };
     match &g.name {
-        Some(name) => format!("{} {code} {name}", kind_label(&g.key)),
-        None => format!("{} {code}", kind_label(&g.key)),
+        Some(name) => format!("{} {code} {name}", g.key.kind_label()),
+        None => format!("{} {code}", g.key.kind_label()),
     }
 }
 
@@ -393,29 +373,19 @@ fn write_xlsx(
 }
 
 fn group_key(group: &str, kind: Option<Kind>, court: Option<&str>) -> anyhow::Result<GroupKey> {
-    let parse = |code: &str| CourtCode::parse(code).with_context(|| format!("{code:?} is not a court code"));
     let kind = match kind {
-        Some(k) => k,
-        None if court.is_some() => Kind::Judge,
-        None => match parse(group)?.level() {
-            CourtLevel::Intermediate => Kind::City,
-            CourtLevel::High => Kind::Province,
-            _ => Kind::Court,
-        },
+        Some(Kind::Court) => Some("court"),
+        Some(Kind::City) => Some("city"),
+        Some(Kind::Province) => Some("province"),
+        Some(Kind::Judge) => Some("judge"),
+        None if court.is_some() => Some("judge"),
+        None => None,
     };
-    Ok(match kind {
-        Kind::Court => GroupKey::Court(parse(group)?),
-        Kind::City => GroupKey::City(parse(group)?),
-        Kind::Province => GroupKey::Province(parse(group)?),
-        Kind::Judge => GroupKey::Judge {
-            court: parse(court.context("--kind judge needs --court CODE")?)?,
-            judge: group.to_owned(),
-        },
-    })
+    GroupKey::parse(kind, group, court).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 async fn explain(
-    store: &Store,
+    app: &App,
     period: Period,
     catalogue: &Catalogue,
     id: &str,
@@ -424,14 +394,23 @@ async fn explain(
     court: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
     let key = group_key(group, kind, court)?;
-    // The drill-down needs the facts themselves to print them: keep them beside the snapshot.
-    let names = GroupNames::from_court_names(&store.court_names().await?);
-    let facts: Vec<CaseFacts> = store.load_facts().await.context("reading cases")?;
-    let snapshot = Snapshot::new(&facts, &names);
-    let explanation = xiezhi_metrics::explain_with(&snapshot, period, id, &key, catalogue)?;
+    let data = app.dataset().await.context("reading cases")?;
+    let explanation = xiezhi_metrics::explain_with(&data.snapshot, period, id, &key, catalogue)?;
     let entry = IndicatorId::from_str_id(id).map(|i| catalogue.entry(i));
-    let report = xiezhi_metrics::compute_with(&snapshot, period, catalogue);
+    let report = data.report(period, catalogue);
     let value = report.group(&key).zip(entry).map(|(g, e)| format::table_value(&g.values[e.id.index()], e.unit));
+    // The cases behind the number, printed with their origin numbers (read from the store).
+    let wanted: std::collections::HashSet<String> =
+        explanation.numerator.iter().chain(&explanation.denominator).map(|&r| data.number(r).to_owned()).collect();
+    let mut facts: std::collections::HashMap<String, xiezhi_domain::CaseFacts> = std::collections::HashMap::new();
+    app.store
+        .for_each_fact(|f| {
+            if wanted.contains(f.case_number.as_str()) {
+                facts.insert(f.case_number.as_str().to_owned(), f);
+            }
+        })
+        .await
+        .context("reading cases")?;
     let mut text = format!(
         "{} {} — {:?} — {} 至 {}: {}\n",
         id,
@@ -456,8 +435,11 @@ async fn explain(
         }
         let mut table =
             vec![["案号", "立案日期", "结案日期", "结案方式", "承办人", "原审案号"].map(str::to_owned).to_vec()];
-        for &row in rows.iter() {
-            let f = &facts[row];
+        // In 案号 order, as the facts were listed before the dataset held them.
+        let mut numbers: Vec<&str> = rows.iter().map(|&r| data.number(r)).collect();
+        numbers.sort_unstable();
+        for number in numbers {
+            let Some(f) = facts.get(number) else { continue };
             table.push(vec![
                 f.case_number.to_string(),
                 f.filed_on.to_string(),

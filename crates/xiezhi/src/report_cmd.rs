@@ -7,12 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use xiezhi_app::bulletin::{Format, Request};
+use xiezhi_app::{Access, App, Clock, SystemClock};
 use xiezhi_domain::Date;
-use xiezhi_metrics::{Catalogue, MetricsReport, Period, Snapshot, SnapshotBuilder};
-use xiezhi_report::{
-    ActionListBuilder, ActionLists, Bulletin, BulletinOptions, ChartFonts, ReportError, Scope, docx, fill,
-};
-use xiezhi_store::Store;
+use xiezhi_metrics::{Catalogue, Period};
+use xiezhi_report::{ReportError, ReportScope, fill};
 
 use crate::metrics::load_catalogue;
 
@@ -35,9 +34,9 @@ pub struct Subject {
 
 impl Subject {
     /// The period, the scope and the catalogue, each checked.
-    fn resolve(&self) -> anyhow::Result<(Period, Scope, Catalogue)> {
+    fn resolve(&self) -> anyhow::Result<(Period, ReportScope, Catalogue)> {
         let period = Period::new(self.from, self.to)?;
-        let scope = Scope::parse(&self.scope).map_err(scope_error)?;
+        let scope = ReportScope::parse(&self.scope).map_err(scope_error)?;
         Ok((period, scope, load_catalogue(self.catalogue.as_deref())?))
     }
 }
@@ -85,13 +84,6 @@ pub struct FillArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum OutFormat {
-    Docx,
-    Html,
-    Xlsx,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum DraftFormat {
     Text,
     Docx,
@@ -101,39 +93,25 @@ fn extension(path: &Path) -> String {
     path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default()
 }
 
-/// Everything a report needs from the database, read in one pass over the cases.
-struct Loaded {
-    snapshot: Snapshot,
-    report: MetricsReport,
-    actions: ActionLists,
-    /// The database holds the synthetic demo province.
-    synthetic: bool,
-}
-
-async fn load(db: &str, scope: &Scope, period: Period, catalogue: &Catalogue) -> anyhow::Result<Loaded> {
-    let store = Store::open(db).await.context("opening the database")?;
-    let cases = usize::try_from(store.count_cases().await?).unwrap_or(0);
-    if cases == 0 {
+/// The application over the database, its dataset loaded, the scope checked against the data
+/// (an unknown scope or an empty period is refused before anything is written).
+async fn load(
+    db: &str,
+    data_dir: Option<&Path>,
+    scope: &ReportScope,
+    period: Period,
+    catalogue: &Catalogue,
+) -> anyhow::Result<(App, std::sync::Arc<xiezhi_app::Dataset>, bool)> {
+    let store = crate::open(db).await?;
+    if store.count_cases().await? == 0 {
         bail!("the database holds no cases: import some first (xiezhi import FILE, or xiezhi demo)");
     }
-    let names =
-        xiezhi_metrics::GroupNames::from_court_names(&store.court_names().await.context("reading court names")?);
-    let mut builder = SnapshotBuilder::with_capacity(cases);
-    let mut actions = ActionListBuilder::new(scope.clone(), period.to(), catalogue);
-    store
-        // Order does not matter: the action lists sort themselves.
-        .for_each_fact_unordered(|f| {
-            actions.push(&f);
-            builder.push(&f);
-        })
-        .await
-        .context("reading cases")?;
-    let snapshot = builder.finish(&names);
-    let report = xiezhi_metrics::compute_with(&snapshot, period, catalogue);
-    // Refuse unknown scopes and empty periods before anything is written.
-    scope.group_with_data(&report).map_err(scope_error)?;
     let synthetic = store.has_demo_data().await.context("reading the import history")?;
-    Ok(Loaded { snapshot, report, actions: actions.finish(), synthetic })
+    let app = crate::app(store, db, data_dir, catalogue.clone());
+    let data = app.dataset().await.context("reading cases")?;
+    let report = data.report(period, catalogue);
+    scope.group_with_data(&report).map_err(scope_error)?;
+    Ok((app, data, synthetic))
 }
 
 fn scope_error(e: ReportError) -> anyhow::Error {
@@ -156,45 +134,44 @@ fn write_atomically(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::rename(&tmp, out).with_context(|| format!("writing {}", out.display()))
 }
 
-pub async fn report(db: &str, args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let format = match extension(&args.out).as_str() {
-        "docx" => OutFormat::Docx,
-        "html" | "htm" => OutFormat::Html,
-        "xlsx" => OutFormat::Xlsx,
-        other => bail!("cannot write a bulletin as {:?} ({}): use .docx, .html or .xlsx", other, args.out.display()),
+pub async fn report(db: &str, data_dir: Option<&Path>, args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let format = match Format::parse(&extension(&args.out)) {
+        Some(f) => f,
+        None => bail!(
+            "cannot write a bulletin as {:?} ({}): use .docx, .html or .xlsx",
+            extension(&args.out),
+            args.out.display()
+        ),
     };
     let (period, scope, catalogue) = args.subject.resolve()?;
-    let loaded = load(db, &scope, period, &catalogue).await?;
-    let months = xiezhi_report::monthly_series(&loaded.snapshot, period, &catalogue, &scope);
-    let mut options = BulletinOptions::new(args.issued_on.unwrap_or_else(crate::clock::today));
-    options.title = args.title;
-    options.issuer = args.issuer;
-    options.synthetic = loaded.synthetic;
-    let bulletin = Bulletin::build(&loaded.report, &catalogue, &scope, &months, &loaded.actions, &options)?;
-    let bytes = match format {
-        OutFormat::Html => xiezhi_report::html::write(&bulletin),
-        OutFormat::Xlsx => xiezhi_report::xlsx::write(&bulletin)?,
-        OutFormat::Docx => {
-            let charts = match ChartFonts::load(args.fonts.as_deref(), true) {
-                Ok(fonts) => vec![
-                    docx::ChartImage { png: fonts.render_png(&bulletin.trend, 2.0)? },
-                    docx::ChartImage { png: fonts.render_png(&bulletin.comparison, 2.0)? },
-                ],
-                Err(e) => {
-                    eprintln!("警告 warning: {e}; the DOCX carries its tables without charts");
-                    Vec::new()
-                }
-            };
-            let fonts = docx::DocxFonts { body: args.body_font, ..docx::DocxFonts::default() };
-            docx::write(&bulletin, &fonts, &charts)?
-        }
+    let (app, data, synthetic) = load(db, data_dir, &scope, period, &catalogue).await?;
+    let request = Request {
+        scope,
+        period,
+        format,
+        issued_on: args.issued_on.unwrap_or_else(|| SystemClock.today()),
+        title: args.title,
+        issuer: Some(args.issuer),
+        body_font: Some(args.body_font),
+        synthetic,
+        fonts_dir: args.fonts.clone(),
     };
-    write_atomically(&args.out, &bytes)?;
+    // The command line sees every case of the scope.
+    let everyone = Access::new("cli", "admin", None, None).expect("an admin needs no court");
+    let rendered = xiezhi_app::bulletin::render(&data, &everyone, &catalogue, &request).map_err(|e| match e {
+        xiezhi_app::AppError::BadRequest(m) => anyhow::anyhow!(m),
+        other => anyhow::Error::new(other),
+    })?;
+    drop(app);
+    for w in &rendered.warnings {
+        eprintln!("警告 warning: {w}");
+    }
+    write_atomically(&args.out, &rendered.bytes)?;
     println!("已写入 written: {}", args.out.display());
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn fill_draft(db: &str, args: FillArgs) -> anyhow::Result<ExitCode> {
+pub async fn fill_draft(db: &str, data_dir: Option<&Path>, args: FillArgs) -> anyhow::Result<ExitCode> {
     let draft_format = match extension(&args.draft).as_str() {
         "txt" | "md" | "markdown" | "text" => DraftFormat::Text,
         "docx" => DraftFormat::Docx,
@@ -223,8 +200,9 @@ pub async fn fill_draft(db: &str, args: FillArgs) -> anyhow::Result<ExitCode> {
         DraftFormat::Docx => None,
     };
     let (period, scope, catalogue) = args.subject.resolve()?;
-    let loaded = load(db, &scope, period, &catalogue).await?;
-    let ctx = fill::FillContext::new(&loaded.report, &catalogue, &scope).map_err(scope_error)?;
+    let (_app, data, _) = load(db, data_dir, &scope, period, &catalogue).await?;
+    let report = data.report(period, &catalogue);
+    let ctx = fill::FillContext::new(&report, &catalogue, &scope).map_err(scope_error)?;
     let (bytes, log) = match text {
         Some((text, encoding)) => {
             let (filled, log) = fill::fill_text(&text, &ctx, &config);

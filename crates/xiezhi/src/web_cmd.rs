@@ -1,19 +1,14 @@
 //! `xiezhi serve`, the demo accounts of `xiezhi demo`, and `xiezhi user add|passwd|disable`.
 
 use std::io::Read;
-use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
+use xiezhi_app::accounts::{NewAccount, random_password};
+use xiezhi_app::{Access, Actor, App, AppError};
 use xiezhi_domain::{CourtCode, CourtLevel};
-use xiezhi_store::Store;
-use xiezhi_store::accounts::NewUser;
-use xiezhi_web::access::Access;
-use xiezhi_web::{AppState, WebConfig, auth};
-
-use crate::clock;
+use xiezhi_web::{AppState, WebConfig};
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -48,7 +43,7 @@ fn read_password() -> anyhow::Result<String> {
     let mut text = String::new();
     std::io::stdin().read_to_string(&mut text).context("reading the password from standard input")?;
     let password = text.lines().next().unwrap_or("").to_owned();
-    if let Err(message) = xiezhi_web::check_password(&password) {
+    if let Err(message) = xiezhi_app::accounts::check_password(&password) {
         bail!("{message} (password too short: at least 10 characters)");
     }
     Ok(password)
@@ -59,38 +54,32 @@ fn usage(message: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(2))
 }
 
-pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<ExitCode> {
+pub async fn user(app: &App, command: UserCommand) -> anyhow::Result<ExitCode> {
     match command {
         UserCommand::Add { username, role, court, judge, password_stdin } => {
             if !password_stdin {
                 return usage("pass the password on standard input with --password-stdin");
             }
-            let access = match Access::new(&username, &role, court.as_deref(), judge.as_deref()) {
-                Ok(a) => a,
-                Err(e) => return usage(&e.to_string()),
-            };
-            let password = read_password()?;
-            let hash = auth::hash_password(&password)?;
-            let court = access.court.map(|c| c.to_string());
-            let created = store
-                .create_user(&NewUser {
-                    username: &username,
-                    password_hash: &hash,
-                    role: access.role.key(),
-                    court_code: court.as_deref(),
-                    judge_name: access.judge.as_deref(),
-                    created_at: &clock::timestamp(),
-                })
-                .await?;
-            if created.is_none() {
-                bail!("the user {username:?} exists already (xiezhi user passwd to change the password)");
+            if let Err(message) = xiezhi_app::accounts::check_username(&username) {
+                return usage(&message);
             }
-            store.audit(&clock::timestamp(), None, "user_add", Some(&username), Some("cli")).await?;
+            if let Err(e) = Access::new(&username, &role, court.as_deref(), judge.as_deref()) {
+                return usage(&e.to_string());
+            }
+            let password = read_password()?;
+            let new = NewAccount { username: username.clone(), password, role, court: court.clone(), judge };
+            let access = match app.add_user(Actor::Cli, &new).await {
+                Ok(a) => a,
+                Err(AppError::BadRequest(m)) if m.contains("已存在") => {
+                    bail!("the user {username:?} exists already (xiezhi user passwd to change the password)")
+                }
+                Err(e) => return Err(e.into()),
+            };
             println!("已添加用户 added {username} ({})", access.role.label());
             // A court with no case yet is allowed (its data may come later), but worth a word:
             // a mistyped code would give an account that sees nothing.
-            if let Some(code) = &court
-                && !store.court_codes().await?.iter().any(|known| known == code)
+            if let Some(code) = access.court.map(|c| c.to_string())
+                && !app.store.court_codes().await?.contains(&code)
             {
                 eprintln!("注意 note: 数据中尚无法院 {code} 的案件 / no case of court {code} in the data yet");
             }
@@ -100,27 +89,24 @@ pub async fn user(store: &Store, command: UserCommand) -> anyhow::Result<ExitCod
                 return usage("pass the password on standard input with --password-stdin");
             }
             let password = read_password()?;
-            let hash = auth::hash_password(&password)?;
-            if !store.set_password_hash(&username, &hash).await? {
-                bail!("no user {username:?}");
+            match app.set_password(Actor::Cli, &username, &password).await {
+                Ok(()) => println!("已修改密码 password changed for {username}"),
+                Err(AppError::NotFound) => bail!("no user {username:?}"),
+                Err(e) => return Err(e.into()),
             }
-            store.audit(&clock::timestamp(), None, "user_password", Some(&username), Some("cli")).await?;
-            println!("已修改密码 password changed for {username}");
         }
-        UserCommand::Disable { username } => {
-            if !store.set_user_disabled(&username, true).await? {
-                bail!("no user {username:?}");
-            }
-            store.audit(&clock::timestamp(), None, "user_disable", Some(&username), Some("cli")).await?;
-            println!("已停用 disabled {username}");
-        }
+        UserCommand::Disable { username } => match app.set_disabled(Actor::Cli, &username, true).await {
+            Ok(()) => println!("已停用 disabled {username}"),
+            Err(AppError::NotFound) => bail!("no user {username:?}"),
+            Err(e) => return Err(e.into()),
+        },
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Creates (or gives new random passwords to) one demo account per role and prints them.
-pub async fn demo_accounts(store: &Store) -> anyhow::Result<()> {
-    let courts = store.courts().await.context("reading courts")?;
+pub async fn demo_accounts(app: &App) -> anyhow::Result<()> {
+    let courts = app.store.courts().await.context("reading courts")?;
     let codes: Vec<CourtCode> = courts.iter().filter_map(|c| CourtCode::parse(&c.code)).collect();
     let Some(city) = codes.iter().copied().find(|c| c.level() == CourtLevel::Intermediate) else {
         println!("没有中院数据，未创建演示账户 no 中院 in the data: no demo accounts");
@@ -134,7 +120,7 @@ pub async fn demo_accounts(store: &Store) -> anyhow::Result<()> {
         .and_then(|c| CourtCode::parse(&c.code))
         .unwrap_or(city);
     let mut counts: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
-    store
+    app.store
         .for_each_fact(|f| {
             if f.case_number.court() == Some(basic)
                 && let Some(j) = f.judge.as_deref().map(str::trim).filter(|j| !j.is_empty())
@@ -154,21 +140,21 @@ pub async fn demo_accounts(store: &Store) -> anyhow::Result<()> {
     }
     println!("演示账户 demo accounts (新随机密码 fresh random passwords, every start):");
     for (username, role, court, judge) in accounts {
-        let password = auth::random_password();
-        let hash = auth::hash_password(&password)?;
-        let created = store
-            .create_user(&NewUser {
-                username,
-                password_hash: &hash,
-                role,
-                court_code: court,
-                judge_name: judge,
-                created_at: &clock::timestamp(),
-            })
-            .await?;
-        if created.is_none() {
-            store.set_password_hash(username, &hash).await?;
-            store.set_user_disabled(username, false).await?;
+        let password = random_password();
+        let new = NewAccount {
+            username: username.to_owned(),
+            password: password.clone(),
+            role: role.to_owned(),
+            court: court.map(str::to_owned),
+            judge: judge.map(str::to_owned),
+        };
+        match app.add_user(Actor::Cli, &new).await {
+            Ok(_) => {}
+            Err(AppError::BadRequest(m)) if m.contains("已存在") => {
+                app.set_password(Actor::Cli, username, &password).await?;
+                app.set_disabled(Actor::Cli, username, false).await?;
+            }
+            Err(e) => return Err(e.into()),
         }
         let access = Access::new(username, role, court, judge)?;
         println!("  {username:<13} {password}  {}：{}", access.role.label(), access.scope_label());
@@ -176,21 +162,22 @@ pub async fn demo_accounts(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Serves until Ctrl-C.
+/// Serves until Ctrl-C, then persists the dataset.
 pub async fn serve(
-    store: Store,
-    addr: SocketAddr,
+    app: App,
+    listener: tokio::net::TcpListener,
     demo: bool,
     secure_cookies: bool,
-    catalogue: xiezhi_metrics::Catalogue,
 ) -> anyhow::Result<()> {
     // The banner follows the data: `xiezhi serve` on a demo database shows it too.
-    let demo = demo || store.has_demo_data().await.context("reading the import history")?;
-    // The court's licensed fonts for DOCX charts, as for `xiezhi report --fonts`.
-    let fonts_dir = std::env::var_os("XIEZHI_FONTS").map(std::path::PathBuf::from);
-    let config = WebConfig { demo_banner: demo, fonts_dir, secure_cookies, catalogue, ..WebConfig::default() };
-    let state = AppState::new(store, Arc::new(clock::SystemClock), config);
+    let demo = demo || app.store.has_demo_data().await.context("reading the import history")?;
+    let config = WebConfig { demo_banner: demo, secure_cookies, ..WebConfig::new(std::env::temp_dir()) };
+    let addr = listener.local_addr().context("the listening address")?;
+    let state = AppState::new(app, config);
     println!("网页服务 serving on http://{addr}/ (Ctrl-C 停止 to stop)");
-    xiezhi_web::serve(state, addr).await.context("serving the web platform")?;
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    xiezhi_web::serve(state, listener, shutdown).await.context("serving the web platform")?;
     Ok(())
 }

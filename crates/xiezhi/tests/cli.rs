@@ -295,30 +295,15 @@ fn kill_9_in_the_middle_of_an_import_leaves_the_database_as_it_was() {
 /// A fresh PostgreSQL database for one test, dropped afterwards; `None` (with a notice) when
 /// the server is unreachable outside CI. Under `CI=true` an unreachable server fails the test.
 fn postgres_database(name: &str) -> Option<(String, impl FnOnce())> {
-    let admin =
-        std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let required = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    sqlx::any::install_default_drivers();
-    let admin_url = admin.clone();
-    let run = move |sql: String| {
-        runtime.block_on(async {
-            let pool = sqlx::AnyPool::connect(&admin_url).await?;
-            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await?;
-            pool.close().await;
-            Ok::<_, sqlx::Error>(())
-        })
-    };
-    let db = format!("xiezhi_cli_{name}_{}", std::process::id());
-    if let Err(e) = run(format!("CREATE DATABASE {db}")) {
-        assert!(!required, "PostgreSQL required under CI but unreachable at {admin}: {e}");
-        eprintln!("NOTICE: skipping the PostgreSQL half: {e}");
+    if !runtime.block_on(xiezhi_test_support::pg_available()) {
         return None;
     }
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_owned();
-    let url = format!("{base}/{db}");
+    let admin = xiezhi_test_support::pg_admin_url();
+    let db = format!("xiezhi_cli_{name}_{}", std::process::id());
+    let url = runtime.block_on(xiezhi_store::admin::create_database(&admin, &db)).expect("creating a test database");
     Some((url, move || {
-        let _ = run(format!("DROP DATABASE IF EXISTS {db}"));
+        let _ = runtime.block_on(xiezhi_store::admin::drop_database(&admin, &db));
     }))
 }
 

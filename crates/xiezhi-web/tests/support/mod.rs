@@ -1,16 +1,17 @@
-//! The test application: a fresh database (SQLite file or PostgreSQL database) with 3000
-//! synthetic demo cases, five accounts (one per role, two managers), a clock the test moves.
+//! The test application: a fresh database (SQLite file or PostgreSQL database, from
+//! `xiezhi-test-support`) with 3000 synthetic demo cases, five accounts (one per role, two
+//! managers), a clock the test moves.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use tower::ServiceExt;
-use xiezhi_domain::Date;
+use xiezhi_app::accounts::NewAccount;
+use xiezhi_app::{Actor, App, AppConfig};
 use xiezhi_store::Store;
-use xiezhi_store::accounts::NewUser;
-use xiezhi_web::{AppState, Clock, WebConfig};
+use xiezhi_test_support::{TestClock, TestDb};
+use xiezhi_web::{AppState, WebConfig};
 
 pub const PASSWORD: &str = "correct horse battery";
 pub const UPLOAD_LIMIT: usize = 256 * 1024;
@@ -21,31 +22,12 @@ pub enum Backend {
     Postgres,
 }
 
-/// A clock at 2026-10-31 12:00 (China Standard Time) that tests move forward.
-pub struct TestClock {
-    pub seconds: AtomicI64,
-}
-
-impl Clock for TestClock {
-    fn unix_seconds(&self) -> i64 {
-        self.seconds.load(Ordering::SeqCst)
-    }
-    fn today(&self) -> Date {
-        Date::from_day_number(((self.unix_seconds() + 8 * 3600).div_euclid(86_400)) as i32)
-    }
-    fn timestamp(&self) -> String {
-        let s = (self.unix_seconds() + 8 * 3600).rem_euclid(86_400);
-        format!("{} {:02}:{:02}:{:02}", self.today(), s / 3600, s / 60 % 60, s % 60)
-    }
-}
-
 pub struct TestApp {
     pub state: AppState,
     pub clock: Arc<TestClock>,
     /// The judge of the judge and clerk accounts (粤0103).
     pub judge: String,
-    pub cleanup: Option<(String, String)>,
-    _dir: Option<tempfile::TempDir>,
+    pub db: TestDb,
 }
 
 pub struct SessionInfo {
@@ -115,83 +97,47 @@ pub fn enc(text: &str) -> String {
     out
 }
 
-fn pg_admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
-
-fn pg_required() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-        || std::env::var("XIEZHI_REQUIRE_PG").is_ok_and(|v| v == "1")
-}
-
-/// Drops a PostgreSQL test database.
-pub async fn drop_database(cleanup: Option<(String, String)>) {
-    if let Some((admin_url, name)) = cleanup
-        && let Ok(admin) = sqlx::AnyPool::connect(&admin_url).await
-    {
-        {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                .execute(&admin)
-                .await;
-            admin.close().await;
-        }
-    }
+/// Closes the test database (and drops a PostgreSQL one).
+pub async fn drop_database(app: TestApp) {
+    let TestApp { state, db, .. } = app;
+    drop(state);
+    db.finish().await;
 }
 
 impl TestApp {
     pub async fn new(backend: Backend) -> Option<TestApp> {
-        let (url, cleanup, dir) = match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().unwrap();
-                (format!("sqlite://{}/web.db", dir.path().display()), None, Some(dir))
-            }
-            Backend::Postgres => {
-                sqlx::any::install_default_drivers();
-                let admin_url = pg_admin_url();
-                let admin = match sqlx::AnyPool::connect(&admin_url).await {
-                    Ok(pool) => pool,
-                    Err(e) => {
-                        assert!(!pg_required(), "PostgreSQL at {admin_url} is unreachable under CI: {e}");
-                        eprintln!("NOTICE: PostgreSQL unreachable ({e}); skipping the PostgreSQL half of this test");
-                        return None;
-                    }
-                };
-                let name = format!("xiezhi_web_{}", xiezhi_web::auth::random_token()[..16].to_owned());
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
-                admin.close().await;
-                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b).to_owned();
-                (format!("{base}/{name}"), Some((admin_url.clone(), name)), None)
-            }
+        let db = match backend {
+            Backend::Sqlite => TestDb::sqlite().await,
+            Backend::Postgres => TestDb::postgres().await?,
         };
-        let store = Store::open(&url).await.unwrap();
+        let store = db.store.clone();
         let config =
-            xiezhi_demo::DemoConfig { cases: 3000, seed: 5, as_of: Date::parse_iso("2026-10-31").unwrap(), years: 4 };
+            xiezhi_demo::DemoConfig { cases: 3000, seed: 5, as_of: xiezhi_test_support::d("2026-10-31"), years: 4 };
         let mut tx = store.begin_import(config.cases).await.unwrap();
         let facts: Vec<_> = xiezhi_demo::generate(&config).collect();
         tx.upsert(&facts).await.unwrap();
-        tx.commit("(demo)", "2026-10-31 00:00:00", facts.len() as u64, 0).await.unwrap();
+        let record = xiezhi_store::AuditRecord::new("2026-10-31 00:00:00", None, "demo_generate");
+        tx.commit("(demo)", "2026-10-31 00:00:00", facts.len() as u64, 0, Box::new(move |_| record)).await.unwrap();
         // The busiest judge of 粤0103.
         let mut counts = std::collections::BTreeMap::<String, usize>::new();
         for f in &facts {
             if f.case_number.court().map(|c| c.to_string()).as_deref() == Some("粤0103")
                 && let Some(j) = f.judge.as_deref().filter(|j| !j.trim().is_empty())
             {
-                {
-                    *counts.entry(j.trim().to_owned()).or_default() += 1;
-                }
+                *counts.entry(j.trim().to_owned()).or_default() += 1;
             }
         }
         let judge = counts.iter().max_by_key(|(_, n)| **n).map(|(j, _)| j.clone()).expect("粤0103 has judged cases");
-        let web_config = WebConfig {
+        let app_config = AppConfig {
             argon2_memory_kib: 1024,
             argon2_iterations: 1,
-            max_upload_bytes: UPLOAD_LIMIT,
-            upload_dir: std::env::temp_dir(),
             // Notice another process's imports at once.
-            data_check_interval: std::time::Duration::ZERO,
-            ..WebConfig::default()
+            data_check_millis: 0,
+            ..AppConfig::default()
         };
-        let hash = xiezhi_web::auth::hash_password_with(&web_config, PASSWORD).unwrap();
+        // 2026-10-31 12:00 CST.
+        let clock = Arc::new(TestClock::at_noon("2026-10-31"));
+        let app = App::new(store, clock.clone(), app_config);
         for (username, role, court, judge_name) in [
             ("admin", "admin", None, None),
             ("manager-city", "manager", Some("粤01"), None),
@@ -199,28 +145,26 @@ impl TestApp {
             ("judge", "judge", Some("粤0103"), Some(judge.as_str())),
             ("clerk", "clerk", Some("粤0103"), Some(judge.as_str())),
         ] {
-            store
-                .create_user(&NewUser {
-                    username,
-                    password_hash: &hash,
-                    role,
-                    court_code: court,
-                    judge_name,
-                    created_at: "2026-10-31 00:00:00",
-                })
-                .await
-                .unwrap()
-                .unwrap();
+            let new = NewAccount {
+                username: username.to_owned(),
+                password: PASSWORD.to_owned(),
+                role: role.to_owned(),
+                court: court.map(str::to_owned),
+                judge: judge_name.map(str::to_owned),
+            };
+            app.add_user(Actor::Cli, &new).await.unwrap();
         }
-        // 2026-10-31 12:00 CST.
-        let noon = i64::from(Date::parse_iso("2026-10-31").unwrap().day_number()) * 86_400 + 4 * 3600;
-        let clock = Arc::new(TestClock { seconds: AtomicI64::new(noon) });
-        let state = AppState::new(store, clock.clone(), web_config);
-        Some(TestApp { state, clock, judge, cleanup, _dir: dir })
+        let web_config = WebConfig { max_upload_bytes: UPLOAD_LIMIT, ..WebConfig::new(db.files_dir()) };
+        let state = AppState::new(app, web_config);
+        Some(TestApp { state, clock, judge, db })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.state.app.store
     }
 
     pub fn advance(&self, seconds: i64) {
-        self.clock.seconds.fetch_add(seconds, Ordering::SeqCst);
+        self.clock.advance(seconds);
     }
 
     pub async fn request(
@@ -273,12 +217,12 @@ impl TestApp {
     }
 
     pub async fn audit_actions(&self) -> Vec<String> {
-        self.state.store.audit_entries(1000).await.unwrap().into_iter().map(|e| e.action).collect()
+        self.store().audit_entries(1000).await.unwrap().into_iter().map(|e| e.action).collect()
     }
 
     /// A 案号 of `court`; with `Some(true)` one of the test judge, `Some(false)` another judge's.
     pub async fn case_of_court(&self, court: &str, own: Option<bool>) -> String {
-        let facts = self.state.store.load_facts().await.unwrap();
+        let facts = self.store().load_facts().await.unwrap();
         facts
             .iter()
             .find(|f| {

@@ -7,6 +7,9 @@
 //!   court belongs to; imports.
 //! - 法官 `judge`: their own cases and judge figures, and their court's aggregates.
 //! - 书记员/法官助理 `clerk`: as the judge they assist (`judge_name`).
+//!
+//! A judge is known by roster id (工号) where the account and the case are both linked to the
+//! roster; by name otherwise (an imported name that is not unique in its court's roster).
 
 use xiezhi_domain::{CourtCode, CourtLevel};
 use xiezhi_metrics::GroupKey;
@@ -69,6 +72,8 @@ pub struct Access {
     pub court: Option<CourtCode>,
     /// The judge's name (judge), or the assisted judge's name (clerk).
     pub judge: Option<String>,
+    /// The same judge's roster id, when the account is linked to the roster.
+    pub judge_id: Option<String>,
 }
 
 impl Access {
@@ -84,7 +89,13 @@ impl Access {
         if matches!(role, Role::Judge | Role::Clerk) && judge.is_none() {
             return Err(AccessError::NeedsJudge(role.key()));
         }
-        Ok(Access { username: username.to_owned(), role, court, judge })
+        Ok(Access { username: username.to_owned(), role, court, judge, judge_id: None })
+    }
+
+    /// The same access with the judge's roster id.
+    pub fn with_judge_id(mut self, judge_id: Option<&str>) -> Access {
+        self.judge_id = judge_id.map(str::trim).filter(|j| !j.is_empty()).map(str::to_owned);
+        self
     }
 
     pub fn is_admin(&self) -> bool {
@@ -110,15 +121,20 @@ impl Access {
         }
     }
 
-    /// Whether a case (by its court and 承办人) is visible. Legacy 字第 numbers (no court code)
-    /// are visible to admins only.
-    pub fn sees_case(&self, court: Option<CourtCode>, judge: Option<&str>) -> bool {
+    /// Whether a case (by its court and 承办人's name and roster id) is visible. Legacy 字第
+    /// numbers (no court code) are visible to admins only. A judge (clerk) sees the cases of
+    /// their court whose judge is them: by roster id when both the account and the case are
+    /// linked, else by name.
+    pub fn sees_case(&self, court: Option<CourtCode>, judge: Option<&str>, judge_id: Option<&str>) -> bool {
         match self.role {
             Role::Admin => true,
             Role::Manager => court.is_some_and(|c| self.sees_court(c)),
             Role::Judge | Role::Clerk => {
                 court.is_some_and(|c| Some(c) == self.court)
-                    && judge.map(str::trim).is_some_and(|j| Some(j) == self.judge.as_deref())
+                    && match (self.judge_id.as_deref(), judge_id) {
+                        (Some(mine), Some(theirs)) => mine == theirs,
+                        _ => judge.map(str::trim).is_some_and(|j| Some(j) == self.judge.as_deref()),
+                    }
             }
         }
     }
@@ -202,14 +218,19 @@ mod tests {
         let basic = Access::new("b", "manager", Some("粤0103"), None).unwrap();
         assert!(!basic.sees_court(code("粤0104")) && basic.sees_group(&GroupKey::City(code("粤01"))));
         let judge = Access::new("j", "judge", Some("粤0103"), Some("甲")).unwrap();
-        assert!(judge.sees_case(Some(code("粤0103")), Some("甲")));
-        assert!(!judge.sees_case(Some(code("粤0103")), Some("乙")));
+        assert!(judge.sees_case(Some(code("粤0103")), Some("甲"), None));
+        assert!(!judge.sees_case(Some(code("粤0103")), Some("乙"), None));
+        // Linked to the roster: the id decides, so a namesake's case is not theirs.
+        let linked = judge.clone().with_judge_id(Some("J1"));
+        assert!(linked.sees_case(Some(code("粤0103")), Some("甲"), Some("J1")));
+        assert!(!linked.sees_case(Some(code("粤0103")), Some("甲"), Some("J2")));
+        assert!(linked.sees_case(Some(code("粤0103")), Some("甲"), None));
         assert!(judge.sees_group(&GroupKey::Court(code("粤0103"))));
         assert!(!judge.sees_group(&GroupKey::Judge { court: code("粤0103"), judge: "乙".into() }));
         assert!(!judge.sees_group(&GroupKey::City(code("粤01"))));
         assert!(Access::new("c", "clerk", Some("粤0103"), None).is_err());
         assert!(Access::new("x", "root", None, None).is_err());
         let admin = Access::new("a", "admin", None, None).unwrap();
-        assert!(admin.sees_case(None, None));
+        assert!(admin.sees_case(None, None, None));
     }
 }

@@ -1,0 +1,443 @@
+//! 视图模型 the typed values each template renders. A template names only fields of its model,
+//! so a renamed field fails to compile here instead of rendering blank.
+
+use serde::Serialize;
+use xiezhi_app::{CurrentUser, Role};
+
+use crate::AppState;
+
+/// What every page shows: the title, the navigation, the user and the demo banner.
+#[derive(Debug, Serialize)]
+pub struct Base {
+    pub title: String,
+    pub active: &'static str,
+    pub csrf: String,
+    pub user: UserView,
+    pub demo: bool,
+    pub today: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UserView {
+    pub username: String,
+    pub role: &'static str,
+    pub role_label: &'static str,
+    pub scope: String,
+    pub is_admin: bool,
+    pub may_import: bool,
+    pub may_report: bool,
+}
+
+impl Base {
+    pub fn new(state: &AppState, user: &CurrentUser, active: &'static str, title: &str) -> Base {
+        let a = &user.access;
+        Base {
+            title: title.to_owned(),
+            active,
+            csrf: user.csrf.clone(),
+            user: UserView {
+                username: a.username.clone(),
+                role: a.role.key(),
+                role_label: a.role.label(),
+                scope: a.scope_label(),
+                is_admin: a.is_admin(),
+                may_import: a.may_import(),
+                may_report: matches!(a.role, Role::Admin | Role::Manager),
+            },
+            demo: state.config.demo_banner,
+            today: state.app.clock.today().to_string(),
+        }
+    }
+}
+
+/// The period of a page and its year-ago period.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodView {
+    pub from: String,
+    pub to: String,
+    pub prev_from: String,
+    pub prev_to: String,
+}
+
+/// One entry of the scope picker.
+#[derive(Debug, Serialize)]
+pub struct GroupOption {
+    pub query: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize)]
+pub struct Pager {
+    pub page: usize,
+    pub pages: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    pub fn new(base: &str, page: usize, per_page: usize, total: usize) -> Pager {
+        let pages = total.div_ceil(per_page).max(1);
+        Pager {
+            page,
+            pages,
+            total,
+            prev: (page > 1).then(|| format!("{base}&page={}", page - 1)),
+            next: (page < pages).then(|| format!("{base}&page={}", page + 1)),
+        }
+    }
+}
+
+/// A case in a list (案件, 指标穿透).
+#[derive(Debug, Serialize)]
+pub struct CaseLine {
+    pub number: String,
+    pub link: String,
+    pub court: String,
+    pub class: &'static str,
+    pub procedure: &'static str,
+    pub filed: String,
+    pub closed: String,
+    pub disposition: &'static str,
+    pub judge: String,
+    pub deadline: String,
+    pub status: &'static str,
+}
+
+/// 首页.
+#[derive(Debug, Serialize)]
+pub struct Dashboard {
+    #[serde(flatten)]
+    pub base: Base,
+    pub empty: bool,
+    pub period: Option<PeriodView>,
+    pub group_title: String,
+    pub group_kind: &'static str,
+    pub group_query: String,
+    pub groups: Vec<GroupOption>,
+    pub cards: Vec<Card>,
+    pub trend_svg: String,
+    pub comparison_svg: Option<String>,
+    pub columns: Vec<Column>,
+    pub side: Vec<SideRow>,
+    pub member_kind: &'static str,
+    pub actions: Vec<ActionPanel>,
+}
+
+/// A headline indicator card.
+#[derive(Debug, Serialize)]
+pub struct Card {
+    pub id: &'static str,
+    pub name: String,
+    pub unit: &'static str,
+    pub value: String,
+    pub raw: String,
+    pub previous: String,
+    pub change: String,
+    pub change_class: &'static str,
+    pub compare_label: Option<&'static str>,
+    pub compare: Option<String>,
+    pub band: Option<String>,
+    pub band_text: Option<String>,
+    pub band_label: Option<&'static str>,
+    pub link: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Column {
+    pub name: String,
+    pub unit: &'static str,
+}
+
+/// A member's row of a side-by-side table.
+#[derive(Debug, Serialize)]
+pub struct SideRow {
+    pub name: String,
+    pub link: String,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Cell {
+    pub text: String,
+    pub link: String,
+    pub band: Option<&'static str>,
+}
+
+/// An action list panel (超审限, 临近审限, 超12个月).
+#[derive(Debug, Serialize)]
+pub struct ActionPanel {
+    pub title: &'static str,
+    pub total: usize,
+    pub rows: Vec<ActionLine>,
+    pub more: String,
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActionLine {
+    pub number: String,
+    pub link: String,
+    pub court: Option<String>,
+    pub judge: Option<String>,
+    pub filed: String,
+    pub deadline: Option<String>,
+    pub age: i32,
+    pub left: Option<i32>,
+}
+
+/// 质效指标.
+#[derive(Debug, Serialize)]
+pub struct MetricsPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub period: PeriodView,
+    pub group_title: String,
+    pub group_kind: &'static str,
+    pub groups: Vec<GroupOption>,
+    pub compare_label: Option<&'static str>,
+    pub has_rank: bool,
+    pub rank_toggle: Option<String>,
+    pub sections: Vec<Section>,
+    pub columns: Vec<String>,
+    pub sub: Vec<SideRow>,
+    pub member_kind: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Section {
+    pub name: String,
+    pub rows: Vec<MetricRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MetricRow {
+    pub id: &'static str,
+    pub name: String,
+    pub ours: bool,
+    pub unit: &'static str,
+    pub value: String,
+    pub raw: String,
+    pub previous: String,
+    pub change: String,
+    pub change_class: &'static str,
+    pub compare: Option<String>,
+    pub rank: Option<String>,
+    pub band: Option<&'static str>,
+    pub band_class: &'static str,
+    pub interval: Option<String>,
+    pub link: Option<String>,
+    pub note: Option<String>,
+}
+
+/// 指标穿透.
+#[derive(Debug, Serialize)]
+pub struct ExplainPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub period: PeriodView,
+    pub indicator: IndicatorHead,
+    pub group_title: String,
+    pub metrics_link: String,
+    pub side: &'static str,
+    pub numerator_count: usize,
+    pub denominator_count: usize,
+    pub has_denominator: bool,
+    pub numerator_link: String,
+    pub denominator_link: String,
+    pub total: usize,
+    pub visible: usize,
+    pub hidden: usize,
+    pub rows: Vec<CaseLine>,
+    pub paging: Pager,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IndicatorHead {
+    pub id: &'static str,
+    pub name: String,
+    pub value: Option<String>,
+}
+
+/// 案件 list.
+#[derive(Debug, Serialize)]
+pub struct CasesPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub q: CaseQueryView,
+    pub courts: Vec<CourtOption>,
+    pub judges: Vec<NamedOption>,
+    pub classes: Vec<KeyedOption>,
+    pub procedures: Vec<LabelOption>,
+    pub rows: Vec<CaseLine>,
+    pub paging: Pager,
+    pub export_query: String,
+}
+
+/// The list's filter values as typed (echoed into the form).
+#[derive(Debug, Serialize)]
+pub struct CaseQueryView {
+    pub court: Option<String>,
+    #[serde(rename = "type")]
+    pub type_code: Option<String>,
+    pub class: Option<String>,
+    pub procedure: Option<String>,
+    pub judge: Option<String>,
+    pub filed_from: Option<String>,
+    pub filed_to: Option<String>,
+    pub closed_from: Option<String>,
+    pub closed_to: Option<String>,
+    pub pending: Option<String>,
+    pub over_limit: Option<String>,
+    pub near_limit: Option<String>,
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CourtOption {
+    pub code: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NamedOption {
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LabelOption {
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KeyedOption {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// 案件详情.
+#[derive(Debug, Serialize)]
+pub struct CasePage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub number: String,
+    pub fields: Vec<Field>,
+    pub status: Option<&'static str>,
+    pub days_left: Option<i32>,
+    pub age: i32,
+    pub origin: Option<ChainLink>,
+    pub origin_hidden: bool,
+    pub origin_number: Option<String>,
+    pub followers: Vec<ChainLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChainLink {
+    pub number: String,
+    pub link: String,
+    pub class: &'static str,
+    pub filed: String,
+    pub closed: Option<String>,
+    pub disposition: Option<&'static str>,
+}
+
+/// 数据导入.
+#[derive(Debug, Serialize)]
+pub struct ImportPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub history: Vec<ImportLine>,
+    pub limit: String,
+    pub report: Option<serde_json::Value>,
+    pub validated: bool,
+    pub done: bool,
+    pub token: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImportLine {
+    pub file: Option<String>,
+    pub at: String,
+    pub rows: Option<String>,
+    pub inserted: Option<String>,
+    pub updated: Option<String>,
+    pub skipped: Option<String>,
+}
+
+/// 报表.
+#[derive(Debug, Serialize)]
+pub struct ReportsPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub period: PeriodView,
+    pub scopes: Vec<ScopeOption>,
+    pub fill: Option<FillResult>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScopeOption {
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FillResult {
+    pub token: String,
+    pub name: String,
+    pub log: String,
+    pub slots: usize,
+    pub left: usize,
+}
+
+/// 用户管理.
+#[derive(Debug, Serialize)]
+pub struct UsersPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub users: Vec<UserLine>,
+    pub audit: Vec<AuditLine>,
+    pub roles: Vec<KeyedOption>,
+    pub message: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UserLine {
+    pub username: String,
+    pub role: String,
+    pub court: Option<String>,
+    pub judge: Option<String>,
+    pub disabled: bool,
+    pub created_at: String,
+    pub enc: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuditLine {
+    pub at: String,
+    pub username: Option<String>,
+    pub action: String,
+    pub object: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// 登录.
+#[derive(Debug, Serialize)]
+pub struct LoginPage {
+    pub title: &'static str,
+    pub error: Option<String>,
+    pub demo: bool,
+}

@@ -1,0 +1,233 @@
+//! 案件 the case list (filters, pages), the case page with its chain, and their API calls.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value as Json_, json};
+use xiezhi_app::Role;
+use xiezhi_domain::{CaseClass, CaseFacts, Procedure};
+
+use crate::AppState;
+use crate::auth::{ApiUser, PageUser};
+use crate::error::{ApiError, WebError};
+use crate::models::{
+    Base, CaseLine, CasePage, CaseQueryView, CasesPage, ChainLink, CourtOption, Field, KeyedOption, LabelOption,
+    NamedOption, Pager,
+};
+use crate::shared::{CaseQuery, blocking, case_line, dataset, enc, facts_json, filtered_page, parse_day, row_json};
+
+fn audit_list(state: &AppState, user: &xiezhi_app::CurrentUser, total: usize) -> xiezhi_store::AuditRecord {
+    state.app.audit_record(xiezhi_app::Actor::User(&user.access), "case_list").detail(format!("{total} cases"))
+}
+
+pub async fn list_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<CaseQuery>,
+) -> Result<Response, WebError> {
+    let today = state.app.clock.today();
+    let filter = q.filter(&user.access, today)?;
+    let (page, _) = q.paging()?;
+    let per_page = 50;
+    let data = dataset(&state).await?;
+    let (total, rows) = {
+        let (data, access) = (data.clone(), user.access.clone());
+        let catalogue = state.app.config.catalogue.clone();
+        blocking("case list", move || {
+            filtered_page(&data, &access, &filter, &catalogue, (page - 1).saturating_mul(per_page), per_page)
+        })
+        .await?
+    };
+    state.app.audit(&audit_list(&state, &user, total)).await?;
+    let shown: Vec<CaseLine> = rows.iter().map(|&r| case_line(&data, r, today)).collect();
+    let mut params: Vec<String> = Vec::new();
+    for (name, value) in [
+        ("scope", &q.scope),
+        ("court", &q.court),
+        ("type", &q.type_code),
+        ("class", &q.class),
+        ("procedure", &q.procedure),
+        ("judge", &q.judge),
+        ("filed_from", &q.filed_from),
+        ("filed_to", &q.filed_to),
+        ("closed_from", &q.closed_from),
+        ("closed_to", &q.closed_to),
+        ("pending", &q.pending),
+        ("over_limit", &q.over_limit),
+        ("near_limit", &q.near_limit),
+        ("as_of", &q.as_of),
+        ("q", &q.q),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            params.push(format!("{name}={}", enc(v)));
+        }
+    }
+    let base = format!("/cases?{}", params.join("&"));
+    let courts: Vec<CourtOption> = data
+        .courts()
+        .into_iter()
+        .filter(|c| user.access.sees_court(*c))
+        .map(|c| CourtOption {
+            code: c.to_string(),
+            name: data.court_label(c),
+            selected: q.court.as_deref() == Some(&c.to_string()),
+        })
+        .collect();
+    let judges: Vec<NamedOption> = if matches!(user.access.role, Role::Admin | Role::Manager) {
+        let court = q.court.as_deref().filter(|c| !c.is_empty());
+        data.judges()
+            .into_iter()
+            .filter(|(c, _)| court.is_none_or(|x| x == c))
+            .filter(|(c, _)| xiezhi_domain::CourtCode::parse(c).is_some_and(|c| user.access.sees_court(c)))
+            .map(|(_, j)| j)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .take(2000)
+            .map(|j| NamedOption { selected: q.judge.as_deref() == Some(j.as_str()), name: j })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let model = CasesPage {
+        base: Base::new(&state, &user, "cases", "案件"),
+        q: CaseQueryView {
+            court: q.court.clone(),
+            type_code: q.type_code.clone(),
+            class: q.class.clone(),
+            procedure: q.procedure.clone(),
+            judge: q.judge.clone(),
+            filed_from: q.filed_from.clone(),
+            filed_to: q.filed_to.clone(),
+            closed_from: q.closed_from.clone(),
+            closed_to: q.closed_to.clone(),
+            pending: q.pending.clone(),
+            over_limit: q.over_limit.clone(),
+            near_limit: q.near_limit.clone(),
+            q: q.q.clone(),
+        },
+        courts,
+        judges,
+        classes: CaseClass::ALL
+            .iter()
+            .map(|c| KeyedOption { key: c.key(), label: c.label(), selected: q.class.as_deref() == Some(c.key()) })
+            .collect(),
+        procedures: Procedure::ALL
+            .iter()
+            .map(|p| LabelOption { label: p.label(), selected: q.procedure.as_deref() == Some(p.label()) })
+            .collect(),
+        rows: shown,
+        paging: Pager::new(&base, page, per_page, total),
+        export_query: params.join("&"),
+    };
+    Ok(state.templates.render("cases.html", &model)?.into_response())
+}
+
+fn fields(f: &CaseFacts, deadline: Option<xiezhi_domain::Date>) -> Vec<Field> {
+    let opt = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
+    [
+        ("案号", f.case_number.as_str().to_owned()),
+        ("法院", opt(f.court_name.clone().or_else(|| f.case_number.court().map(|c| c.to_string())))),
+        ("收案年度", f.case_number.year().to_string()),
+        ("类型代字", f.case_number.type_code().as_str().to_owned()),
+        ("案件类别", f.case_number.type_code().class().label().to_owned()),
+        ("案由", opt(f.cause.clone())),
+        ("适用程序", opt(f.procedure.map(|p| p.label().to_owned()))),
+        ("立案日期", f.filed_on.to_string()),
+        ("结案日期", opt(f.closed_on.map(|d| d.to_string()))),
+        ("结案方式", opt(f.disposition.map(|d| d.label().to_owned()))),
+        ("承办人", opt(f.judge.clone())),
+        ("承办部门", opt(f.department.clone())),
+        ("标的额（元）", opt(f.claim_amount.map(|a| a.to_string()))),
+        ("申请执行标的额（元）", opt(f.applied_amount.map(|a| a.to_string()))),
+        ("执行到位金额（元）", opt(f.recovered_amount.map(|a| a.to_string()))),
+        ("延长审限天数", f.extension_days.to_string()),
+        ("扣除审限天数", f.suspended_days.to_string()),
+        ("审限届满日", opt(deadline.map(|d| d.to_string()))),
+        ("原审/执行依据案号", opt(f.origin_case_number.as_ref().map(|n| n.as_str().to_owned()))),
+        ("有无财产可供执行", opt(f.has_property.map(|b| if b { "有" } else { "无" }.to_owned()))),
+    ]
+    .into_iter()
+    .map(|(label, value)| Field { label, value })
+    .collect()
+}
+
+fn chain_link(f: &CaseFacts) -> ChainLink {
+    ChainLink {
+        number: f.case_number.as_str().to_owned(),
+        link: format!("/cases/{}", enc(f.case_number.as_str())),
+        class: f.case_number.type_code().class().label(),
+        filed: f.filed_on.to_string(),
+        closed: f.closed_on.map(|d| d.to_string()),
+        disposition: f.disposition.map(|d| d.label()),
+    }
+}
+
+pub async fn case_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(number): Path<String>,
+) -> Result<Response, WebError> {
+    let today = state.app.clock.today();
+    let view = state.app.view_case(&user.access, &number, today).await?;
+    let f = &view.facts;
+    let d = &view.deadline;
+    let model = CasePage {
+        base: Base::new(&state, &user, "cases", f.case_number.as_str()),
+        number: f.case_number.as_str().to_owned(),
+        fields: fields(f, d.deadline),
+        status: Some(d.status.label()),
+        days_left: d.remaining_days.filter(|_| f.closed_on.is_none()),
+        age: f.closed_on.unwrap_or(today).days_since(f.filed_on),
+        origin: view.origin.as_ref().map(chain_link),
+        origin_hidden: f.origin_case_number.is_some() && view.origin.is_none(),
+        origin_number: f.origin_case_number.as_ref().map(|n| n.as_str().to_owned()),
+        followers: view.followers.iter().map(chain_link).collect(),
+    };
+    Ok(state.templates.render("case.html", &model)?.into_response())
+}
+
+/// `GET /api/v1/cases?…`.
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<CaseQuery>,
+) -> Result<Json<Json_>, ApiError> {
+    let today = state.app.clock.today();
+    let filter = q.filter(&user.access, today)?;
+    let (page, per_page) = q.paging()?;
+    let data = dataset(&state).await?;
+    let (total, rows) = {
+        let (data, access) = (data.clone(), user.access.clone());
+        let catalogue = state.app.config.catalogue.clone();
+        blocking("case list", move || {
+            filtered_page(&data, &access, &filter, &catalogue, (page - 1).saturating_mul(per_page), per_page)
+        })
+        .await?
+    };
+    let shown: Vec<Json_> = rows.iter().map(|&r| row_json(&data, &data.case(r), today)).collect();
+    state.app.audit(&audit_list(&state, &user, total)).await?;
+    Ok(Json(json!({"total": total, "page": page, "per_page": per_page, "cases": shown})))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct CaseAsOf {
+    pub as_of: Option<String>,
+}
+
+/// `GET /api/v1/cases/{案号}?as_of=`: 404 when missing or outside the scope.
+pub async fn api_case(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(number): Path<String>,
+    Query(q): Query<CaseAsOf>,
+) -> Result<Json<Json_>, ApiError> {
+    let as_of = parse_day(q.as_of.as_deref(), "as_of")?.unwrap_or_else(|| state.app.clock.today());
+    let view = state.app.view_case(&user.access, &number, as_of).await?;
+    let mut body = facts_json(&view.facts, view.deadline.deadline);
+    body["deadline_status"] = json!(view.deadline.status.label());
+    body["origin"] = view.origin.as_ref().map_or(Json_::Null, |o| facts_json(o, xiezhi_metrics::imported_deadline(o)));
+    body["followers"] =
+        Json_::Array(view.followers.iter().map(|f| facts_json(f, xiezhi_metrics::imported_deadline(f))).collect());
+    Ok(Json(body))
+}

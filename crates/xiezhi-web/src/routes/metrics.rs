@@ -1,0 +1,231 @@
+//! 指标 the catalogue of a group with year-on-year changes, the drill-down to the cases behind a
+//! number (指标穿透), and `GET /api/v1/metrics`.
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use xiezhi_metrics::IndicatorId;
+
+use crate::AppState;
+use crate::auth::{ApiUser, PageUser};
+use crate::error::{ApiError, WebError};
+use crate::models::{Base, Cell, ExplainPage, IndicatorHead, MetricRow, MetricsPage, Pager, Section, SideRow};
+use crate::routes::dashboard::{
+    SIDE_BY_SIDE, comparison, explain_link, interval_text, member_label, member_title, members,
+};
+use crate::shared::{
+    self, GroupQuery, blocking, case_line, chosen_group, dataset, group_options, group_query, group_title, period_of,
+    report, scoped_json,
+};
+use crate::views::{change_class, change_text, raw, value_text};
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<GroupQuery>,
+) -> Result<Response, WebError> {
+    let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
+    let data = dataset(&state).await?;
+    let key = chosen_group(&q, &user.access, &data)?;
+    let report = report(&state, &data, period).await?;
+    let catalogue = &state.app.config.catalogue;
+    let group = report.group(&key).ok_or(WebError::NotFound)?;
+    let compare = comparison(&report, &key, &user.access);
+    // Ranks among the province's cities mean something only with two cities or more in the
+    // data, and are shown only when asked for.
+    let rankable = group.province.is_some() && xiezhi_report::prose::has_province_peers(&report, group);
+    let ranked = rankable && q.ranks.as_deref() == Some("1");
+    let mut sections: Vec<Section> = Vec::new();
+    for entry in catalogue.entries() {
+        let i = entry.id.index();
+        let unavailable = matches!(group.values[i], xiezhi_metrics::Value::Unavailable(_));
+        let row = MetricRow {
+            id: entry.id.as_str(),
+            name: entry.name.clone(),
+            ours: matches!(entry.source, xiezhi_metrics::Source::Ours),
+            unit: xiezhi_report::format::unit_label(entry.unit),
+            value: value_text(&group.values[i], entry.unit),
+            raw: raw(&group.values[i]),
+            previous: value_text(&group.previous[i], entry.unit),
+            change: change_text(group.change[i], entry.unit),
+            change_class: change_class(group.change[i], entry),
+            compare: compare.map(|(_, c)| value_text(&c.values[i], entry.unit)),
+            rank: group.province.as_ref().filter(|_| ranked).and_then(|p| p.rank[i]).map(|r| format!("第{r}位")),
+            band: group.band[i].map(|b| xiezhi_report::format::band_label(Some(b))),
+            band_class: match group.band[i] {
+                Some(xiezhi_metrics::Band::Inside) => "in",
+                Some(_) => "out",
+                None => "",
+            },
+            interval: entry
+                .reference
+                .as_ref()
+                .map(|r| format!("{}–{}", interval_text(r.low, entry.unit), interval_text(r.high, entry.unit))),
+            link: (!unavailable).then(|| explain_link(entry.id, &key, period)),
+            note: entry.note.clone(),
+        };
+        match sections.iter_mut().find(|s| s.name == entry.group) {
+            Some(s) => s.rows.push(row),
+            None => sections.push(Section { name: entry.group.clone(), rows: vec![row] }),
+        }
+    }
+    let sub: Vec<SideRow> = members(&report, &key, &user.access)
+        .iter()
+        .map(|g| SideRow {
+            name: member_title(&data, g),
+            link: format!("/metrics?{}&from={}&to={}", group_query(&g.key), period.from(), period.to()),
+            cells: SIDE_BY_SIDE
+                .iter()
+                .map(|id| Cell {
+                    text: value_text(&g.values[id.index()], catalogue.entry(*id).unit),
+                    link: explain_link(*id, &g.key, period),
+                    band: None,
+                })
+                .collect(),
+        })
+        .collect();
+    let rank_toggle = rankable.then(|| {
+        let base = format!("/metrics?{}&from={}&to={}", group_query(&key), period.from(), period.to());
+        if ranked { base } else { format!("{base}&ranks=1") }
+    });
+    let page = MetricsPage {
+        base: Base::new(&state, &user, "metrics", "质效指标"),
+        period: shared::period_view(period, &report),
+        group_title: group_title(&data, Some(group), &key),
+        group_kind: key.kind_label(),
+        groups: group_options(&report, &user.access, &data, &key),
+        compare_label: compare.map(|(l, _)| l),
+        has_rank: ranked,
+        rank_toggle,
+        sections,
+        columns: SIDE_BY_SIDE.iter().map(|id| catalogue.entry(*id).name.clone()).collect(),
+        sub,
+        member_kind: member_label(&key),
+    };
+    Ok(state.templates.render("metrics.html", &page)?.into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ExplainQuery {
+    pub id: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub kind: Option<String>,
+    pub code: Option<String>,
+    pub court: Option<String>,
+    pub side: Option<String>,
+    pub page: Option<String>,
+}
+
+fn is_ratio(unit: xiezhi_metrics::Unit) -> bool {
+    use xiezhi_metrics::Unit;
+    matches!(unit, Unit::Ratio | Unit::Days | Unit::PerJudge | Unit::PerDispute)
+}
+
+pub async fn explain_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<ExplainQuery>,
+) -> Result<Response, WebError> {
+    let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
+    let id_text = q.id.clone().unwrap_or_default();
+    let id =
+        IndicatorId::from_str_id(&id_text).ok_or_else(|| WebError::BadRequest(format!("“{id_text}”不是指标。")))?;
+    let data = dataset(&state).await?;
+    if q.kind.is_none() || q.code.is_none() {
+        return Err(WebError::BadRequest("请指定分组（kind 与 code）。".to_owned()));
+    }
+    let gq = GroupQuery { kind: q.kind.clone(), code: q.code.clone(), court: q.court.clone(), ..GroupQuery::default() };
+    let key = chosen_group(&gq, &user.access, &data)?;
+    let report = report(&state, &data, period).await?;
+    let catalogue = state.app.config.catalogue.clone();
+    let entry = catalogue.entry(id).clone();
+    let explanation = {
+        let (data, key) = (data.clone(), key.clone());
+        blocking("explain", move || xiezhi_metrics::explain_with(&data.snapshot, period, id.as_str(), &key, &catalogue))
+            .await?
+    }
+    .map_err(|e| match e {
+        xiezhi_metrics::MetricsError::Unavailable { .. } => {
+            WebError::BadRequest("该指标暂不可得，无法穿透。".to_owned())
+        }
+        xiezhi_metrics::MetricsError::UnknownGroup(_) => WebError::NotFound,
+        other => WebError::Internal(other.to_string()),
+    })?;
+    let side = if q.side.as_deref() == Some("denominator") { "denominator" } else { "numerator" };
+    let mut list: Vec<usize> =
+        if side == "denominator" { explanation.denominator.clone() } else { explanation.numerator.clone() };
+    list.dedup();
+    let total = list.len();
+    let visible: Vec<usize> = list.into_iter().filter(|&r| data.visible(&user.access, r)).collect();
+    let page: usize = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
+    let per_page = 50;
+    let today = state.app.clock.today();
+    let rows = visible
+        .iter()
+        .skip((page - 1).saturating_mul(per_page))
+        .take(per_page)
+        .map(|&r| case_line(&data, r, today))
+        .collect();
+    let value = report.group(&key).map(|g| value_text(&g.values[id.index()], entry.unit));
+    let base_link =
+        format!("/metrics/explain?id={}&{}&from={}&to={}", id.as_str(), group_query(&key), period.from(), period.to());
+    // A drill-down lists cases (案号, judge, dates): a view of case data, audited like a case page.
+    let record = state
+        .app
+        .audit_record(xiezhi_app::Actor::User(&user.access), "case_list")
+        .object(format!("{} {}", id.as_str(), key.code()))
+        .detail(format!("{side}, page {page} of {} visible cases, {}..{}", visible.len(), period.from(), period.to()));
+    state.app.audit(&record).await?;
+    let page_model = ExplainPage {
+        base: Base::new(&state, &user, "metrics", "指标穿透"),
+        period: shared::period_view(period, &report),
+        indicator: IndicatorHead { id: id.as_str(), name: entry.name.clone(), value },
+        group_title: group_title(&data, report.group(&key), &key),
+        metrics_link: format!("/metrics?{}&from={}&to={}", group_query(&key), period.from(), period.to()),
+        side,
+        numerator_count: explanation.numerator.len(),
+        denominator_count: explanation.denominator.len(),
+        has_denominator: !explanation.denominator.is_empty() || is_ratio(entry.unit),
+        numerator_link: format!("{base_link}&side=numerator"),
+        denominator_link: format!("{base_link}&side=denominator"),
+        total,
+        visible: visible.len(),
+        hidden: total - visible.len(),
+        rows,
+        paging: Pager::new(&format!("{base_link}&side={side}"), page, per_page, visible.len()),
+    };
+    Ok(state.templates.render("explain.html", &page_model)?.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PeriodQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// `GET /api/v1/metrics?from&to`: the contract JSON, scoped.
+pub async fn api_metrics(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, ApiError> {
+    let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
+    let data = dataset(&state).await?;
+    let report = report(&state, &data, period).await?;
+    // The same scope and period always give the same body: serialise it once.
+    let body = data.api_metrics(period, &user.access, || {
+        serde_json::to_vec(&scoped_json(&report, &user.access)).unwrap_or_default()
+    });
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], axum::body::Bytes::from_owner(ArcBody(body)))
+        .into_response())
+}
+
+/// A cached body shared with the cache.
+struct ArcBody(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for ArcBody {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}

@@ -1,0 +1,16 @@
+//! 路由 one module per page family, each with its pages and its `/api/v1` calls.
+
+pub mod cases;
+pub mod dashboard;
+pub mod import;
+pub mod login;
+pub mod metrics;
+pub mod openapi;
+pub mod reports;
+pub mod users;
+
+use crate::error::WebError;
+
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}

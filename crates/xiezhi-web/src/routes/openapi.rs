@@ -1,0 +1,77 @@
+//! The OpenAPI 3.1 document of the API (`/api/openapi.json`, written by hand and embedded).
+
+use std::collections::HashMap;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value as Json_, json};
+
+use crate::auth;
+
+/// `GET /api/openapi.json`.
+pub async fn document() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_document().to_string()).into_response()
+}
+
+/// The OpenAPI 3.1 document of the API.
+pub fn openapi_document() -> Json_ {
+    let err = json!({"description": "错误 {error, message}", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let period = json!([
+        {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "起始日期（默认今年1月1日）"},
+        {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "截止日期（默认今天）"}
+    ]);
+    let mut case_params: Vec<Json_> = [
+        ("court", "法院代字"),
+        ("type", "类型代字，如 民初"),
+        ("class", "案件类别 key，如 civil_first"),
+        ("procedure", "适用程序"),
+        ("judge", "承办人"),
+        ("filed_from", "立案日期起"),
+        ("filed_to", "立案日期止"),
+        ("closed_from", "结案日期起"),
+        ("closed_to", "结案日期止"),
+        ("pending", "1 未结 / 0 已结（以今天计）"),
+        ("scope", "省、市（中院代字）或法院代字：该范围内的案件"),
+        ("over_limit", "1 = 超审限未结（审限规则，按指标目录的审限内结案率范围）"),
+        ("near_limit", "1 = 临近审限"),
+        ("as_of", "未结、超审限、临近审限所指的日期（默认今天）"),
+        ("q", "案号包含"),
+        ("page", "页码，从 1 开始"),
+        ("per_page", "每页条数（1–500，默认 50）"),
+    ]
+    .iter()
+    .map(|(n, d)| json!({"name": n, "in": "query", "schema": {"type": "string"}, "description": d}))
+    .collect();
+    case_params.shrink_to_fit();
+    let csrf = json!({"name": "X-CSRF-Token", "in": "header", "required": true, "schema": {"type": "string"}, "description": "会话的 CSRF 令牌（GET /api/v1/session）"});
+    let mut paths = HashMap::new();
+    paths.insert("/api/v1/login", json!({"post": {
+        "summary": "登录", "security": [],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
+        "responses": {"200": {"description": "已登录；Set-Cookie 会话", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}}, "401": err, "429": err}}}));
+    paths.insert("/api/v1/logout", json!({"post": {"summary": "退出登录", "parameters": [csrf], "responses": {"204": {"description": "已退出"}, "401": err, "403": err}}}));
+    paths.insert("/api/v1/session", json!({"get": {"summary": "当前用户、角色、法院与 CSRF 令牌", "responses": {"200": {"description": "会话", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}}, "401": err}}}));
+    paths.insert("/api/v1/metrics", json!({"get": {"summary": "质效指标（indicators.md 的 JSON，限于本人范围）", "parameters": period,
+        "responses": {"200": {"description": "{period, previous_period, groups[]}，范围外的法院与法官组不出现", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": err, "401": err}}}));
+    paths.insert("/api/v1/cases", json!({"get": {"summary": "案件列表（筛选、分页）", "parameters": case_params,
+        "responses": {"200": {"description": "{total, page, per_page, cases[]}", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": err, "401": err, "403": err}}}));
+    paths.insert("/api/v1/cases/{number}", json!({"get": {"summary": "案件详情（含原审/后续案件链）", "parameters": [{"name": "number", "in": "path", "required": true, "schema": {"type": "string"}, "description": "案号"}],
+        "responses": {"200": {"description": "案件", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": err, "404": {"description": "不存在或不在本人范围内（不区分）"}}}}));
+    paths.insert("/api/v1/imports", json!({"post": {"summary": "导入 CSV/XLSX（与命令行相同规则；院领导/审管办与管理员）",
+        "parameters": [csrf, {"name": "file_name", "in": "query", "schema": {"type": "string"}}, {"name": "skip_invalid", "in": "query", "schema": {"type": "string"}}, {"name": "dry_run", "in": "query", "schema": {"type": "string"}}, {"name": "sheet", "in": "query", "schema": {"type": "string"}}],
+        "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+        "responses": {"200": {"description": "已导入（或 dry_run 已校验）", "content": {"application/json": {"schema": {"type": "object"}}}}, "422": {"description": "有问题行，未导入；problems[]"}, "400": err, "401": err, "403": err, "413": err}}}));
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "獬豸 Xiezhi API", "version": "1", "description": "审判执行质效数据平台 JSON API。会话 Cookie 认证；改变状态的调用需 X-CSRF-Token。"},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": auth::SESSION_COOKIE}},
+            "schemas": {
+                "Error": {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}}},
+                "Session": {"type": "object", "properties": {"username": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "manager", "judge", "clerk"]}, "role_label": {"type": "string"}, "court": {"type": ["string", "null"]}, "judge": {"type": ["string", "null"]}, "scope": {"type": "string"}, "csrf_token": {"type": "string"}}}
+            }
+        },
+        "security": [{"session": []}]
+    })
+}

@@ -1,0 +1,258 @@
+//! 报表 the reports page: the 质效通报 in a format (the application's bulletin use case), and
+//! speech-draft filling.
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use xiezhi_app::{Access, CurrentUser, Dataset, Role};
+use xiezhi_domain::Date;
+use xiezhi_metrics::{GroupKey, MetricsReport, Period};
+use xiezhi_report::ReportScope;
+
+use crate::AppState;
+use crate::auth::{self, PageUser};
+use crate::error::WebError;
+use crate::models::{Base, FillResult, ReportsPage, ScopeOption};
+use crate::routes::import::{FilledDraft, file_base_name, read_multipart};
+use crate::shared::{self, GroupQuery, blocking, dataset, enc, group_title, period_of, report};
+
+fn require_reports(user: &CurrentUser) -> Result<(), WebError> {
+    if matches!(user.access.role, Role::Admin | Role::Manager) { Ok(()) } else { Err(WebError::Forbidden) }
+}
+
+/// Whether a bulletin or a filled draft may cover `key`: a province, city or court whose
+/// courts all lie in the user's scope. A bulletin lists its scope's courts one by one, so a
+/// basic-court manager (who sees the city's aggregate) may not report on the city.
+fn may_report_on(access: &Access, key: &GroupKey) -> bool {
+    match key {
+        GroupKey::Province(c) | GroupKey::City(c) | GroupKey::Court(c) => access.sees_court(*c),
+        GroupKey::Judge { .. } => false,
+    }
+}
+
+/// The scopes a user may report on (see [`may_report_on`]).
+fn report_scopes(report: &MetricsReport, access: &Access, data: &Dataset) -> Vec<ScopeOption> {
+    report
+        .groups
+        .iter()
+        .filter(|g| may_report_on(access, &g.key))
+        .map(|g| ScopeOption {
+            code: g.key.code(),
+            label: format!("{} {}", g.key.kind_label(), group_title(data, Some(g), &g.key)),
+        })
+        .collect()
+}
+
+/// 1 January to the last day of the month before `today`'s (both in that month's year).
+fn last_complete_months(today: Date) -> Period {
+    let (year, month, _) = today.ymd();
+    let end = Date::from_ymd(year, month, 1).expect("the 1st exists").add_days(-1);
+    let start = Date::from_ymd(end.year(), 1, 1).expect("1 January exists");
+    Period::new(start, end).expect("start ≤ end")
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<GroupQuery>,
+) -> Result<Response, WebError> {
+    require_reports(&user)?;
+    // Bulletins and speeches report whole months: by default 1 January to the end of the last
+    // complete month (in January, the whole of last year), so that 前X个月 can be filled.
+    let period = if q.from.is_none() && q.to.is_none() {
+        last_complete_months(state.app.clock.today())
+    } else {
+        period_of(&state, q.from.as_deref(), q.to.as_deref())?
+    };
+    let data = dataset(&state).await?;
+    let report = report(&state, &data, period).await?;
+    let model = ReportsPage {
+        base: Base::new(&state, &user, "reports", "报表"),
+        period: shared::period_view(period, &report),
+        scopes: report_scopes(&report, &user.access, &data),
+        fill: None,
+    };
+    Ok(state.templates.render("reports.html", &model)?.into_response())
+}
+
+/// The scope of a report request, refused when outside the user's scope.
+fn report_scope(code: Option<&str>, access: &Access) -> Result<ReportScope, WebError> {
+    let code =
+        code.map(str::trim).filter(|c| !c.is_empty()).ok_or_else(|| WebError::BadRequest("请选择范围。".to_owned()))?;
+    let scope = ReportScope::parse(code).map_err(|_| WebError::BadRequest(format!("“{code}”不是法院代字。")))?;
+    if !may_report_on(access, &scope.key) {
+        return Err(WebError::Forbidden);
+    }
+    Ok(scope)
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct BulletinQuery {
+    pub scope: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub format: Option<String>,
+}
+
+pub async fn bulletin_download(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<BulletinQuery>,
+) -> Result<Response, WebError> {
+    require_reports(&user)?;
+    let scope = report_scope(q.scope.as_deref(), &user.access)?;
+    let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
+    let format_text = q.format.clone().unwrap_or_else(|| "docx".to_owned());
+    let format = xiezhi_app::bulletin::Format::parse(&format_text)
+        .ok_or_else(|| WebError::BadRequest("格式应为 docx、html 或 xlsx。".to_owned()))?;
+    let data = dataset(&state).await?;
+    let report = report(&state, &data, period).await?;
+    scope.group_with_data(&report).map_err(|_| WebError::BadRequest("该范围在所选期间没有案件。".to_owned()))?;
+    let request = xiezhi_app::bulletin::Request {
+        scope: scope.clone(),
+        period,
+        format,
+        issued_on: state.app.clock.today(),
+        title: None,
+        issuer: None,
+        body_font: None,
+        synthetic: state.config.demo_banner,
+        fonts_dir: state.app.config.fonts_dir.clone(),
+    };
+    let (access, catalogue) = (user.access.clone(), state.app.config.catalogue.clone());
+    let rendered =
+        blocking("bulletin", move || xiezhi_app::bulletin::render(&data, &access, &catalogue, &request)).await??;
+    let record = state
+        .app
+        .audit_record(xiezhi_app::Actor::User(&user.access), "report_download")
+        .object(scope.key.code())
+        .detail(format!("{} {}–{}", format.extension(), period.from(), period.to()));
+    state.app.audit(&record).await?;
+    let name = format!("bulletin-{}-{}-{}.{}", enc(&scope.key.code()), period.from(), period.to(), format.extension());
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        rendered.bytes,
+    )
+        .into_response())
+}
+
+pub async fn fill_upload(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    require_reports(&user)?;
+    let upload = read_multipart(&state, multipart).await?;
+    auth::check_csrf(&user, upload.fields.get("csrf").map(String::as_str))?;
+    let scope = report_scope(upload.fields.get("scope").map(String::as_str), &user.access)?;
+    let period =
+        period_of(&state, upload.fields.get("from").map(String::as_str), upload.fields.get("to").map(String::as_str))?;
+    let Some((file_name, bytes)) = upload.file else {
+        return Err(WebError::BadRequest("请选择讲话稿文件（.txt、.md 或 .docx）。".to_owned()));
+    };
+    let file_name = file_base_name(&file_name);
+    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let data = dataset(&state).await?;
+    let report = report(&state, &data, period).await?;
+    let catalogue = state.app.config.catalogue.clone();
+    let ctx = xiezhi_report::fill::FillContext::new(&report, &catalogue, &scope)
+        .map_err(|_| WebError::BadRequest("该范围在所选期间没有案件。".to_owned()))?;
+    let config = xiezhi_report::fill::FillConfig::default();
+    let (filled, log, content_type) = match ext.as_str() {
+        "txt" | "md" | "markdown" | "text" => {
+            let (text, encoding) = xiezhi_report::fill::decode_text_draft(&bytes)
+                .map_err(|_| WebError::BadRequest("讲话稿应为 UTF-8 或 GB18030（GBK）文本。".to_owned()))?;
+            let (filled, log) = xiezhi_report::fill::fill_text(&text, &ctx, &config);
+            let content_type = match encoding {
+                xiezhi_report::fill::TextEncoding::Gb18030 => "text/plain; charset=gb18030",
+                _ => "text/plain; charset=utf-8",
+            };
+            (xiezhi_report::fill::encode_text_draft(&filled, encoding), log, content_type)
+        }
+        "docx" => {
+            let (filled, log) = xiezhi_report::fill::fill_docx(&bytes, &ctx, &config)
+                .map_err(|e| WebError::BadRequest(format!("无法读取该 DOCX：{e}")))?;
+            (filled, log, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        }
+        _ => return Err(WebError::BadRequest("讲话稿应为 .txt、.md 或 .docx 文件。".to_owned())),
+    };
+    let token = xiezhi_app::accounts::random_token();
+    let out_name = match file_name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}-已填数.{ext}"),
+        None => format!("{file_name}-已填数"),
+    };
+    let log_text = log.to_text();
+    let slots = log.slots().count();
+    let left = log.entries.iter().filter(|e| matches!(e, xiezhi_report::fill::LogEntry::Left { .. })).count();
+    let now = state.app.clock.unix_millis();
+    state.uploads.sweep(now);
+    {
+        let mut map = state.uploads.filled.lock().expect("uploads lock");
+        // One filled draft waits per user: a new one replaces the last (memory stays bounded by
+        // the number of accounts, not of requests).
+        map.retain(|_, f| f.username != user.access.username);
+        map.insert(
+            token.clone(),
+            FilledDraft {
+                bytes: filled,
+                file_name: out_name.clone(),
+                content_type,
+                username: user.access.username.clone(),
+                created: now,
+            },
+        );
+    }
+    let record = state
+        .app
+        .audit_record(xiezhi_app::Actor::User(&user.access), "draft_fill")
+        .object(scope.key.code())
+        .detail(format!("{slots} slots, {left} left"));
+    state.app.audit(&record).await?;
+    let model = ReportsPage {
+        base: Base::new(&state, &user, "reports", "报表"),
+        period: shared::period_view(period, &report),
+        scopes: report_scopes(&report, &user.access, &data),
+        fill: Some(FillResult { token, name: out_name, log: log_text, slots, left }),
+    };
+    Ok(state.templates.render("reports.html", &model)?.into_response())
+}
+
+pub async fn filled_download(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
+    require_reports(&user)?;
+    let map = state.uploads.filled.lock().expect("uploads lock");
+    let draft = map.get(&token).filter(|d| d.username == user.access.username).ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, draft.content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{}", enc(&draft.file_name))),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        draft.bytes.clone(),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_default_to_whole_months_of_the_year() {
+        let d = |t: &str| Date::parse_iso(t).unwrap();
+        let p = last_complete_months(d("2026-11-27"));
+        assert_eq!((p.from(), p.to()), (d("2026-01-01"), d("2026-10-31")));
+        let p = last_complete_months(d("2027-01-10"));
+        assert_eq!((p.from(), p.to()), (d("2026-01-01"), d("2026-12-31")));
+        let p = last_complete_months(d("2024-03-01"));
+        assert_eq!((p.from(), p.to()), (d("2024-01-01"), d("2024-02-29")));
+    }
+}

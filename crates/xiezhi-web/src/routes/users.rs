@@ -1,0 +1,155 @@
+//! 用户 user administration (admins): accounts, their roles and scopes, the audit log.
+
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use xiezhi_app::accounts::NewAccount;
+use xiezhi_app::{Actor, CurrentUser, Role};
+
+use crate::AppState;
+use crate::auth::{self, PageUser};
+use crate::error::WebError;
+use crate::models::{AuditLine, Base, KeyedOption, UserLine, UsersPage};
+use crate::shared::enc;
+
+async fn users_html(
+    state: &AppState,
+    user: &CurrentUser,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let users: Vec<UserLine> = state
+        .app
+        .users(Actor::User(&user.access))
+        .await?
+        .into_iter()
+        .map(|u| UserLine {
+            role: Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_owned()),
+            court: u.court_code,
+            judge: u.judge_name,
+            disabled: u.disabled,
+            created_at: u.created_at,
+            enc: enc(&u.username),
+            username: u.username,
+        })
+        .collect();
+    let audit: Vec<AuditLine> = state
+        .app
+        .store
+        .audit_entries(50)
+        .await?
+        .into_iter()
+        .map(|a| AuditLine { at: a.at, username: a.username, action: a.action, object: a.object, detail: a.detail })
+        .collect();
+    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let model = UsersPage {
+        base: Base::new(state, user, "users", "用户管理"),
+        users,
+        audit,
+        roles: Role::ALL.iter().map(|r| KeyedOption { key: r.key(), label: r.label(), selected: false }).collect(),
+        message,
+        error,
+    };
+    Ok((status, state.templates.render("users.html", &model)?).into_response())
+}
+
+fn require_admin(user: &CurrentUser) -> Result<(), WebError> {
+    if user.access.is_admin() { Ok(()) } else { Err(WebError::Forbidden) }
+}
+
+pub async fn page(State(state): State<AppState>, PageUser(user): PageUser) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    users_html(&state, &user, None, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UserForm {
+    pub csrf: Option<String>,
+    pub username: Option<String>,
+    pub role: Option<String>,
+    pub court: Option<String>,
+    pub judge: Option<String>,
+    pub password: Option<String>,
+}
+
+fn user_form(form: Result<Form<UserForm>, axum::extract::rejection::FormRejection>) -> Result<UserForm, WebError> {
+    form.map(|Form(f)| f).map_err(|_| WebError::BadRequest("表单格式错误。".to_owned()))
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    form: Result<Form<UserForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    let form = user_form(form)?;
+    auth::check_csrf(&user, form.csrf.as_deref())?;
+    let new = NewAccount {
+        username: form.username.clone().unwrap_or_default(),
+        password: form.password.clone().unwrap_or_default(),
+        role: form.role.clone().unwrap_or_default(),
+        court: form.court.clone(),
+        judge: form.judge.clone(),
+    };
+    match state.app.add_user(Actor::User(&user.access), &new).await {
+        Ok(access) => users_html(&state, &user, Some(format!("已添加用户 {}。", access.username)), None).await,
+        Err(xiezhi_app::AppError::BadRequest(message)) => users_html(&state, &user, None, Some(message)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn change(
+    state: AppState,
+    user: CurrentUser,
+    username: String,
+    form: UserForm,
+    action: &'static str,
+) -> Result<Response, WebError> {
+    require_admin(&user)?;
+    auth::check_csrf(&user, form.csrf.as_deref())?;
+    let actor = Actor::User(&user.access);
+    let done = match action {
+        "user_disable" => state.app.set_disabled(actor, &username, true).await,
+        "user_enable" => state.app.set_disabled(actor, &username, false).await,
+        _ => state.app.set_password(actor, &username, form.password.as_deref().unwrap_or("")).await,
+    };
+    match done {
+        Ok(()) => {}
+        Err(xiezhi_app::AppError::BadRequest(message)) => return users_html(&state, &user, None, Some(message)).await,
+        Err(e) => return Err(e.into()),
+    }
+    let message = match action {
+        "user_disable" => format!("已停用 {username}。"),
+        "user_enable" => format!("已启用 {username}。"),
+        _ => format!("已重设 {username} 的密码。"),
+    };
+    users_html(&state, &user, Some(message), None).await
+}
+
+pub async fn disable(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(username): Path<String>,
+    form: Result<Form<UserForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, WebError> {
+    change(state, user, username, user_form(form)?, "user_disable").await
+}
+
+pub async fn enable(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(username): Path<String>,
+    form: Result<Form<UserForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, WebError> {
+    change(state, user, username, user_form(form)?, "user_enable").await
+}
+
+pub async fn password(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(username): Path<String>,
+    form: Result<Form<UserForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, WebError> {
+    change(state, user, username, user_form(form)?, "user_password").await
+}
