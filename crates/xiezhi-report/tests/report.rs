@@ -426,7 +426,9 @@ fn bulletin() -> Bulletin {
 
 fn golden(name: &str, actual: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+    #[allow(clippy::disallowed_methods)] // UPDATE_GOLDEN=1 rewrites the golden files.
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    if update {
         std::fs::write(&path, actual).unwrap();
     }
     let expected = std::fs::read_to_string(&path)

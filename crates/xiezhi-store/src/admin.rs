@@ -101,6 +101,13 @@ pub async fn drop_database(admin_url: &str, name: &str) -> Result<(), StoreError
     Ok(())
 }
 
+/// The `sqlite3` command-line arguments of the import benchmark's reference: a plain table of
+/// TEXT columns and `.import` of the CSV into it (no checks, no indexes).
+pub fn reference_import_commands(columns: &[&str], csv: &str) -> Vec<String> {
+    let columns: Vec<String> = columns.iter().map(|c| format!("{c} TEXT")).collect();
+    vec![format!("CREATE TABLE plain ({});", columns.join(", ")), format!(".import --csv --skip 1 {csv} plain")]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,9 @@
 //!
 //! Test data is synthetic (the demo generator's invented names); never real personal data.
 
+// The test harness reads its environment (TEST_DATABASE_URL, CI) and the temporary directory.
+#![allow(clippy::disallowed_methods)]
+
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI64, Ordering};
 

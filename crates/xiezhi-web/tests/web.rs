@@ -6,6 +6,9 @@
 //! test creates and drops its own database. Unreachable → skipped with a notice, except under
 //! `CI=true` (or `XIEZHI_REQUIRE_PG=1`), where it fails.
 
+// Tests wait with timeouts and read the test environment (CI, TEST_DATABASE_URL, a browser).
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 use axum::http::{Method, StatusCode};

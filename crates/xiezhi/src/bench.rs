@@ -37,6 +37,20 @@ pub enum BenchCommand {
         #[arg(long, default_value = "bench/duckdb_metrics.py")]
         duckdb_script: PathBuf,
     },
+    /// 增量更新 time from a committed write (a new case, an event) to the dashboard's figures and
+    /// `/api/v1/metrics` reflecting it, against a full reload; and the dataset's cold start from
+    /// the store and from its persisted file
+    Update {
+        /// 案件数 cases in the database (generated once into DIR/update.db)
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: u64,
+        /// 工作目录 working directory (default: a new temp dir)
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// 次数 writes measured
+        #[arg(long, default_value_t = 10)]
+        writes: u32,
+    },
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<std::process::ExitCode> {
@@ -45,6 +59,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<std::process::ExitCode
         BenchCommand::Metrics { cases, dir, warm_only, duckdb_script } => {
             bench_metrics(cases, dir, warm_only, &duckdb_script).await?;
         }
+        BenchCommand::Update { cases, dir, writes } => bench_update(cases, dir, writes).await?,
     }
     Ok(std::process::ExitCode::SUCCESS)
 }
@@ -172,18 +187,26 @@ async fn bench_metrics(cases: u64, dir: Option<PathBuf>, warm_only: bool, duckdb
         import.arg("--db").arg(&url).arg("import").arg(&csv).stdout(std::process::Stdio::null());
         let imported = measure(import)?;
         println!("(database built by xiezhi import in {:.1} s)", imported.elapsed.as_secs_f64());
-        let mut cold = Command::new(std::env::current_exe()?);
-        cold.arg("--db")
-            .arg(&url)
-            .args(["metrics", "--from", &period.from().to_string(), "--to", &period.to().to_string()])
-            .args(["--format", "json", "--out"])
-            .arg(dir.join("metrics.json"));
-        let measured = measure(cold)?;
-        println!(
-            "| xiezhi cold | {cases} | {groups} | `xiezhi metrics --format json` on SQLite (load + compute + JSON) | {:.3} | peak RSS {:.0} MiB |",
-            measured.elapsed.as_secs_f64(),
-            measured.peak_rss_kib as f64 / 1024.0
-        );
+        let _ = std::fs::remove_file(dir.join("metrics.snapshot"));
+        for (run, what) in [
+            ("no persisted dataset: reads every case, writes metrics.snapshot", "first"),
+            ("persisted dataset current: reads metrics.snapshot", "second"),
+        ] {
+            let mut cold = Command::new(std::env::current_exe()?);
+            cold.arg("--db")
+                .arg(&url)
+                .args(["metrics", "--from", &period.from().to_string(), "--to", &period.to().to_string()])
+                .args(["--format", "json", "--out"])
+                .arg(dir.join(format!("metrics-{what}.json")));
+            let measured = measure(cold)?;
+            println!(
+                "| xiezhi cold, {run} | {cases} | {groups} | `xiezhi metrics --format json` (load + compute + JSON) | {:.3} | peak RSS {:.0} MiB |",
+                measured.elapsed.as_secs_f64(),
+                measured.peak_rss_kib as f64 / 1024.0
+            );
+        }
+        let same = std::fs::read(dir.join("metrics-first.json"))? == std::fs::read(dir.join("metrics-second.json"))?;
+        println!("(the two JSON outputs are {})", if same { "byte-identical" } else { "DIFFERENT" });
     }
     if duckdb_script.exists() {
         let mut duck = Command::new("python3");
@@ -217,12 +240,11 @@ fn bench_import(cases: u64, dir: Option<PathBuf>) -> anyhow::Result<()> {
     for p in [&reference_db, &ours_db] {
         remove_database(p);
     }
-    let columns = xiezhi_import::export::headers(false).iter().map(|c| format!("{c} TEXT")).collect::<Vec<_>>();
     let mut sqlite = Command::new("sqlite3");
-    sqlite
-        .arg(&reference_db)
-        .arg(format!("CREATE TABLE plain ({});", columns.join(", ")))
-        .arg(format!(".import --csv --skip 1 {} plain", csv.display()));
+    sqlite.arg(&reference_db).args(xiezhi_store::admin::reference_import_commands(
+        &xiezhi_import::export::headers(false),
+        &csv.display().to_string(),
+    ));
     let reference = measure(sqlite).context("running sqlite3 (apt-get install sqlite3)")?;
 
     let mut ours = Command::new(std::env::current_exe()?);
@@ -252,4 +274,153 @@ fn remove_database(path: &Path) {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
+}
+
+/// Milliseconds of a duration.
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Current resident memory of this process (VmRSS), in KiB.
+fn own_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn bench_update(cases: u64, dir: Option<PathBuf>, writes: u32) -> anyhow::Result<()> {
+    use std::sync::Arc;
+    use xiezhi_app::{Access, App, AppConfig, SystemClock};
+    use xiezhi_metrics::{Catalogue, GroupKey, Period};
+    let dir = work_dir(dir)?;
+    let db = dir.join("update.db");
+    let url = format!("sqlite://{}", db.display());
+    let store = xiezhi_store::Store::open(&url).await?;
+    if store.count_cases().await? == 0 {
+        let started = Instant::now();
+        crate::demo::write_demo(&store, &bench_config(cases)).await?;
+        println!("(database of {cases} demo cases built in {:.1} s)", started.elapsed().as_secs_f64());
+    }
+    let snapshot = dir.join("update.snapshot");
+    let _ = std::fs::remove_file(&snapshot);
+    let config = AppConfig { snapshot_path: Some(snapshot.clone()), ..AppConfig::default() };
+    let app = App::new(store.clone(), Arc::new(SystemClock), config);
+    let period = Period::new(Date::from_ymd(2026, 1, 1).expect("a day"), Date::from_ymd(2026, 10, 31).expect("a day"))?;
+    let catalogue = Catalogue::default();
+    let admin = Access::new("bench", "admin", None, None).expect("an admin");
+    let province = GroupKey::Province(xiezhi_domain::CourtCode::parse("粤").expect("a code"));
+    // What a dashboard and /api/v1/metrics need after a change: the report, the trend and the
+    // action lists of the province, and the metrics body.
+    let figures = |data: &xiezhi_app::Dataset| {
+        let report = data.report(period, &catalogue);
+        let _ = data.monthly(period, &province);
+        let _ = data.actions(&admin, &province, period.to(), &catalogue);
+        let body = serde_json::to_vec(&report.to_json()).expect("JSON");
+        (report.groups.len(), body.len())
+    };
+    println!("| step | cases | time (ms) | resident memory |");
+    println!("|---|---:|---:|---:|");
+    // Cold start from the store (no persisted file), which writes the file.
+    let rss0 = own_rss_kib();
+    let started = Instant::now();
+    let data = app.dataset().await?;
+    let load = started.elapsed();
+    let started = Instant::now();
+    figures(&data);
+    let first = started.elapsed();
+    drop(data);
+    let rss_loaded = own_rss_kib();
+    println!(
+        "| cold start: read every case from SQLite into the dataset | {cases} | {:.0} | {:.0} MiB (+{:.0}) |",
+        ms(load),
+        rss_loaded as f64 / 1024.0,
+        (rss_loaded.saturating_sub(rss0)) as f64 / 1024.0
+    );
+    println!("| dashboard figures + metrics JSON, first time | {cases} | {:.0} | |", ms(first));
+    // Cold start from the persisted file.
+    let app2 = App::new(
+        store.clone(),
+        Arc::new(SystemClock),
+        AppConfig { snapshot_path: Some(snapshot.clone()), ..AppConfig::default() },
+    );
+    let started = Instant::now();
+    let data2 = app2.dataset().await?;
+    println!(
+        "| cold start: read the persisted dataset ({:.0} MB) | {cases} | {:.0} | |",
+        std::fs::metadata(&snapshot)?.len() as f64 / 1e6,
+        ms(started.elapsed())
+    );
+    drop(data2);
+    drop(app2);
+    // Writes through the store, each followed by the refresh a write through the platform does.
+    let mut new_case = Vec::new();
+    let mut event = Vec::new();
+    for i in 0..writes {
+        // A new case (what a registration adds).
+        let number = format!("（2026）粤0103民初{}号", 900_000 + i);
+        let mut facts = xiezhi_domain::CaseFacts::new(
+            xiezhi_domain::CaseNumber::parse(&number)?,
+            Date::from_ymd(2026, 10, 30).expect("a day"),
+        );
+        facts.judge = Some("基准法官".to_owned());
+        let mut tx = store.begin_import(1).await?;
+        tx.upsert(&[facts]).await?;
+        let record = xiezhi_store::AuditRecord::new("2026-10-31 12:00:00", None, "bench_write");
+        tx.commit("bench", "2026-10-31 12:00:00", 1, 0, Box::new(move |_| record)).await?;
+        let started = Instant::now();
+        let refreshed = app.refresh().await?;
+        let data = app.dataset().await?;
+        figures(&data);
+        new_case.push(started.elapsed());
+        anyhow::ensure!(matches!(refreshed, xiezhi_app::Refresh::Applied(1)), "expected an update in place");
+        drop(data);
+        // An event on that case (what an extension or a payment adds).
+        let mut w = store.begin_write().await?;
+        let extension = xiezhi_domain::CaseEvent::Extension {
+            on: Date::from_ymd(2026, 10, 31).expect("a day"),
+            span: xiezhi_domain::Span::Months(1),
+            approver: None,
+            reason: None,
+        };
+        w.record_event(&number, &extension, Some("bench"), "2026-10-31 12:00:00").await?;
+        w.commit(&xiezhi_store::AuditRecord::new("2026-10-31 12:00:00", Some("bench"), "event_add")).await?;
+        let started = Instant::now();
+        app.refresh().await?;
+        let data = app.dataset().await?;
+        figures(&data);
+        event.push(started.elapsed());
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let rss_after = own_rss_kib();
+    println!(
+        "| a new case committed → dataset updated in place → dashboard figures + metrics JSON (median of {writes}) | {} | {:.1} | {:.0} MiB |",
+        cases + u64::from(writes),
+        ms(median(&mut new_case)),
+        rss_after as f64 / 1024.0
+    );
+    println!(
+        "| an event committed → dataset updated in place → dashboard figures + metrics JSON (median of {writes}) | {} | {:.1} | |",
+        cases + u64::from(writes),
+        ms(median(&mut event))
+    );
+    // The same change by a full reload, as before: read every case again.
+    app.data.invalidate().await;
+    let started = Instant::now();
+    let data = app.dataset().await?;
+    figures(&data);
+    println!(
+        "| the same by a full reload (read every case again) + figures | {} | {:.0} | {:.0} MiB |",
+        data.len(),
+        ms(started.elapsed()),
+        own_rss_kib() as f64 / 1024.0
+    );
+    Ok(())
 }

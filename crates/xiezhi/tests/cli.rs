@@ -1,6 +1,9 @@
 //! The `xiezhi` binary end to end: import rules, exit codes, export, demo, and a kill -9 in the
 //! middle of an import.
 
+// Tests wait with timeouts and read the test environment (CI, TEST_DATABASE_URL, a browser).
+#![allow(clippy::disallowed_methods)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -337,4 +340,32 @@ fn the_same_data_gives_the_same_figures_on_postgresql_and_sqlite() {
     drop_database();
     assert!(same, "the metrics JSON differs between PostgreSQL and SQLite");
     assert!(same_rows, "the stored cases differ between PostgreSQL and SQLite");
+}
+
+#[test]
+fn the_audit_chain_is_verified_and_an_edit_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.csv", GOOD);
+    assert!(xiezhi(dir.path(), &["import", "good.csv"]).status.success());
+    let password = write(dir.path(), "pw.txt", "a-long-password-1\n");
+    let add = Command::new(env!("CARGO_BIN_EXE_xiezhi"))
+        .current_dir(dir.path())
+        .env_remove("XIEZHI_DB")
+        .args(["user", "add", "m1", "--role", "manager", "--court", "粤0703", "--password-stdin"])
+        .stdin(std::fs::File::open(&password).unwrap())
+        .output()
+        .unwrap();
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    // Two entries: the import and the account, both from the command line.
+    let out = xiezhi(dir.path(), &["audit", "verify"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("2 entries verified"), "{}", text(&out.stdout));
+    // Someone changes the first entry's detail with SQL: verify names it and fails.
+    let db = dir.path().join("xiezhi.db");
+    let edit = Command::new("sqlite3").arg(&db).arg("UPDATE audit_log SET detail = 'rows 1' WHERE seq = 1;").output();
+    assert!(edit.unwrap().status.success());
+    let out = xiezhi(dir.path(), &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("seq 1"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("edited"), "{}", text(&out.stdout));
 }
