@@ -47,10 +47,17 @@ pub struct DataCache {
     check_every: i64,
     snapshot_path: Option<PathBuf>,
     near_days: i32,
+    /// The catalogue cached figures are computed with (they follow changes).
+    catalogue: xiezhi_metrics::Catalogue,
 }
 
 impl DataCache {
-    pub fn new(check_every_millis: i64, snapshot_path: Option<PathBuf>, near_days: i32) -> DataCache {
+    pub fn new(
+        check_every_millis: i64,
+        snapshot_path: Option<PathBuf>,
+        near_days: i32,
+        catalogue: xiezhi_metrics::Catalogue,
+    ) -> DataCache {
         DataCache {
             current: tokio::sync::RwLock::new(None),
             updating: tokio::sync::Mutex::new(()),
@@ -58,6 +65,7 @@ impl DataCache {
             check_every: check_every_millis,
             snapshot_path,
             near_days,
+            catalogue,
         }
     }
 
@@ -173,6 +181,7 @@ impl DataCache {
                     }
                 }
                 Err(persist::PersistError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
+                Err(persist::PersistError::SnapshotOnly(_)) => {}
                 Err(e) => tracing::warn!("not using the persisted dataset: {e}"),
             }
         }
@@ -212,11 +221,11 @@ impl DataCache {
         let mut guard = self.current.write().await;
         let cur = guard.as_mut().expect("loaded");
         match Arc::get_mut(&mut cur.dataset) {
-            Some(dataset) => dataset.apply(changed, &following, &court_names),
+            Some(dataset) => dataset.apply(changed, &following, &court_names, &self.catalogue),
             None => {
                 // Readers hold the current version: change a copy.
                 let mut copy = cur.dataset.copy_for_update();
-                copy.apply(changed, &following, &court_names);
+                copy.apply(changed, &following, &court_names, &self.catalogue);
                 cur.dataset = Arc::new(copy);
             }
         }
@@ -241,4 +250,26 @@ pub async fn load_from_store(store: &Store, near_days: i32) -> Result<Dataset, A
         })
         .await?;
     Ok(builder.finish(&court_names))
+}
+
+/// Streams every case and event of the store into the engine's snapshot only (what a one-off
+/// `metrics` needs: no 案号, no list orders).
+pub async fn snapshot_from_store(store: &Store, near_days: i32) -> Result<xiezhi_metrics::Snapshot, AppError> {
+    let court_names = store.court_names().await?;
+    let mut events: HashMap<String, Vec<xiezhi_domain::CaseEvent>> = HashMap::new();
+    for e in store.all_events().await? {
+        events.entry(e.case_number).or_default().push(e.event);
+    }
+    let cases = usize::try_from(store.count_cases().await?).unwrap_or(0);
+    let mut builder = xiezhi_metrics::SnapshotBuilder::with_capacity(cases);
+    store
+        .for_each_fact_unordered(|f| match events.get(f.case_number.as_str()) {
+            Some(list) => {
+                let (derived, deadline) = crate::dataset::derive_record(&f, list, near_days);
+                builder.push_with_deadline(&derived, deadline);
+            }
+            None => builder.push(&f),
+        })
+        .await?;
+    Ok(builder.finish(&xiezhi_metrics::GroupNames::from_court_names(&court_names)))
 }

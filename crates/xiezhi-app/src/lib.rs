@@ -128,7 +128,12 @@ pub fn audit_record_at(at: &str, actor: Actor<'_>, action: &str) -> xiezhi_store
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> App {
         App {
-            data: Arc::new(DataCache::new(config.data_check_millis, config.snapshot_path.clone(), config.near_days)),
+            data: Arc::new(DataCache::new(
+                config.data_check_millis,
+                config.snapshot_path.clone(),
+                config.near_days,
+                config.catalogue.clone(),
+            )),
             store,
             clock,
             config: Arc::new(config),
@@ -176,29 +181,55 @@ impl App {
     }
 
     /// The engine's snapshot of every case, for a one-off computation (`xiezhi metrics`): read
-    /// from the persisted file when it is current, else through the dataset (the file caught
-    /// up, or everything read from the store), which is then persisted for the next run.
+    /// from the persisted file when it is current; caught up through the whole dataset when
+    /// the file is a server's and few cases changed since; otherwise read from the store into
+    /// the snapshot alone (lean: no 案号, no list orders), which is then persisted as a
+    /// snapshot-only file for the next run.
     pub async fn snapshot(&self) -> Result<xiezhi_metrics::Snapshot, AppError> {
-        if let Some(path) = self.config.snapshot_path.clone() {
-            let revision = self.store.revision().await?;
-            let id = self.store.database_id().to_owned();
-            let read = tokio::task::spawn_blocking(move || persist::load_snapshot(&path, &id))
+        let Some(path) = self.config.snapshot_path.clone() else {
+            return cache::snapshot_from_store(&self.store, self.config.near_days).await;
+        };
+        let revision = self.store.revision().await?;
+        let id = self.store.database_id().to_owned();
+        let read = {
+            let (path, id) = (path.clone(), id.clone());
+            tokio::task::spawn_blocking(move || persist::load_snapshot(&path, &id))
                 .await
-                .map_err(|e| AppError::Internal(format!("reading the dataset file: {e}")))?;
-            if let Ok((snapshot, stamp)) = read
-                && stamp.revision == revision
-            {
-                return Ok(snapshot);
+                .map_err(|e| AppError::Internal(format!("reading the dataset file: {e}")))?
+        };
+        if let Ok((snapshot, stamp)) = &read {
+            if stamp.revision == revision {
+                return Ok(read.expect("checked").0);
+            }
+            let catchable =
+                matches!(self.store.changes_since(stamp.revision).await?, xiezhi_store::Changes::Cases { .. });
+            let full = {
+                let (path, id) = (path.clone(), id.clone());
+                tokio::task::spawn_blocking(move || persist::load(&path, &id).is_ok())
+                    .await
+                    .map_err(|e| AppError::Internal(format!("reading the dataset file: {e}")))?
+            };
+            let _ = snapshot;
+            if catchable && full {
+                self.dataset().await?;
+                self.data.persist(&self.store).await?;
+                if let Some(data) = self.data.take().await {
+                    return Ok(data.snapshot);
+                }
             }
         }
-        self.dataset().await?;
-        self.data.persist(&self.store).await?;
-        Ok(self
-            .data
-            .take()
-            .await
-            .map(|d| d.snapshot)
-            .unwrap_or_else(|| xiezhi_metrics::Snapshot::new(&[], &Default::default())))
+        let snapshot = cache::snapshot_from_store(&self.store, self.config.near_days).await?;
+        let stamp = persist::Stamp { database_id: id, revision };
+        let (snapshot, written) = tokio::task::spawn_blocking(move || {
+            let written = persist::save_snapshot_only(&path, &snapshot, &stamp);
+            (snapshot, written)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("writing the dataset file: {e}")))?;
+        if let Err(e) = written {
+            tracing::warn!("persisting the snapshot: {e}");
+        }
+        Ok(snapshot)
     }
 
     /// Brings the dataset up to date at once (after a write through the platform).

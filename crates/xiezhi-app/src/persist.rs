@@ -13,8 +13,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::io::{Read, Seek, SeekFrom, Write};
+
 use xiezhi_metrics::Snapshot;
-use xiezhi_metrics::codec::{CodecError, Reader, Writer, checksum};
+use xiezhi_metrics::codec::{CodecError, Reader, Writer};
 
 use crate::dataset::{Caches, Dataset, Numbers};
 
@@ -31,6 +33,9 @@ pub enum PersistError {
     Damaged { path: PathBuf, why: String },
     #[error("{} belongs to another database", .0.display())]
     OtherDatabase(PathBuf),
+    /// The file holds the snapshot only (written by `metrics`), not the whole dataset.
+    #[error("{} holds the indicators' snapshot only", .0.display())]
+    SnapshotOnly(PathBuf),
 }
 
 /// The header of a persisted dataset.
@@ -40,153 +45,231 @@ pub struct Stamp {
     pub revision: i64,
 }
 
-fn section(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-    out.extend_from_slice(&checksum(bytes).to_le_bytes());
-    out.extend_from_slice(bytes);
-}
-
-/// Encodes a dataset with its stamp.
-pub fn encode(data: &Dataset, stamp: &Stamp) -> Vec<u8> {
-    let mut head = Writer::default();
-    head.str(&stamp.database_id);
-    head.i64(stamp.revision);
-    let mut snap = Writer::with_capacity(data.len() * 60);
-    data.snapshot.encode(&mut snap);
-    let mut rest = Writer::with_capacity(data.len() * 50);
+/// Writes the rest of the dataset (everything but the snapshot) to `w`.
+fn encode_rest<W: Write>(data: &Dataset, w: &mut Writer<W>) {
     let mut names: Vec<(String, String)> = data.court_names.iter().map(|(c, n)| (c.to_string(), n.clone())).collect();
     names.sort();
-    rest.u64(names.len() as u64);
+    w.u64(names.len() as u64);
     for (code, name) in &names {
-        rest.str(code);
-        rest.str(name);
+        w.str(code);
+        w.str(name);
     }
-    rest.str(&data.numbers.text);
-    rest.u32s(&data.numbers.ends);
-    rest.u32s(&data.judge_ids);
-    rest.u64(data.roster_ids.len() as u64);
+    w.str(&data.numbers.text);
+    w.u32s(&data.numbers.ends);
+    w.u32s(&data.judge_ids);
+    w.u64(data.roster_ids.len() as u64);
     for id in &data.roster_ids {
-        rest.str(id);
+        w.str(id);
     }
     let mut rows: Vec<&u32> = data.events.keys().collect();
     rows.sort();
-    rest.u64(rows.len() as u64);
+    w.u64(rows.len() as u64);
     for row in rows {
         let events = &data.events[row];
-        rest.u64(u64::from(*row));
-        rest.u64(events.len() as u64);
+        w.u64(u64::from(*row));
+        w.u64(events.len() as u64);
         for e in events.iter() {
-            rest.str(e.kind().key());
-            rest.str(&xiezhi_store::events::encode(e));
+            w.str(e.kind().key());
+            w.str(&xiezhi_store::events::encode(e));
         }
     }
-    rest.i64(i64::from(data.near_days));
-    rest.u32s(&data.order);
-    rest.u32s(&data.newest_first);
-    let mut out = Vec::with_capacity(16 + head.bytes.len() + snap.bytes.len() + rest.bytes.len() + 48);
-    out.extend_from_slice(MAGIC);
-    section(&mut out, &head.bytes);
-    section(&mut out, &snap.bytes);
-    section(&mut out, &rest.bytes);
-    out
+    w.i64(i64::from(data.near_days));
+    w.u32s(&data.order);
+    w.u32s(&data.newest_first);
 }
 
-/// Splits a file into its three checked sections (the last only when `all`).
-fn sections<'a>(path: &Path, bytes: &'a [u8], all: bool) -> Result<Vec<&'a [u8]>, PersistError> {
-    if bytes.len() < 16 || &bytes[..16] != MAGIC {
+/// Streams the three sections into `out`: each section's header (length, checksum) is written
+/// as a placeholder and filled in once the section is written, so nothing is held in memory.
+fn write_sections<F: Write + Seek>(
+    out: &mut F,
+    stamp: &Stamp,
+    snapshot: &Snapshot,
+    rest: Option<&Dataset>,
+) -> std::io::Result<()> {
+    out.write_all(MAGIC)?;
+    let mut headers = Vec::with_capacity(3);
+    for section in 0..3 {
+        let at = out.stream_position()?;
+        out.write_all(&[0u8; 16])?;
+        let mut w = Writer::to(&mut *out);
+        match section {
+            0 => {
+                w.str(&stamp.database_id);
+                w.i64(stamp.revision);
+            }
+            1 => snapshot.encode(&mut w),
+            _ => {
+                if let Some(data) = rest {
+                    encode_rest(data, &mut w);
+                }
+            }
+        }
+        let (len, sum) = (w.written(), w.checksum());
+        w.finish()?;
+        headers.push((at, len, sum));
+    }
+    let end = out.stream_position()?;
+    for (at, len, sum) in headers {
+        out.seek(SeekFrom::Start(at))?;
+        out.write_all(&len.to_le_bytes())?;
+        out.write_all(&sum.to_le_bytes())?;
+    }
+    out.seek(SeekFrom::Start(end))?;
+    Ok(())
+}
+
+/// Encodes a dataset with its stamp into one byte vector (the file's content).
+pub fn encode(data: &Dataset, stamp: &Stamp) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    write_sections(&mut out, stamp, &data.snapshot, Some(data)).expect("writing to memory");
+    out.into_inner()
+}
+
+/// Writes a file through a temporary file in the same directory and a rename.
+fn write_file(path: &Path, stamp: &Stamp, snapshot: &Snapshot, rest: Option<&Dataset>) -> std::io::Result<()> {
+    let name = path.file_name().map_or_else(|| "dataset".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.partial"));
+    let written = (|| {
+        let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        write_sections(&mut file, stamp, snapshot, rest)?;
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Writes the dataset to `path`, streaming.
+pub fn save(path: &Path, data: &Dataset, stamp: &Stamp) -> std::io::Result<()> {
+    write_file(path, stamp, &data.snapshot, Some(data))
+}
+
+/// Writes a file of the snapshot only (no 案号, no list orders): what `xiezhi metrics` needs,
+/// written by it when no current file exists. A server reading it finds it incomplete and
+/// reads every case instead.
+pub fn save_snapshot_only(path: &Path, snapshot: &Snapshot, stamp: &Stamp) -> std::io::Result<()> {
+    write_file(path, stamp, snapshot, None)
+}
+
+/// The file opened at its first section, its magic checked.
+fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, PersistError> {
+    let io = |source: std::io::Error| PersistError::Io { path: path.to_owned(), source };
+    let mut file = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path).map_err(io)?);
+    let mut magic = [0u8; 16];
+    if file.read_exact(&mut magic).is_err() || &magic != MAGIC {
         return Err(PersistError::NotOurs(path.to_owned()));
     }
-    let damaged = |why: &str| PersistError::Damaged { path: path.to_owned(), why: why.to_owned() };
-    let mut at = 16;
-    let mut out = Vec::new();
-    for i in 0..3 {
-        let header = bytes.get(at..at + 16).ok_or_else(|| damaged("truncated"))?;
-        let len = usize::try_from(u64::from_le_bytes(header[..8].try_into().expect("8 bytes")))
-            .map_err(|_| damaged("length"))?;
-        let sum = u64::from_le_bytes(header[8..].try_into().expect("8 bytes"));
-        let body = bytes.get(at + 16..at + 16 + len).ok_or_else(|| damaged("truncated"))?;
-        if (all || i < 2) && checksum(body) != sum {
-            return Err(damaged("checksum"));
-        }
-        out.push(body);
-        at += 16 + len;
-    }
-    if at != bytes.len() {
-        return Err(damaged("trailing bytes"));
-    }
-    Ok(out)
+    Ok(file)
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, PersistError> {
-    std::fs::read(path).map_err(|source| PersistError::Io { path: path.to_owned(), source })
+/// Decodes the next section of `file` with `decode`, checking its length and checksum.
+fn section<T>(
+    path: &Path,
+    file: &mut std::io::BufReader<std::fs::File>,
+    decode: impl FnOnce(&mut Reader<&mut std::io::BufReader<std::fs::File>>) -> Result<T, CodecError>,
+) -> Result<T, PersistError> {
+    let damaged = |why: String| PersistError::Damaged { path: path.to_owned(), why };
+    let mut header = [0u8; 16];
+    file.read_exact(&mut header).map_err(|_| damaged("truncated".into()))?;
+    let len = u64::from_le_bytes(header[..8].try_into().expect("8 bytes"));
+    let sum = u64::from_le_bytes(header[8..].try_into().expect("8 bytes"));
+    let mut reader = Reader::with_limit(file, len);
+    let value = decode(&mut reader).map_err(|e| damaged(e.to_string()))?;
+    if !reader.is_done() {
+        return Err(damaged("a section is longer than its contents".into()));
+    }
+    if reader.checksum() != sum {
+        return Err(damaged("checksum".into()));
+    }
+    Ok(value)
 }
 
-fn stamp_of(path: &Path, head: &[u8], database_id: &str) -> Result<Stamp, PersistError> {
-    let codec = |e: CodecError| PersistError::Damaged { path: path.to_owned(), why: e.to_string() };
-    let mut r = Reader::new(head);
-    let stamp = Stamp { database_id: r.str().map_err(codec)?.to_owned(), revision: r.i64().map_err(codec)? };
+fn check_stamp(path: &Path, stamp: Stamp, database_id: &str) -> Result<Stamp, PersistError> {
     if stamp.database_id != database_id {
         return Err(PersistError::OtherDatabase(path.to_owned()));
     }
     Ok(stamp)
 }
 
+fn read_stamp<R: Read>(r: &mut Reader<R>) -> Result<Stamp, CodecError> {
+    Ok(Stamp { database_id: r.str()?, revision: r.i64()? })
+}
+
 /// Reads only the snapshot of the file at `path` (what `metrics` needs), for the database
-/// `database_id`.
+/// `database_id`: the file is read column by column, never held whole.
+// The closures are needed: the functions alone are not general over the reader's lifetime.
+#[allow(clippy::redundant_closure)]
 pub fn load_snapshot(path: &Path, database_id: &str) -> Result<(Snapshot, Stamp), PersistError> {
-    let bytes = read(path)?;
-    let parts = sections(path, &bytes, false)?;
-    let stamp = stamp_of(path, parts[0], database_id)?;
-    let codec = |e: CodecError| PersistError::Damaged { path: path.to_owned(), why: e.to_string() };
-    let mut r = Reader::new(parts[1]);
-    let snapshot = Snapshot::decode(&mut r).map_err(codec)?;
-    if !r.is_done() {
-        return Err(PersistError::Damaged { path: path.to_owned(), why: "snapshot section too long".into() });
-    }
+    let mut file = open(path)?;
+    let stamp = check_stamp(path, section(path, &mut file, |r| read_stamp(r))?, database_id)?;
+    let snapshot = section(path, &mut file, |r| Snapshot::decode(r))?;
     Ok((snapshot, stamp))
 }
 
 /// Reads the whole dataset of the file at `path`, for the database `database_id`.
+#[allow(clippy::redundant_closure)] // see `load_snapshot`
 pub fn load(path: &Path, database_id: &str) -> Result<(Dataset, Stamp), PersistError> {
-    let bytes = read(path)?;
-    let parts = sections(path, &bytes, true)?;
-    let stamp = stamp_of(path, parts[0], database_id)?;
+    let mut file = open(path)?;
+    let stamp = check_stamp(path, section(path, &mut file, |r| read_stamp(r))?, database_id)?;
+    let snapshot = section(path, &mut file, |r| Snapshot::decode(r))?;
     let damaged = |why: String| PersistError::Damaged { path: path.to_owned(), why };
-    let codec = |e: CodecError| damaged(e.to_string());
-    let mut r = Reader::new(parts[1]);
-    let snapshot = Snapshot::decode(&mut r).map_err(codec)?;
-    let mut r = Reader::new(parts[2]);
-    let n_names = r.u64().map_err(codec)? as usize;
-    let mut court_names = Vec::with_capacity(n_names.min(1 << 20));
-    for _ in 0..n_names {
-        court_names.push((r.str().map_err(codec)?.to_owned(), r.str().map_err(codec)?.to_owned()));
-    }
-    let text = r.str().map_err(codec)?.to_owned();
-    let ends = r.u32s().map_err(codec)?;
-    let judge_ids = r.u32s().map_err(codec)?;
-    let n_roster = r.u64().map_err(codec)? as usize;
-    let mut roster_ids: Vec<Box<str>> = Vec::with_capacity(n_roster.min(1 << 20));
-    for _ in 0..n_roster {
-        roster_ids.push(r.str().map_err(codec)?.into());
-    }
-    let n_rows = r.u64().map_err(codec)? as usize;
-    let mut events = HashMap::with_capacity(n_rows.min(1 << 20));
-    for _ in 0..n_rows {
-        let row = u32::try_from(r.u64().map_err(codec)?).map_err(|_| damaged("event row".into()))?;
-        let m = r.u64().map_err(codec)? as usize;
-        let mut list = Vec::with_capacity(m.min(1 << 16));
-        for _ in 0..m {
-            let kind = r.str().map_err(codec)?;
-            let data = r.str().map_err(codec)?;
-            list.push(xiezhi_store::events::decode(kind, data).ok_or_else(|| damaged(format!("event {kind}")))?);
+    let rest = section(path, &mut file, |r| {
+        if r.is_done() {
+            return Ok(None);
         }
-        events.insert(row, Arc::from(list));
-    }
-    let near_days = i32::try_from(r.i64().map_err(codec)?).map_err(|_| damaged("near days".into()))?;
-    let order = r.u32s().map_err(codec)?;
-    let newest_first = r.u32s().map_err(codec)?;
-    if !r.is_done() {
-        return Err(damaged("dataset section too long".into()));
+        let n_names = r.u64()? as usize;
+        let mut court_names = Vec::new();
+        for _ in 0..n_names {
+            court_names.push((r.str()?, r.str()?));
+            if court_names.len() > 1 << 20 {
+                return Err(CodecError("too many courts".into()));
+            }
+        }
+        let text = r.str()?;
+        let ends = r.u32s()?;
+        let judge_ids = r.u32s()?;
+        let n_roster = r.u64()? as usize;
+        let mut roster_ids: Vec<Box<str>> = Vec::new();
+        for _ in 0..n_roster {
+            roster_ids.push(r.str()?.into());
+            if roster_ids.len() > 1 << 24 {
+                return Err(CodecError("too many judges".into()));
+            }
+        }
+        let n_rows = r.u64()? as usize;
+        let mut events = HashMap::new();
+        for _ in 0..n_rows {
+            let row = u32::try_from(r.u64()?).map_err(|_| CodecError("event row".into()))?;
+            let m = r.u64()? as usize;
+            let mut list = Vec::new();
+            for _ in 0..m {
+                let kind = r.str()?;
+                let data = r.str()?;
+                list.push(
+                    xiezhi_store::events::decode(&kind, &data).ok_or_else(|| CodecError(format!("event {kind}")))?,
+                );
+                if list.len() > 1 << 16 {
+                    return Err(CodecError("too many events of a case".into()));
+                }
+            }
+            events.insert(row, Arc::from(list));
+            if events.len() > 1 << 26 {
+                return Err(CodecError("too many cases with events".into()));
+            }
+        }
+        let near_days = i32::try_from(r.i64()?).map_err(|_| CodecError("near days".into()))?;
+        let order = r.u32s()?;
+        let newest_first = r.u32s()?;
+        Ok(Some((court_names, text, ends, judge_ids, roster_ids, events, near_days, order, newest_first)))
+    })?;
+    let Some((court_names, text, ends, judge_ids, roster_ids, events, near_days, order, newest_first)) = rest else {
+        return Err(PersistError::SnapshotOnly(path.to_owned()));
+    };
+    let mut trailing = [0u8; 1];
+    if file.read(&mut trailing).map_err(|source| PersistError::Io { path: path.to_owned(), source })? != 0 {
+        return Err(damaged("trailing bytes".into()));
     }
     let n = snapshot.len();
     let consistent = ends.len() == n

@@ -57,7 +57,10 @@ impl RowSource for Failing {
             match self.how {
                 Failure::Panic => panic!("injected reader failure after {} rows", self.good),
                 Failure::Error => {
-                    return Err(ImportError::Io { path: "big.csv".into(), source: std::io::Error::other("injected: the disk went away") });
+                    return Err(ImportError::Io {
+                        path: "big.csv".into(),
+                        source: std::io::Error::other("injected: the disk went away"),
+                    });
                 }
             }
         }
@@ -131,7 +134,10 @@ async fn a_reader_that_fails_part_way_commits_nothing() {
         .unwrap();
         assert_eq!(summary.counts.inserted, 3000);
         let entry = &db.store.audit_entries(1).await.unwrap()[0];
-        assert_eq!((entry.action.as_str(), entry.object.as_deref(), entry.username.as_deref()), ("import", Some("big.csv"), None));
+        assert_eq!(
+            (entry.action.as_str(), entry.object.as_deref(), entry.username.as_deref()),
+            ("import", Some("big.csv"), None)
+        );
         assert_eq!(entry.detail.as_deref(), Some("rows 3000 new 3000 updated 0 skipped 0"));
         assert!(db.store.verify_audit().await.unwrap().broken.is_none());
     })
@@ -161,8 +167,9 @@ async fn the_dataset_follows_writes_in_place() {
         assert!(after.row_of("（2026）粤0103民初90002号").is_some());
         // The in-place dataset equals one loaded from scratch, figure for figure.
         let fresh = app_reloaded(db).await;
-        let period = xiezhi_metrics::Period::new(xiezhi_test_support::d("2026-01-01"), xiezhi_test_support::d("2026-10-31"))
-            .unwrap();
+        let period =
+            xiezhi_metrics::Period::new(xiezhi_test_support::d("2026-01-01"), xiezhi_test_support::d("2026-10-31"))
+                .unwrap();
         let catalogue = xiezhi_metrics::Catalogue::default();
         assert_eq!(after.report(period, &catalogue).to_json(), fresh.report(period, &catalogue).to_json());
         // An event of a case: applied in place, its deadline now follows the events.
@@ -182,7 +189,10 @@ async fn the_dataset_follows_writes_in_place() {
         let data = app.dataset().await.unwrap();
         let row = data.row_of(number).unwrap();
         // 民初, no procedure: 6 months from 2026-03-01 = 09-01, + 3 months = 12-01.
-        assert_eq!(data.deadline(row, xiezhi_test_support::d("2026-10-31")).deadline, Some(xiezhi_test_support::d("2026-12-01")));
+        assert_eq!(
+            data.deadline(row, xiezhi_test_support::d("2026-10-31")).deadline,
+            Some(xiezhi_test_support::d("2026-12-01"))
+        );
         // A bulk import reloads.
         let bulk = csv(dir.path(), "bulk.csv", 200_000, 12_000);
         xiezhi_app::ingest::import_file(&db.store, Actor::Cli, &bulk, &ImportOptions::default(), "t", |_, _| {})
@@ -209,21 +219,31 @@ async fn the_persisted_dataset_is_used_only_when_it_is_this_databases() {
         tx.upsert(&facts).await.unwrap();
         let record = xiezhi_store::AuditRecord::new("2026-10-31 08:00:00", None, "demo_generate");
         tx.commit("(demo)", "2026-10-31 08:00:00", 1500, 0, Box::new(move |_| record)).await.unwrap();
-        let period = xiezhi_metrics::Period::new(xiezhi_test_support::d("2025-11-01"), xiezhi_test_support::d("2026-10-31"))
-            .unwrap();
+        let period =
+            xiezhi_metrics::Period::new(xiezhi_test_support::d("2025-11-01"), xiezhi_test_support::d("2026-10-31"))
+                .unwrap();
         let catalogue = xiezhi_metrics::Catalogue::default();
         let expected = app_reloaded(db).await.report(period, &catalogue).to_json();
-        // First run: nothing persisted; the dataset is read from the store and written.
+        // A first `metrics`: nothing persisted; the snapshot alone is read from the store and
+        // written (a snapshot-only file).
         let first = app(db, Some(&path));
         assert_eq!(first.snapshot().await.unwrap().len(), 1500);
-        assert!(path.exists());
-        let (_, stamp) = xiezhi_app::persist::load(&path, db.store.database_id()).unwrap();
+        let (_, stamp) = xiezhi_app::persist::load_snapshot(&path, db.store.database_id()).unwrap();
         assert_eq!(stamp.revision, db.store.revision().await.unwrap());
-        // Second run: the file is current and gives the same figures.
+        assert!(matches!(
+            xiezhi_app::persist::load(&path, db.store.database_id()),
+            Err(xiezhi_app::persist::PersistError::SnapshotOnly(_))
+        ));
+        // A second `metrics`: the file is current and gives the same figures.
         let second = app(db, Some(&path));
         let snapshot = second.snapshot().await.unwrap();
         assert_eq!(xiezhi_metrics::compute_with(&snapshot, period, &catalogue).to_json(), expected);
-        // A change since: the file is caught up case by case (and rewritten).
+        // A server finds the snapshot-only file incomplete: it reads every case and writes the
+        // whole dataset.
+        let server = app(db, Some(&path));
+        assert_eq!(server.dataset().await.unwrap().len(), 1500);
+        let (_, stamp) = xiezhi_app::persist::load(&path, db.store.database_id()).unwrap();
+        // A change since: the next reader catches the file up case by case (and rewrites it).
         let small = csv(dir.path(), "small.csv", 80_001, 2);
         xiezhi_app::ingest::import_file(&db.store, Actor::Cli, &small, &ImportOptions::default(), "t", |_, _| {})
             .await
@@ -234,8 +254,22 @@ async fn the_persisted_dataset_is_used_only_when_it_is_this_databases() {
         assert_eq!(data.len(), 1502);
         let fresh = app_reloaded(db).await;
         assert_eq!(data.report(period, &catalogue).to_json(), fresh.report(period, &catalogue).to_json());
-        third.data.persist(&db.store).await.unwrap();
-        assert_eq!(xiezhi_app::persist::load(&path, db.store.database_id()).unwrap().1.revision, db.store.revision().await.unwrap());
+        assert_eq!(
+            xiezhi_app::persist::load(&path, db.store.database_id()).unwrap().1.revision,
+            db.store.revision().await.unwrap()
+        );
+        // `metrics` after another small change catches up through the whole dataset too.
+        let more = csv(dir.path(), "more.csv", 81_001, 1);
+        xiezhi_app::ingest::import_file(&db.store, Actor::Cli, &more, &ImportOptions::default(), "t", |_, _| {})
+            .await
+            .unwrap();
+        let fourth = app(db, Some(&path));
+        let snapshot = fourth.snapshot().await.unwrap();
+        assert_eq!(snapshot.len(), 1503);
+        assert_eq!(
+            xiezhi_metrics::compute_with(&snapshot, period, &catalogue).to_json(),
+            app_reloaded(db).await.report(period, &catalogue).to_json()
+        );
         // Another database's file is not used.
         assert!(matches!(
             xiezhi_app::persist::load(&path, "0123456789abcdef0123456789abcdef"),
@@ -250,8 +284,8 @@ async fn the_persisted_dataset_is_used_only_when_it_is_this_databases() {
             xiezhi_app::persist::load(&path, db.store.database_id()),
             Err(xiezhi_app::persist::PersistError::Damaged { .. })
         ));
-        let fourth = app(db, Some(&path));
-        assert_eq!(fourth.dataset().await.unwrap().len(), 1502);
+        let fifth = app(db, Some(&path));
+        assert_eq!(fifth.dataset().await.unwrap().len(), 1503);
         assert!(xiezhi_app::persist::load(&path, db.store.database_id()).is_ok());
     })
     .await;

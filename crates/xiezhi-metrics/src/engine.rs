@@ -295,6 +295,36 @@ impl Counters {
         }
     }
 
+    /// Takes `o` (a part of `self`) out again.
+    fn subtract(&mut self, o: &Counters) {
+        self.filed -= o.filed;
+        self.carried_over -= o.carried_over;
+        self.closed -= o.closed;
+        self.pending -= o.pending;
+        for (a, b) in self.closed_by.iter_mut().zip(o.closed_by) {
+            *a -= b;
+        }
+        self.days -= o.days;
+        self.net_days -= o.net_days;
+        self.limit_closed -= o.limit_closed;
+        self.limit_on_time -= o.limit_on_time;
+        for (a, b) in self.pending_over.iter_mut().zip(o.pending_over) {
+            *a -= b;
+        }
+        self.appealed -= o.appealed;
+        self.challenged -= o.challenged;
+        self.reversed -= o.reversed;
+        self.chain_members -= o.chain_members;
+        self.recovered -= o.recovered;
+        self.applied_recovered -= o.applied_recovered;
+        self.applied -= o.applied;
+        self.applied_closed -= o.applied_closed;
+        self.property_closed -= o.property_closed;
+        self.property_completed_on_time -= o.property_completed_on_time;
+        self.window_filed -= o.window_filed;
+        self.window_closed -= o.window_closed;
+    }
+
     fn merge(&mut self, o: &Counters) {
         self.filed += o.filed;
         self.carried_over += o.carried_over;
@@ -350,6 +380,13 @@ impl GroupPartial {
         }
     }
 
+    /// Takes `other` (the partial of rows counted in `self`) out of `self`.
+    pub fn subtract(&mut self, other: &GroupPartial) {
+        for (t, c) in &other.by_type {
+            self.slot(*t).subtract(c);
+        }
+    }
+
     /// Σ f over the counters of the type codes in `mask`.
     fn sum(&self, mask: TypeMask, f: impl Fn(&Counters) -> i128) -> i128 {
         self.by_type.iter().filter(|(t, _)| mask.contains(*t)).map(|(_, c)| f(c)).sum()
@@ -381,11 +418,46 @@ impl Partial {
         }
     }
 
+    /// Takes `other` (the partial of rows counted in `self`) out of `self`.
+    pub fn subtract(&mut self, other: &Partial) {
+        for (a, b) in self.groups.iter_mut().zip(&other.groups) {
+            a.subtract(b);
+        }
+    }
+
+    /// Number of groups the partial is laid out for.
+    pub fn group_count(&self) -> usize {
+        self.groups.len()
+    }
+
     fn normalise(&mut self) {
         for g in &mut self.groups {
             g.normalise();
         }
     }
+}
+
+/// The partial aggregate of the listed rows over `period` (each row once).
+pub fn aggregate_listed(snap: &Snapshot, period: Period, rows: &[usize]) -> Partial {
+    let days = PeriodDays::new(period);
+    let mut partial = Partial { groups: vec![GroupPartial::default(); snap.group_count()] };
+    let mut scratch = Scratch::default();
+    for &row in rows {
+        let groups = snap.groups_of(row);
+        if groups[0] == NONE {
+            continue;
+        }
+        let Some(e) = event(snap, row, &days, &mut scratch) else {
+            continue;
+        };
+        let t = snap.type_code[row];
+        for g in groups {
+            if g != NONE {
+                partial.groups[g as usize].slot(t).add(&e);
+            }
+        }
+    }
+    partial
 }
 
 /// The partial aggregate of `rows` over `period`.
@@ -413,7 +485,7 @@ pub fn aggregate_rows(snap: &Snapshot, period: Period, rows: Range<usize>) -> Pa
 
 /// The partial over all rows, split into `partitions` contiguous row ranges aggregated on
 /// their own threads and merged.
-pub(crate) fn aggregate(snap: &Snapshot, period: Period, partitions: usize) -> Partial {
+pub fn aggregate(snap: &Snapshot, period: Period, partitions: usize) -> Partial {
     let n = snap.len();
     let parts = partitions.clamp(1, n.max(1));
     let size = n.div_ceil(parts);

@@ -43,14 +43,14 @@ mod update;
 mod value;
 
 pub use catalogue::{Band, Catalogue, Entry, ReferenceInterval, Source, TypeMask};
-pub use engine::{GroupPartial, Partial, aggregate_rows};
+pub use engine::{GroupPartial, Partial, aggregate, aggregate_listed, aggregate_rows};
 pub use error::MetricsError;
 pub use explain::{Explanation, explain, explain_with};
 pub use indicator::{Direction, IndicatorId, Unit};
 pub use period::Period;
 pub use report::{
-    GroupReport, MetricsReport, ProvinceComparison, Roster, compute, compute_with, compute_with_partitions,
-    compute_with_roster,
+    GroupReport, LiveReport, MetricsReport, ProvinceComparison, Roster, compute, compute_with, compute_with_partitions,
+    compute_with_roster, period_json,
 };
 pub use snapshot::{GroupKey, GroupKeyError, GroupNames, RowView, Snapshot, SnapshotBuilder, imported_deadline};
 pub use value::{Change, Value};

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value as Json, json};
 
 use crate::catalogue::{Band, Catalogue};
-use crate::engine::{aggregate, default_partitions, derive_values};
+use crate::engine::{Partial, aggregate, aggregate_listed, default_partitions, derive_values};
 use crate::indicator::{Direction, IndicatorId};
 use crate::period::Period;
 use crate::snapshot::{GroupKey, Snapshot};
@@ -83,7 +83,8 @@ impl MetricsReport {
         })
     }
 
-    fn group_json(&self, g: &GroupReport) -> Json {
+    /// One group's object of [`MetricsReport::to_json`].
+    pub fn group_json(&self, g: &GroupReport) -> Json {
         let mut object = Map::new();
         object.insert("kind".into(), g.key.kind().into());
         object.insert("code".into(), g.key.code().into());
@@ -114,7 +115,8 @@ impl MetricsReport {
     }
 }
 
-fn period_json(p: Period) -> Json {
+/// `{"from", "to"}` of a period, as [`MetricsReport::to_json`] writes it.
+pub fn period_json(p: Period) -> Json {
     json!({"from": p.from().to_string(), "to": p.to().to_string()})
 }
 
@@ -173,6 +175,20 @@ fn compute_full(
     roster: &Roster,
     partitions: usize,
 ) -> MetricsReport {
+    let now = aggregate(snapshot, period, partitions);
+    let before = aggregate(snapshot, period.previous_year(), partitions);
+    report_from_partials(snapshot, period, catalogue, roster, &now, &before)
+}
+
+/// The report of `period` from the merged partials of P and P′ (see [`LiveReport`]).
+fn report_from_partials(
+    snapshot: &Snapshot,
+    period: Period,
+    catalogue: &Catalogue,
+    roster: &Roster,
+    partial_now: &Partial,
+    partial_before: &Partial,
+) -> MetricsReport {
     let previous_period = period.previous_year();
     let mut roster_by_gid = vec![None; snapshot.group_count()];
     for (key, count) in roster {
@@ -180,8 +196,8 @@ fn compute_full(
             roster_by_gid[gid] = Some(*count);
         }
     }
-    let now = derive_values(snapshot, catalogue, &aggregate(snapshot, period, partitions), &roster_by_gid);
-    let before = derive_values(snapshot, catalogue, &aggregate(snapshot, previous_period, partitions), &roster_by_gid);
+    let now = derive_values(snapshot, catalogue, partial_now, &roster_by_gid);
+    let before = derive_values(snapshot, catalogue, partial_before, &roster_by_gid);
     let ranked: Vec<IndicatorId> =
         IndicatorId::ALL.into_iter().filter(|id| catalogue.entry(*id).direction != Direction::None).collect();
 
@@ -255,4 +271,53 @@ fn compute_full(
         groups[gid].province = Some(ProvinceComparison { values: province_values, difference, rank });
     }
     MetricsReport { period, previous_period, groups, ranked }
+}
+
+/// A report kept current as cases change: the merged partials of P and P′ stay with it, so a
+/// change of a few rows costs their partials, not a pass over every case.
+///
+/// To change rows: take their partial out with [`LiveReport::take_out`] on the snapshot as it
+/// was, change the snapshot, put their partial back with [`LiveReport::put_back`] on the
+/// snapshot as it is now. The rows must be every row whose contribution may change: the rows
+/// themselves and every ancestor through origin links, before and after (an appeal changes its
+/// origin's flags and its chain root's size). When the snapshot's group tables changed (a new
+/// court or judge), partials no longer line up: compute afresh.
+#[derive(Debug, Clone)]
+pub struct LiveReport {
+    pub report: std::sync::Arc<MetricsReport>,
+    now: Partial,
+    before: Partial,
+}
+
+impl LiveReport {
+    /// The report of `period` with the catalogue's roster, computed over every row.
+    pub fn compute(snapshot: &Snapshot, period: Period, catalogue: &Catalogue) -> LiveReport {
+        let partitions = default_partitions();
+        let now = aggregate(snapshot, period, partitions);
+        let before = aggregate(snapshot, period.previous_year(), partitions);
+        let report = report_from_partials(snapshot, period, catalogue, catalogue.roster(), &now, &before);
+        LiveReport { report: std::sync::Arc::new(report), now, before }
+    }
+
+    /// Whether the partials are laid out for `snapshot`'s groups.
+    pub fn fits(&self, snapshot: &Snapshot) -> bool {
+        self.now.group_count() == snapshot.group_count()
+    }
+
+    /// Takes the contributions of `rows` (on the snapshot before the change) out.
+    pub fn take_out(&mut self, snapshot: &Snapshot, rows: &[usize]) {
+        let period = self.report.period;
+        self.now.subtract(&aggregate_listed(snapshot, period, rows));
+        self.before.subtract(&aggregate_listed(snapshot, period.previous_year(), rows));
+    }
+
+    /// Puts the contributions of `rows` (on the snapshot after the change) back and derives the
+    /// report again.
+    pub fn put_back(&mut self, snapshot: &Snapshot, rows: &[usize], catalogue: &Catalogue) {
+        let period = self.report.period;
+        self.now.merge(&aggregate_listed(snapshot, period, rows));
+        self.before.merge(&aggregate_listed(snapshot, period.previous_year(), rows));
+        let report = report_from_partials(snapshot, period, catalogue, catalogue.roster(), &self.now, &self.before);
+        self.report = std::sync::Arc::new(report);
+    }
 }

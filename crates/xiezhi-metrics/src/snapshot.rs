@@ -660,7 +660,7 @@ impl Snapshot {
 
 impl Snapshot {
     /// Appends the snapshot's encoding to `w` (see [`Snapshot::decode`]).
-    pub fn encode(&self, w: &mut crate::codec::Writer) {
+    pub fn encode<W: std::io::Write>(&self, w: &mut crate::codec::Writer<W>) {
         w.courts(&self.provinces);
         w.courts(&self.cities);
         w.courts(&self.courts);
@@ -695,7 +695,7 @@ impl Snapshot {
 
     /// Reads a snapshot written by [`Snapshot::encode`], checking that every column has one
     /// value per case and every index points inside its table.
-    pub fn decode(r: &mut crate::codec::Reader<'_>) -> Result<Snapshot, crate::codec::CodecError> {
+    pub fn decode<R: std::io::Read>(r: &mut crate::codec::Reader<R>) -> Result<Snapshot, crate::codec::CodecError> {
         use crate::codec::CodecError;
         let provinces = r.courts()?;
         let cities = r.courts()?;
@@ -705,11 +705,17 @@ impl Snapshot {
         for _ in 0..n_judges {
             let court = u32::try_from(r.u64()?).map_err(|_| CodecError("judge court".into()))?;
             judges.push((court, Box::<str>::from(r.str()?)));
+            if judges.len() > 1 << 26 {
+                return Err(CodecError("too many judges".into()));
+            }
         }
         let n_names = r.u64()? as usize;
         let mut names = Vec::with_capacity(n_names.min(1 << 24));
         for _ in 0..n_names {
-            names.push(r.opt_str()?.map(str::to_owned));
+            names.push(r.opt_str()?);
+            if names.len() > 1 << 26 {
+                return Err(CodecError("too many names".into()));
+            }
         }
         let class_of =
             (0..=u8::MAX).map(|i| TypeCode::from_index(i).map_or(CaseClass::Other, TypeCode::class)).collect();

@@ -348,12 +348,12 @@ mod tests {
         let snap = Snapshot::new(&facts, &names());
         let mut w = Writer::default();
         snap.encode(&mut w);
-        let mut r = Reader::new(&w.bytes);
+        let mut r = Reader::new(w.bytes());
         let back = Snapshot::decode(&mut r).unwrap();
         assert!(r.is_done());
         assert_eq!(back, snap);
         // A truncated file does not decode.
-        assert!(Snapshot::decode(&mut Reader::new(&w.bytes[..w.bytes.len() - 3])).is_err());
+        assert!(Snapshot::decode(&mut Reader::new(&w.bytes()[..w.bytes().len() - 3])).is_err());
         // Every row view decodes the facts it was built from.
         for (i, f) in facts.iter().enumerate() {
             let v = snap.row(i);

@@ -83,20 +83,6 @@ pub async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work).await.map_err(|e| WebError::Internal(format!("{what}: {e}")))
 }
 
-/// The contract JSON restricted to the groups `access` may see.
-pub fn scoped_json(report: &MetricsReport, access: &Access) -> Json {
-    let mut json = report.to_json();
-    if let Some(groups) = json.get_mut("groups").and_then(|g| g.as_array_mut()) {
-        let keep: Vec<bool> = report.groups.iter().map(|g| access.sees_group(&g.key)).collect();
-        let mut i = 0;
-        groups.retain(|_| {
-            i += 1;
-            keep[i - 1]
-        });
-    }
-    json
-}
-
 // ---------------------------------------------------------------- groups
 
 /// A group named by a query: `kind`, `code`, `court`, or the picker's `group=kind|code|court`.

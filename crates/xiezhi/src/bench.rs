@@ -317,10 +317,27 @@ async fn bench_update(cases: u64, dir: Option<PathBuf>, writes: u32) -> anyhow::
     // What a dashboard and /api/v1/metrics need after a change: the report, the trend and the
     // action lists of the province, and the metrics body.
     let figures = |data: &xiezhi_app::Dataset| {
+        let t = Instant::now();
         let report = data.report(period, &catalogue);
+        let t_report = t.elapsed();
+        let t = Instant::now();
         let _ = data.monthly(period, &province);
+        let t_month = t.elapsed();
+        let t = Instant::now();
         let _ = data.actions(&admin, &province, period.to(), &catalogue);
-        let body = serde_json::to_vec(&report.to_json()).expect("JSON");
+        let t_actions = t.elapsed();
+        let t = Instant::now();
+        let body = data.metrics_body(period, &admin, &catalogue);
+        let t_json = t.elapsed();
+        if std::env::var_os("XIEZHI_BENCH_DETAIL").is_some() {
+            eprintln!(
+                "  report {:.1} ms, trend {:.1} ms, action lists {:.1} ms, metrics JSON {:.1} ms",
+                ms(t_report),
+                ms(t_month),
+                ms(t_actions),
+                ms(t_json)
+            );
+        }
         (report.groups.len(), body.len())
     };
     println!("| step | cases | time (ms) | resident memory |");
@@ -360,9 +377,11 @@ async fn bench_update(cases: u64, dir: Option<PathBuf>, writes: u32) -> anyhow::
     // Writes through the store, each followed by the refresh a write through the platform does.
     let mut new_case = Vec::new();
     let mut event = Vec::new();
+    let rss_before_writes = own_rss_kib();
+    let base = 900_000 + 100 * store.revision().await?;
     for i in 0..writes {
         // A new case (what a registration adds).
-        let number = format!("（2026）粤0103民初{}号", 900_000 + i);
+        let number = format!("（2026）粤0103民初{}号", base + i64::from(i));
         let mut facts = xiezhi_domain::CaseFacts::new(
             xiezhi_domain::CaseNumber::parse(&number)?,
             Date::from_ymd(2026, 10, 30).expect("a day"),
@@ -401,9 +420,10 @@ async fn bench_update(cases: u64, dir: Option<PathBuf>, writes: u32) -> anyhow::
     };
     let rss_after = own_rss_kib();
     println!(
-        "| a new case committed → dataset updated in place → dashboard figures + metrics JSON (median of {writes}) | {} | {:.1} | {:.0} MiB |",
+        "| a new case committed → dataset updated in place → dashboard figures + metrics JSON (median of {writes}) | {} | {:.1} | {:.0} → {:.0} MiB |",
         cases + u64::from(writes),
         ms(median(&mut new_case)),
+        rss_before_writes as f64 / 1024.0,
         rss_after as f64 / 1024.0
     );
     println!(

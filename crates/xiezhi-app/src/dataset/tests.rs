@@ -45,6 +45,7 @@ fn applying_changes_equals_a_rebuild() {
     let waiting = facts.iter().position(|f| f.origin_case_number.is_none() && f.case_number.court().is_some()).unwrap();
     facts[waiting].origin_case_number = Some(CaseNumber::parse("（2026）粤0101民初99999号").unwrap());
     let mut data = Dataset::build(facts.iter().map(loaded), &court_names(), 15);
+    let warm = warm_caches(&data);
     let mut changed = Vec::new();
     // 1. A pending case closes (it moves from the open to the closed lists).
     let i = facts.iter().position(|f| f.closed_on.is_none() && f.case_number.court().is_some()).unwrap();
@@ -69,10 +70,11 @@ fn applying_changes_equals_a_rebuild() {
         awaited.case_number.as_str().to_owned(),
         vec![facts[waiting].case_number.as_str().to_owned()],
     )]);
-    data.apply(changed, &following, &court_names());
+    data.apply(changed, &following, &court_names(), &xiezhi_metrics::Catalogue::default());
     let rebuilt = Dataset::build(facts.iter().map(loaded), &court_names(), 15);
     assert_same(&data, &rebuilt);
     assert_eq!(data.snapshot.origin_of(waiting), data.row_of("（2026）粤0101民初99999号"));
+    assert_same_figures(&data, &rebuilt, &warm);
     // A copy changed while readers hold the original equals it too.
     let copy = data.copy_for_update();
     assert_same(&copy, &rebuilt);
@@ -94,6 +96,7 @@ fn events_become_the_record() {
         vec![LoadedCase { facts: facts[i].clone(), judge_id: Some("J-1".into()), events: events.clone() }],
         &HashMap::new(),
         &court_names(),
+        &xiezhi_metrics::Catalogue::default(),
     );
     // The deadline is base + 6 months by the rule, not the imported 99 days.
     let expected = filed.add_months(6).add_months(6);
@@ -106,4 +109,137 @@ fn events_become_the_record() {
     assert_eq!(data.events(i), &events[..]);
     let (derived, _) = derive_record(&facts[i], &events, 15);
     assert_eq!(derived.recovered_amount, Some(Amount::from_yuan(500)));
+}
+
+fn admin() -> Access {
+    Access::new("a", "admin", None, None).unwrap()
+}
+
+fn city_manager() -> Access {
+    Access::new("m", "manager", Some("粤01"), None).unwrap()
+}
+
+/// The periods and groups whose figures a test warms and compares.
+struct Warm {
+    periods: Vec<Period>,
+    groups: Vec<GroupKey>,
+}
+
+fn warm_caches(data: &Dataset) -> Warm {
+    let catalogue = Catalogue::default();
+    let periods = vec![
+        Period::new(d("2026-01-01"), d("2026-10-31")).unwrap(),
+        Period::new(d("2025-11-01"), d("2026-10-31")).unwrap(),
+    ];
+    let groups = vec![
+        GroupKey::Province(CourtCode::parse("粤").unwrap()),
+        GroupKey::City(CourtCode::parse("粤01").unwrap()),
+        GroupKey::Court(CourtCode::parse("粤0101").unwrap()),
+    ];
+    for p in &periods {
+        data.report(*p, &catalogue);
+        data.metrics_body(*p, &admin(), &catalogue);
+        data.metrics_body(*p, &city_manager(), &catalogue);
+        for g in &groups {
+            data.monthly(*p, g);
+            data.actions(&admin(), g, p.to(), &catalogue);
+            data.actions(&city_manager(), g, p.to(), &catalogue);
+        }
+    }
+    Warm { periods, groups }
+}
+
+/// Every cached figure of `data` (kept current by `apply`) equals the figure computed afresh.
+fn assert_same_figures(data: &Dataset, fresh: &Dataset, warm: &Warm) {
+    let catalogue = Catalogue::default();
+    for p in &warm.periods {
+        assert_eq!(data.report(*p, &catalogue).to_json(), fresh.report(*p, &catalogue).to_json(), "report {p:?}");
+        for access in [admin(), city_manager()] {
+            let body = data.metrics_body(*p, &access, &catalogue);
+            let mut expected = fresh.report(*p, &catalogue).to_json();
+            let keep: Vec<bool> =
+                fresh.report(*p, &catalogue).groups.iter().map(|g| access.sees_group(&g.key)).collect();
+            let mut i = 0;
+            expected["groups"].as_array_mut().unwrap().retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+            assert_eq!(String::from_utf8_lossy(&body), serde_json::to_string(&expected).unwrap(), "body {p:?}");
+        }
+        for g in &warm.groups {
+            assert_eq!(data.monthly(*p, g), fresh.monthly(*p, g), "trend {p:?} {g:?}");
+            for access in [admin(), city_manager()] {
+                let (a, b) =
+                    (data.actions(&access, g, p.to(), &catalogue), fresh.actions(&access, g, p.to(), &catalogue));
+                assert_eq!((&a.over_limit, &a.near_limit, &a.over_12m), (&b.over_limit, &b.near_limit, &b.over_12m));
+            }
+        }
+    }
+}
+
+#[test]
+fn cached_figures_follow_each_kind_of_change() {
+    let base = demo(2500);
+    // Each scenario changes the data one way; the warm caches must equal a fresh computation.
+    type Scenario = fn(&mut Vec<CaseFacts>) -> (Vec<CaseFacts>, HashMap<String, Vec<String>>);
+    let scenarios: Vec<(&str, Scenario)> = vec![
+        ("a pending case closes by judgment", |f| {
+            let i =
+                f.iter().position(|c| c.closed_on.is_none() && c.case_number.type_code().as_str() == "民初").unwrap();
+            f[i].closed_on = Some(d("2026-10-20"));
+            f[i].disposition = Some(Disposition::Judgment);
+            (vec![f[i].clone()], HashMap::new())
+        }),
+        ("an appeal of a closed first-instance case is registered", |f| {
+            let i = f
+                .iter()
+                .position(|c| {
+                    c.closed_on.is_some_and(|x| x >= d("2026-01-01"))
+                        && c.case_number.type_code().as_str() == "民初"
+                        && c.case_number.court().and_then(|x| x.city()).is_some()
+                })
+                .unwrap();
+            let city = f[i].case_number.court().and_then(|x| x.city()).unwrap();
+            let mut appeal =
+                CaseFacts::new(CaseNumber::parse(&format!("（2026）{city}民终88888号")).unwrap(), d("2026-10-25"));
+            appeal.origin_case_number = Some(f[i].case_number.clone());
+            appeal.judge = f.iter().find(|c| c.case_number.court() == Some(city)).and_then(|c| c.judge.clone());
+            f.push(appeal.clone());
+            (vec![appeal], HashMap::new())
+        }),
+        ("an appeal is decided: reversed", |f| {
+            let i = f
+                .iter()
+                .position(|c| {
+                    c.closed_on.is_none()
+                        && c.case_number.type_code().as_str() == "民终"
+                        && c.origin_case_number.is_some()
+                })
+                .unwrap();
+            f[i].closed_on = Some(d("2026-10-28"));
+            f[i].disposition = Some(Disposition::Amended);
+            (vec![f[i].clone()], HashMap::new())
+        }),
+        ("a filing date is corrected", |f| {
+            let i = f.iter().rposition(|c| c.closed_on.is_none() && c.case_number.court().is_some()).unwrap();
+            f[i].filed_on = f[i].filed_on.add_days(-400);
+            (vec![f[i].clone()], HashMap::new())
+        }),
+        ("a case of a judge the data did not have (new group)", |f| {
+            let i = f.iter().position(|c| c.closed_on.is_none() && c.case_number.court().is_some()).unwrap();
+            f[i].judge = Some("新进法官".into());
+            (vec![f[i].clone()], HashMap::new())
+        }),
+    ];
+    for (name, scenario) in scenarios {
+        let mut facts = base.clone();
+        let mut data = Dataset::build(facts.iter().map(loaded), &court_names(), 15);
+        let warm = warm_caches(&data);
+        let (changed, following) = scenario(&mut facts);
+        data.apply(changed.iter().map(loaded).collect(), &following, &court_names(), &Catalogue::default());
+        let rebuilt = Dataset::build(facts.iter().map(loaded), &court_names(), 15);
+        assert_same(&data, &rebuilt);
+        eprintln!("scenario: {name}");
+        assert_same_figures(&data, &rebuilt, &warm);
+    }
 }

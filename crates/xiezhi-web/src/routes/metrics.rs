@@ -15,7 +15,7 @@ use crate::routes::dashboard::{
 };
 use crate::shared::{
     self, GroupQuery, blocking, case_line, chosen_group, dataset, group_options, group_query, group_title, period_of,
-    report, scoped_json,
+    report,
 };
 use crate::views::{change_class, change_text, raw, value_text};
 
@@ -212,11 +212,11 @@ pub async fn api_metrics(
 ) -> Result<Response, ApiError> {
     let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
     let data = dataset(&state).await?;
-    let report = report(&state, &data, period).await?;
-    // The same scope and period always give the same body: serialise it once.
-    let body = data.api_metrics(period, &user.access, || {
-        serde_json::to_vec(&scoped_json(&report, &user.access)).unwrap_or_default()
-    });
+    // Each group's object is serialised once and kept current with the data; bodies per viewer.
+    let body = {
+        let (access, catalogue) = (user.access.clone(), state.app.config.catalogue.clone());
+        blocking("metrics", move || data.metrics_body(period, &access, &catalogue)).await?
+    };
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], axum::body::Bytes::from_owner(ArcBody(body)))
         .into_response())
 }
