@@ -360,11 +360,47 @@ pub struct ImportPage {
     pub base: Base,
     pub history: Vec<ImportLine>,
     pub limit: String,
-    pub report: Option<serde_json::Value>,
+    pub report: Option<ImportReport>,
     pub validated: bool,
     pub done: bool,
     pub token: Option<String>,
     pub error: Option<String>,
+}
+
+/// What an import (or its validation) did: the page's report and the API's body.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    /// `validated`, `imported` or `rejected`.
+    pub status: &'static str,
+    pub file_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inserted: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unchanged: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unknown_columns: Option<Vec<String>>,
+    pub problems: Vec<ProblemLine>,
+    /// On the page: how many problems there are (the list shows at most 500).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem_count: Option<usize>,
+}
+
+/// One problem of a file: row, column, reason, value, and the line `xiezhi import` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProblemLine {
+    pub row: u64,
+    pub column: String,
+    pub reason: String,
+    pub value: String,
+    pub text: String,
 }
 
 #[derive(Debug, Serialize)]

@@ -1041,3 +1041,34 @@ async fn case_list_pages_agree_between_the_merge_and_the_scan() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_action_list_links_to_exactly_the_cases_it_counts() {
+    each_backend(async |app| {
+        let mut checked = 0;
+        for (user, query) in
+            [("admin", "/?from=2025-01-01&to=2026-06-30"), ("manager-city", "/?from=2025-07-01&to=2026-03-31")]
+        {
+            let s = app.login(user).await;
+            let page = app.request(Method::GET, query, Some(&s.cookie), None, &[]).await;
+            assert_eq!(page.status, StatusCode::OK);
+            // Each panel: "<span class="count">N 件</span>" and, when N > 10, its 查看全部 link.
+            for panel in page.body.split("<section class=\"panel action").skip(1) {
+                let total: usize =
+                    support::between(panel, "<span class=\"count\">", " 件</span>").unwrap().parse().unwrap();
+                let Some(link) = support::between(panel, "<p class=\"more\"><a href=\"", "\"") else {
+                    assert!(total <= 10, "a panel of {total} cases has no link");
+                    continue;
+                };
+                let link = link.replace("&amp;", "&").replace("&#x2f;", "/");
+                assert!(link.contains("as_of=") && (link.contains("scope=") || link.contains("judge=")), "{link}");
+                let api = link.replacen("/cases?", "/api/v1/cases?", 1);
+                let listed = app.get_json(&api, &s).await;
+                assert_eq!(listed["total"].as_u64().unwrap() as usize, total, "{user}: {link}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 1, "the test saw no linked panel");
+    })
+    .await;
+}

@@ -243,3 +243,35 @@ fn cached_figures_follow_each_kind_of_change() {
         assert_same_figures(&data, &rebuilt, &warm);
     }
 }
+
+#[test]
+fn the_overdue_list_and_its_filter_share_the_catalogue_scope() {
+    let facts = demo(3000);
+    let data = Dataset::build(facts.iter().map(loaded), &court_names(), 15);
+    let as_of = d("2026-06-30");
+    let group = GroupKey::Province(CourtCode::parse("粤").unwrap());
+    let count = |catalogue: &Catalogue| {
+        let lists = action_rows(&data, &admin(), &group, as_of, catalogue);
+        let filter =
+            CaseFilter { scope: Some(group.clone()), over_limit: true, as_of: Some(as_of), ..CaseFilter::default() };
+        let rules = xiezhi_report::ActionRules::new(catalogue);
+        let listed = (0..data.len()).filter(|&r| filter.matches(&data, &data.case(r), &rules)).count();
+        (lists.over_limit.len(), listed)
+    };
+    let (card, list) = count(&Catalogue::default());
+    assert_eq!(card, list);
+    assert!(card > 0);
+    // A court that takes enforcement out of on_time_rate takes it out of both.
+    let mut narrow = Catalogue::default();
+    narrow.apply("[[indicator]]\nid = \"on_time_rate\"\nexclude_types = [\"执\", \"执恢\"]\n").unwrap();
+    let (card_narrow, list_narrow) = count(&narrow);
+    assert_eq!(card_narrow, list_narrow);
+    let enforcement_overdue = (0..data.len())
+        .filter(|&r| {
+            let c = data.case(r);
+            matches!(c.type_code.as_str(), "执" | "执恢") && c.pending_at(as_of) && data.deadline(r, as_of).is_overdue()
+        })
+        .count();
+    assert!(enforcement_overdue > 0);
+    assert_eq!(card_narrow, card - enforcement_overdue);
+}

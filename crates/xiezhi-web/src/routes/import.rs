@@ -11,14 +11,13 @@ use axum::extract::{Form, Multipart, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value as Json_, json};
 use xiezhi_app::ingest::{ImportFailure, ImportOptions};
 use xiezhi_app::{Actor, Clock, CurrentUser};
 
 use crate::AppState;
 use crate::auth::{self, ApiUser, PageUser};
 use crate::error::{ApiError, WebError};
-use crate::models::{Base, ImportLine, ImportPage};
+use crate::models::{Base, ImportLine, ImportPage, ImportReport, ProblemLine};
 use crate::shared::flag;
 
 /// Uploads kept between the validation and the confirmation of an import, and filled drafts
@@ -277,12 +276,9 @@ pub async fn upload(
 }
 
 /// At most 500 problems on a page (the count says how many there are).
-fn trim_problems(mut report: Json_) -> Json_ {
-    if let Some(list) = report.get_mut("problems").and_then(|p| p.as_array_mut()) {
-        let n = list.len();
-        list.truncate(500);
-        report["problem_count"] = n.into();
-    }
+fn trim_problems(mut report: ImportReport) -> ImportReport {
+    report.problem_count = Some(report.problems.len());
+    report.problems.truncate(500);
     report
 }
 
@@ -327,24 +323,30 @@ pub async fn confirm(
     }
 }
 
-/// Runs the import use case on a saved upload; the JSON report.
+/// Runs the import use case on a saved upload; the report.
 pub(crate) async fn run_import(
     state: &AppState,
     user: &CurrentUser,
     path: &Path,
     file_name: &str,
     mut options: ImportOptions,
-) -> Result<(StatusCode, Json_), WebError> {
+) -> Result<(StatusCode, ImportReport), WebError> {
     options.problem_report = false;
     options.file_name = Some(file_name.to_owned());
     if !user.access.is_admin() {
         options.scope = Some(user.access.clone());
     }
     let dry_run = options.dry_run;
-    let problems_json = |problems: &[xiezhi_import::Problem]| -> Vec<Json_> {
+    let problem_lines = |problems: &[xiezhi_import::Problem]| -> Vec<ProblemLine> {
         problems
             .iter()
-            .map(|p| json!({"row": p.row, "column": p.column, "reason": p.reason, "value": p.value, "text": p.to_string()}))
+            .map(|p| ProblemLine {
+                row: p.row,
+                column: p.column.clone(),
+                reason: p.reason.clone(),
+                value: p.value.clone(),
+                text: p.to_string(),
+            })
             .collect()
     };
     let imported_at = state.app.clock.timestamp();
@@ -364,27 +366,36 @@ pub(crate) async fn run_import(
             }
             Ok((
                 StatusCode::OK,
-                json!({
-                    "status": if dry_run { "validated" } else { "imported" },
-                    "file_name": file_name,
-                    "rows": summary.rows,
-                    "inserted": summary.counts.inserted,
-                    "updated": summary.counts.updated,
-                    "unchanged": summary.counts.unchanged,
-                    "skipped": summary.skipped,
-                    "unknown_columns": summary.unknown_columns,
-                    "problems": problems_json(&summary.problems),
-                }),
+                ImportReport {
+                    status: if dry_run { "validated" } else { "imported" },
+                    file_name: file_name.to_owned(),
+                    message: None,
+                    rows: Some(summary.rows),
+                    inserted: Some(summary.counts.inserted),
+                    updated: Some(summary.counts.updated),
+                    unchanged: Some(summary.counts.unchanged),
+                    skipped: Some(summary.skipped),
+                    unknown_columns: Some(summary.unknown_columns.clone()),
+                    problems: problem_lines(&summary.problems),
+                    problem_count: None,
+                },
             ))
         }
         Err(ImportFailure::BadRows(problems)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            json!({
-                "status": "rejected",
-                "file_name": file_name,
-                "message": format!("发现 {} 个问题，未导入任何数据。", problems.len()),
-                "problems": problems_json(&problems),
-            }),
+            ImportReport {
+                status: "rejected",
+                file_name: file_name.to_owned(),
+                message: Some(format!("发现 {} 个问题，未导入任何数据。", problems.len())),
+                rows: None,
+                inserted: None,
+                updated: None,
+                unchanged: None,
+                skipped: None,
+                unknown_columns: None,
+                problems: problem_lines(&problems),
+                problem_count: None,
+            },
         )),
         Err(ImportFailure::File(e)) => Err(WebError::BadRequest(format!("无法读取该文件：{e}"))),
         Err(e) if e.is_busy() => Err(WebError::Busy),
