@@ -7,6 +7,12 @@
 //!   court belongs to; imports.
 //! - 法官 `judge`: their own cases and judge figures, and their court's aggregates.
 //! - 书记员/法官助理 `clerk`: as the judge they assist (`judge_name`).
+//! - 立案人员 `registrar`: registers cases at their court (立案) and sees that court's cases and
+//!   aggregates; no designation, no roster changes.
+//!
+//! Writes are narrower than reads: registering a case needs the registrar or manager *of that
+//! court* (or an admin); designating a judge or reassigning a case needs the manager of that
+//! court (or an admin); the roster of a court is kept by the managers who see it and admins.
 //!
 //! A judge is known by roster id (工号) where the account and the case are both linked to the
 //! roster; by name otherwise (an imported name that is not unique in its court's roster).
@@ -21,10 +27,11 @@ pub enum Role {
     Manager,
     Judge,
     Clerk,
+    Registrar,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Manager, Role::Judge, Role::Clerk];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Manager, Role::Registrar, Role::Judge, Role::Clerk];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -32,6 +39,7 @@ impl Role {
             Role::Manager => "manager",
             Role::Judge => "judge",
             Role::Clerk => "clerk",
+            Role::Registrar => "registrar",
         }
     }
 
@@ -46,6 +54,7 @@ impl Role {
             Role::Manager => "院领导/审管办",
             Role::Judge => "法官",
             Role::Clerk => "书记员/法官助理",
+            Role::Registrar => "立案人员",
         }
     }
 }
@@ -53,7 +62,7 @@ impl Role {
 /// Why an account cannot be given access.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccessError {
-    #[error("unknown role {0:?} (admin, manager, judge or clerk)")]
+    #[error("unknown role {0:?} (admin, manager, registrar, judge or clerk)")]
     UnknownRole(String),
     #[error("role {0} needs a court code (--court)")]
     NeedsCourt(&'static str),
@@ -107,6 +116,39 @@ impl Access {
         matches!(self.role, Role::Admin | Role::Manager)
     }
 
+    /// Whether lists show every case of a visible court (not only one judge's).
+    pub fn sees_whole_courts(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Manager | Role::Registrar)
+    }
+
+    /// 立案 whether the user may register cases at `court`: its registrar or manager, or an admin.
+    pub fn may_register(&self, court: CourtCode) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Manager | Role::Registrar => self.court == Some(court),
+            Role::Judge | Role::Clerk => false,
+        }
+    }
+
+    /// 指定分案/调整分案 whether the user may designate or reassign a judge at `court`: its
+    /// manager, or an admin.
+    pub fn may_designate(&self, court: CourtCode) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Manager => self.court == Some(court),
+            _ => false,
+        }
+    }
+
+    /// 名册 whether the user may change the roster of `court`: managers who see it, admins.
+    pub fn may_manage_roster(&self, court: CourtCode) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Manager => self.sees_court(court),
+            _ => false,
+        }
+    }
+
     /// Whether the aggregates of `court` are visible.
     pub fn sees_court(&self, court: CourtCode) -> bool {
         match (self.role, self.court) {
@@ -117,7 +159,7 @@ impl Access {
                 CourtLevel::High => court.province_code() == Some(mine),
                 CourtLevel::Basic | CourtLevel::Supreme => court == mine,
             },
-            (Role::Judge | Role::Clerk, Some(mine)) => court == mine,
+            (Role::Judge | Role::Clerk | Role::Registrar, Some(mine)) => court == mine,
         }
     }
 
@@ -128,7 +170,7 @@ impl Access {
     pub fn sees_case(&self, court: Option<CourtCode>, judge: Option<&str>, judge_id: Option<&str>) -> bool {
         match self.role {
             Role::Admin => true,
-            Role::Manager => court.is_some_and(|c| self.sees_court(c)),
+            Role::Manager | Role::Registrar => court.is_some_and(|c| self.sees_court(c)),
             Role::Judge | Role::Clerk => {
                 court.is_some_and(|c| Some(c) == self.court)
                     && match (self.judge_id.as_deref(), judge_id) {
@@ -146,7 +188,7 @@ impl Access {
             GroupKey::Province(p) => match self.role {
                 Role::Admin => true,
                 Role::Manager => self.court.and_then(CourtCode::province_code) == Some(*p),
-                Role::Judge | Role::Clerk => false,
+                Role::Judge | Role::Clerk | Role::Registrar => false,
             },
             GroupKey::City(c) => match self.role {
                 Role::Admin => true,
@@ -154,11 +196,11 @@ impl Access {
                     self.court.and_then(CourtCode::city) == Some(*c)
                         || self.court.is_some_and(|m| m.level() == CourtLevel::High && c.province_code() == Some(m))
                 }
-                Role::Judge | Role::Clerk => false,
+                Role::Judge | Role::Clerk | Role::Registrar => false,
             },
             GroupKey::Court(c) => self.sees_court(*c),
             GroupKey::Judge { court, judge } => match self.role {
-                Role::Admin | Role::Manager => self.sees_court(*court),
+                Role::Admin | Role::Manager | Role::Registrar => self.sees_court(*court),
                 Role::Judge | Role::Clerk => {
                     Some(*court) == self.court && Some(judge.as_str()) == self.judge.as_deref()
                 }
@@ -177,10 +219,11 @@ impl Access {
                 CourtLevel::Intermediate => GroupKey::City(c),
                 CourtLevel::Basic | CourtLevel::Supreme => GroupKey::Court(c),
             }),
+            (Role::Registrar, Some(c)) => Some(GroupKey::Court(c)),
             (Role::Judge | Role::Clerk, Some(c)) => {
                 Some(GroupKey::Judge { court: c, judge: self.judge.clone().unwrap_or_default() })
             }
-            (Role::Manager | Role::Judge | Role::Clerk, None) => None,
+            (Role::Manager | Role::Judge | Role::Clerk | Role::Registrar, None) => None,
         }
     }
 
@@ -196,6 +239,7 @@ impl Access {
             },
             (Role::Judge, Some(c)) => format!("本人案件 {}（{c}）", self.judge.as_deref().unwrap_or("")),
             (Role::Clerk, Some(c)) => format!("协助法官 {}（{c}）", self.judge.as_deref().unwrap_or("")),
+            (Role::Registrar, Some(c)) => format!("{c} 立案"),
             (_, None) => String::new(),
         }
     }
@@ -232,5 +276,19 @@ mod tests {
         assert!(Access::new("x", "root", None, None).is_err());
         let admin = Access::new("a", "admin", None, None).unwrap();
         assert!(admin.sees_case(None, None, None));
+        // A registrar: the whole court's cases and figures, no other court, no judge group of
+        // another court; registers there only; designates nowhere.
+        let registrar = Access::new("r", "registrar", Some("粤0103"), None).unwrap();
+        assert!(registrar.sees_case(Some(code("粤0103")), Some("乙"), None));
+        assert!(!registrar.sees_case(Some(code("粤0104")), None, None));
+        assert!(registrar.may_register(code("粤0103")) && !registrar.may_register(code("粤0104")));
+        assert!(!registrar.may_designate(code("粤0103")) && !registrar.may_manage_roster(code("粤0103")));
+        assert!(Access::new("r", "registrar", None, None).is_err());
+        // Writes need the manager of that court: a city manager sees 粤0103 but neither
+        // registers nor designates there; it keeps the city's roster.
+        assert!(!city.may_register(code("粤0103")) && !city.may_designate(code("粤0103")));
+        assert!(city.may_register(code("粤01")) && city.may_manage_roster(code("粤0103")));
+        assert!(basic.may_designate(code("粤0103")) && !judge.may_register(code("粤0103")));
+        assert!(admin.may_designate(code("粤0303")));
     }
 }

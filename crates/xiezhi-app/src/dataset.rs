@@ -329,6 +329,31 @@ impl Dataset {
         Deadline::compute(&case, as_of, self.near_days)
     }
 
+    /// 我的案件: the open cases on `as_of` of the judge a judge or clerk account is (assists),
+    /// most urgent first: by 审限届满 (cases without a statutory limit last), then 案号.
+    pub fn my_open_cases(&self, access: &Access, as_of: Date) -> Vec<(usize, Deadline)> {
+        if !matches!(access.role, crate::Role::Judge | crate::Role::Clerk) {
+            return Vec::new();
+        }
+        let Some(court) = access.court else { return Vec::new() };
+        let mut out: Vec<(usize, Deadline)> = self
+            .by_court
+            .iter()
+            .filter(|(c, _)| *c == Some(court))
+            .flat_map(|(_, rows)| rows.iter().map(|&r| r as usize))
+            .filter(|&r| self.case(r).pending_at(as_of) && self.visible(access, r))
+            .map(|r| (r, self.deadline(r, as_of)))
+            .collect();
+        out.sort_by(|(ra, a), (rb, b)| {
+            (a.deadline.is_none(), a.deadline, self.number(*ra)).cmp(&(
+                b.deadline.is_none(),
+                b.deadline,
+                self.number(*rb),
+            ))
+        });
+        out
+    }
+
     /// 临近审限 window of this dataset (days).
     pub fn near_days(&self) -> i32 {
         self.near_days

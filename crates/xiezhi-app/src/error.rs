@@ -21,6 +21,9 @@ pub enum AppError {
     /// Bad input; the message (Chinese first) is for the user.
     #[error("{0}")]
     BadRequest(String),
+    /// A field refused: its value cannot be read (400) or is read and not acceptable (422).
+    #[error("{}", .0.message)]
+    Refused(Refusal),
     /// Too many failed logins.
     #[error("too many failed logins")]
     Throttled,
@@ -42,5 +45,48 @@ pub enum AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         if e.is_busy() { AppError::Busy } else { AppError::Store(e) }
+    }
+}
+
+/// Whether a refused value could not be read, or was read and is not acceptable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// 400: not a date, not an amount, not a code, a required field missing.
+    Unreadable,
+    /// 422: read, but refused by a rule (an unknown court, a date after today, an empty pool).
+    Unacceptable,
+}
+
+/// One refused field: which, its value as given, and why (Chinese, then English).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub kind: RefusalKind,
+    pub field: String,
+    pub value: String,
+    pub message: String,
+}
+
+impl Refusal {
+    /// A value that cannot be read (400). The message names the field and the value.
+    pub fn unreadable(field: &str, value: &str, why: &str) -> Refusal {
+        Refusal::new(RefusalKind::Unreadable, field, value, why)
+    }
+
+    /// A value refused by a rule (422). The message names the field and the value.
+    pub fn unacceptable(field: &str, value: &str, why: &str) -> Refusal {
+        Refusal::new(RefusalKind::Unacceptable, field, value, why)
+    }
+
+    fn new(kind: RefusalKind, field: &str, value: &str, why: &str) -> Refusal {
+        let shown: String = value.chars().take(80).collect();
+        let message =
+            if value.is_empty() { format!("{field}：{why}") } else { format!("{field}“{shown}”：{why}") };
+        Refusal { kind, field: field.to_owned(), value: shown, message }
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> AppError {
+        AppError::Refused(r)
     }
 }

@@ -17,6 +17,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod assignment;
 pub mod bulletin;
 mod cache;
 pub mod cases;
@@ -25,6 +26,8 @@ mod dataset;
 mod error;
 pub mod ingest;
 pub mod persist;
+pub mod registration;
+pub mod roster;
 
 use std::sync::Arc;
 
@@ -40,7 +43,7 @@ pub use dataset::{
     ActionRows, CaseFilter, CaseRow, CourtLists, Dataset, LoadedCase, MonthCounts, action_rows, bulletin_actions,
     derive_record, facts_as_of, monthly_counts,
 };
-pub use error::AppError;
+pub use error::{AppError, Refusal, RefusalKind};
 
 /// Settings of the application.
 #[derive(Debug, Clone)]
@@ -95,6 +98,8 @@ pub struct App {
     pub config: Arc<AppConfig>,
     pub data: Arc<DataCache>,
     pub(crate) throttle: Arc<Throttle>,
+    /// Where random assignments get their seeds (the OS CSPRNG; tests fix it).
+    pub(crate) seeds: Arc<dyn assignment::SeedSource>,
 }
 
 /// Who performs a use case: a signed-in user, or the command line (recorded as such in the
@@ -138,7 +143,15 @@ impl App {
             clock,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
+            seeds: Arc::new(assignment::OsSeeds),
         }
+    }
+
+    /// The same application drawing its seeds from `seeds` (tests and benchmarks that must
+    /// replay a known sequence; the product uses the OS CSPRNG).
+    pub fn with_seeds(mut self, seeds: Arc<dyn assignment::SeedSource>) -> App {
+        self.seeds = seeds;
+        self
     }
 
     /// An audit record by `actor` at the clock's time.

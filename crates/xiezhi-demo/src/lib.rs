@@ -57,7 +57,7 @@ mod world;
 
 use xiezhi_domain::{CaseFacts, Date};
 
-pub use province::{Court, Department, Province};
+pub use province::{Court, DemoJudge, Department, Province};
 
 use engine::Engine;
 use world::World;

@@ -155,6 +155,29 @@ impl Dept {
 
     /// Judges of a department at a court of relative size `scale` (1.0 = an average basic
     /// court), `None` when the court has no such department.
+    /// 类型代字 the department's judges take (the demo roster's `case_types`).
+    fn case_types(self, level: CourtLevel) -> &'static [&'static str] {
+        let basic = level == CourtLevel::Basic;
+        match self {
+            Dept::Civil1 | Dept::Civil2 if basic => &["民初", "民特", "民督"],
+            Dept::Civil1 | Dept::Civil2 => &["民初", "民终"],
+            Dept::FastTrack => &["民初"],
+            Dept::Criminal if basic => &["刑初"],
+            Dept::Criminal => &["刑初", "刑终"],
+            Dept::Admin if basic => &["行初"],
+            Dept::Admin => &["行初", "行终"],
+            Dept::Supervision => &["民申", "民再", "民监"],
+            Dept::Enforcement => &["执", "执恢", "执保"],
+            Dept::EnforcementReview if basic => &["执异"],
+            Dept::EnforcementReview => &["执异", "执复"],
+        }
+    }
+
+    /// 繁简: the 速裁庭 takes simple cases only.
+    fn track(self) -> &'static str {
+        if self == Dept::FastTrack { "简" } else { "繁简" }
+    }
+
     fn roster_size(self, level: CourtLevel, scale: f64, admin: bool) -> Option<usize> {
         let base: f64 = match (level, self) {
             (CourtLevel::Basic, Dept::Civil1) => 9.0,
@@ -390,6 +413,8 @@ pub struct Court {
 pub struct Department {
     name: &'static str,
     judges: Vec<String>,
+    case_types: &'static [&'static str],
+    track: &'static str,
 }
 
 impl Province {
@@ -403,8 +428,14 @@ impl Province {
                 departments: c
                     .rosters
                     .iter()
-                    .flatten()
-                    .map(|r| Department { name: r.name, judges: r.judges.clone() })
+                    .zip(Dept::ALL)
+                    .filter_map(|(r, dept)| r.as_ref().map(|r| (r, dept)))
+                    .map(|(r, dept)| Department {
+                        name: r.name,
+                        judges: r.judges.clone(),
+                        case_types: dept.case_types(c.level),
+                        track: dept.track(),
+                    })
                     .collect(),
                 annual_growth: c.profile.growth,
             })
@@ -487,5 +518,54 @@ impl Department {
     /// Synthetic judge names (surname + two characters of a fixed pool), unique in the province.
     pub fn judges(&self) -> &[String] {
         &self.judges
+    }
+
+    /// 类型代字 the department's judges take.
+    pub fn case_types(&self) -> &'static [&'static str] {
+        self.case_types
+    }
+
+    /// 繁简 the department's judges take: `繁简`, or `简` for the 速裁庭.
+    pub fn track(&self) -> &'static str {
+        self.track
+    }
+}
+
+/// One judge of the demo roster (员额法官名册).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoJudge {
+    /// 工号: the court code and a number, e.g. `粤0106-007`.
+    pub judge_id: String,
+    pub name: String,
+    pub court: CourtCode,
+    pub department: &'static str,
+    pub case_types: &'static [&'static str],
+    pub track: &'static str,
+    /// 办案系数: 0.5 for the first judge of each department (its 庭长), 1 otherwise.
+    pub weight: &'static str,
+}
+
+impl Province {
+    /// The demo roster: every judge of every court, numbered within the court.
+    pub fn roster(&self) -> Vec<DemoJudge> {
+        let mut out = Vec::new();
+        for court in &self.courts {
+            let mut n = 0;
+            for dept in &court.departments {
+                for (k, name) in dept.judges.iter().enumerate() {
+                    n += 1;
+                    out.push(DemoJudge {
+                        judge_id: format!("{}-{n:03}", court.code),
+                        name: name.clone(),
+                        court: court.code,
+                        department: dept.name,
+                        case_types: dept.case_types,
+                        track: dept.track,
+                        weight: if k == 0 { "0.5" } else { "1" },
+                    });
+                }
+            }
+        }
+        out
     }
 }

@@ -103,6 +103,26 @@ impl Amount {
     }
 }
 
+impl Amount {
+    /// Yuan with thousands separators and as few decimals as needed: `35,000`, `1,234.5`.
+    pub fn grouped(self) -> String {
+        let plain = self.to_string();
+        let (whole, frac) = plain.split_once('.').map_or((plain.as_str(), None), |(w, f)| (w, Some(f)));
+        let mut out = String::with_capacity(plain.len() + whole.len() / 3);
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if let Some(f) = frac {
+            out.push('.');
+            out.push_str(f);
+        }
+        out
+    }
+}
+
 impl fmt::Display for Amount {
     /// Plain yuan with as few decimals as needed: `1234.5`, `0`, `12345678`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -127,6 +147,17 @@ impl fmt::Debug for Amount {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn grouped() {
+        let g = |s: &str| Amount::parse(s, false).unwrap().grouped();
+        assert_eq!(g("35000"), "35,000");
+        assert_eq!(g("120000"), "120,000");
+        assert_eq!(g("999"), "999");
+        assert_eq!(g("1234.5"), "1,234.5");
+        assert_eq!(g("1234567.0001"), "1,234,567.0001");
+        assert_eq!(g("0"), "0");
+    }
 
     #[test]
     fn forms() {

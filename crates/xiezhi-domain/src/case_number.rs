@@ -140,6 +140,26 @@ impl CaseNumber {
         [half(0x9e37_79b9_7f4a_7c15), half(0x2545_f491_4f6c_dd1d)]
     }
 
+    /// 案件编号 the sequence number (the digits before 号), e.g. 1234 of `（2024）粤0703民初1234号`.
+    pub fn sequence(&self) -> u64 {
+        let body = self.canonical.strip_suffix('号').unwrap_or(&self.canonical);
+        let start = body.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        // Parsing checked 1–12 digits: always fits.
+        body[start..].parse().unwrap_or(0)
+    }
+
+    /// The number a court gives its `sequence`-th case of a type in a year:
+    /// `（2026）粤0106民初1号` (no 专门审判代字; registration does not give them).
+    pub fn assigned(year: u16, court: CourtCode, type_code: TypeCode, sequence: u64) -> CaseNumber {
+        CaseNumber {
+            canonical: format!("（{year:04}）{court}{type_code}{sequence}号").into_boxed_str(),
+            year,
+            court: CourtRef::Code(court),
+            specialized: None,
+            type_code,
+        }
+    }
+
     /// Whether this is a pre-2016 `字第` number.
     pub fn is_legacy(&self) -> bool {
         matches!(self.court, CourtRef::Legacy(_))

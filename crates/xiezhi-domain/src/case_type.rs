@@ -211,6 +211,21 @@ impl TypeCode {
     }
 }
 
+impl TypeCode {
+    /// Whether a court of `level` files cases of this type (立案): a 基层法院 files no appeal
+    /// (…终), 赔偿委员会 cases (委赔…) are decided at a 中院 or above, and 刑核 (死刑复核,
+    /// 法定刑以下判处刑罚复核) only at a 高院 or the SPC. Everything else is left to the court.
+    pub fn filable_at(self, level: crate::court::CourtLevel) -> bool {
+        use crate::court::CourtLevel::*;
+        let code = self.as_str();
+        match level {
+            Basic => !(code.ends_with('终') || code.starts_with("委赔") || code == "刑核"),
+            Intermediate => code != "刑核",
+            High | Supreme => true,
+        }
+    }
+}
+
 impl fmt::Display for TypeCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -375,6 +390,18 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn which_level_files_what() {
+        use crate::court::CourtLevel::*;
+        let t = |s: &str| TypeCode::from_text(s).unwrap();
+        assert!(t("民初").filable_at(Basic) && t("民特").filable_at(Basic) && t("执").filable_at(Basic));
+        for code in ["民终", "刑终", "行终", "民辖终", "破终", "委赔", "委赔监", "刑核"] {
+            assert!(!t(code).filable_at(Basic), "{code} at a 基层法院");
+        }
+        assert!(t("民终").filable_at(Intermediate) && t("委赔").filable_at(Intermediate));
+        assert!(!t("刑核").filable_at(Intermediate) && t("刑核").filable_at(High));
+    }
 
     #[test]
     fn table_has_no_duplicates_and_fits_limit() {

@@ -4,12 +4,15 @@
 //! [`CaseClass`], [`Disposition`] (结案方式), [`Procedure`] (适用程序), [`Date`] with
 //! [`Date::add_months`] clamping, [`StatutoryLimit`] (审限), [`CaseFacts`] (one row of the
 //! case-facts interchange format), [`CaseEvent`] (the events of a case's record),
-//! [`Deadline`] (the one 审限 rule, module [`deadline`]) and [`JudgeId`] (工号).
+//! [`Deadline`] (the one 审限 rule, module [`deadline`]), [`JudgeId`] (工号), the registration
+//! rules ([`registration`]: flags, tracks, 繁简分流 [`registration::triage`]) and the random
+//! assignment draw ([`assignment::draw`]).
 //!
 //! Architecture invariant: nothing in this crate reads files, the network, the environment or
 //! the clock; every "today" is a parameter.
 
 mod amount;
+pub mod assignment;
 mod case_number;
 mod case_type;
 mod court;
@@ -20,6 +23,7 @@ pub mod events;
 mod facts;
 mod judge;
 mod procedure;
+pub mod registration;
 mod time_limit;
 
 pub use amount::{Amount, AmountError};
@@ -33,4 +37,5 @@ pub use events::{CaseEvent, EventKind, Span, SuspensionKind, TerminalApproval, T
 pub use facts::CaseFacts;
 pub use judge::{JudgeId, JudgeIdError};
 pub use procedure::{Procedure, ProcedureError};
+pub use registration::{AverageWage, Flags, Track, TrackSet, TriageRules, Weight};
 pub use time_limit::StatutoryLimit;

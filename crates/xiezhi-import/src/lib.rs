@@ -1,4 +1,5 @@
-//! Reading and writing the case-facts interchange format (../shared/contracts/case-facts.md).
+//! Reading and writing the case-facts interchange format (case-facts.md), and the judge
+//! roster file ([`roster`], read as a small [`table`]).
 //!
 //! Main types: [`FactsReader`] streams [`RowOutcome`]s (a [`CaseFacts`] or the row's
 //! [`Problem`]s) out of a CSV (UTF-8 with or without BOM, or GB18030, detected) or an XLSX file;
@@ -12,8 +13,10 @@
 mod columns;
 pub mod duplicates;
 pub mod export;
+pub mod roster;
 mod row;
 mod source;
+pub mod table;
 
 pub use columns::{Column, HeaderMap, trim_cell};
 pub use duplicates::{Duplicate, DuplicateFinder};

@@ -118,7 +118,7 @@ impl<R: Read> Read for LineCounting<R> {
     }
 }
 
-const SNIFF_BYTES: usize = 1 << 20;
+pub(crate) const SNIFF_BYTES: usize = 1 << 20;
 
 impl FactsReader {
     /// Opens a file, detecting its format from its content (not its name).
@@ -369,7 +369,7 @@ fn header_at(header: &HeaderMap, i: usize) -> String {
         .map_or_else(|| format!("#{}", i + 1), |c| header.header(c).to_owned())
 }
 
-fn strip_utf8_bom<R: std::io::BufRead>(reader: &mut R) -> std::io::Result<()> {
+pub(crate) fn strip_utf8_bom<R: std::io::BufRead>(reader: &mut R) -> std::io::Result<()> {
     if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
         reader.consume(3);
     }
@@ -377,7 +377,7 @@ fn strip_utf8_bom<R: std::io::BufRead>(reader: &mut R) -> std::io::Result<()> {
 }
 
 /// Decides between UTF-8 and GB18030 from the first megabyte; refuses binary content.
-fn sniff_text(head: &[u8]) -> Result<FileFormat, ImportError> {
+pub(crate) fn sniff_text(head: &[u8]) -> Result<FileFormat, ImportError> {
     if head.starts_with(b"\xEF\xBB\xBF") {
         return Ok(FileFormat::CsvUtf8);
     }
@@ -413,7 +413,7 @@ fn serial_1900(dt: &calamine::ExcelDateTime) -> f64 {
     if in_1904 { value + 1462.0 } else { value }
 }
 
-fn data_text(d: &Data) -> String {
+pub(crate) fn data_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),

@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use serde::Deserialize;
-use xiezhi_domain::{Date, Scope, TypeCode};
+use xiezhi_domain::{AverageWage, Date, Scope, TriageRules, TypeCode};
 
 use crate::error::MetricsError;
 use crate::indicator::{Direction, IndicatorId, Unit};
@@ -115,6 +115,18 @@ pub struct Catalogue {
     /// 员额法官名册: the configured number of judges per group (`[[roster]]` in the TOML); it
     /// replaces J of closed_per_judge where given.
     roster: Roster,
+    /// 繁简分流 rules (`[triage]`).
+    triage: TriageRules,
+    /// 指定分案 reason codes (`[assignment]`).
+    reason_codes: Vec<ReasonCode>,
+}
+
+/// 指定分案理由 one reason a manager may give for designating a judge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReasonCode {
+    pub code: String,
+    /// Whether a designation with this code must carry a note (其他).
+    pub needs_note: bool,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +136,101 @@ struct RawFile {
     indicator: Vec<RawEntry>,
     #[serde(default)]
     roster: Vec<RawRoster>,
+    triage: Option<RawTriage>,
+    assignment: Option<RawAssignment>,
+}
+
+/// `[triage] simple_causes = [...]` and `[[triage.average_wage]] province year yuan`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTriage {
+    simple_causes: Option<Vec<String>>,
+    #[serde(default)]
+    average_wage: Vec<RawWage>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWage {
+    province: String,
+    year: i32,
+    yuan: toml::Value,
+}
+
+/// `[assignment] reason_codes = [...] needs_note = [...]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssignment {
+    reason_codes: Option<Vec<String>>,
+    needs_note: Option<Vec<String>>,
+}
+
+impl RawTriage {
+    /// Lays these lines over `rules`: a list of causes replaces the list; each wage line sets
+    /// its province and year.
+    fn apply(self, rules: &mut TriageRules) -> Result<(), MetricsError> {
+        if let Some(causes) = self.simple_causes {
+            rules.simple_causes = causes.into_iter().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect();
+        }
+        for line in self.average_wage {
+            let id = format!("triage.average_wage {} {}", line.province, line.year);
+            let problem = |p: &str| MetricsError::CatalogueEntry { id: id.clone(), problem: p.to_owned() };
+            let mut chars = line.province.trim().chars();
+            let province = match (chars.next(), chars.next()) {
+                (Some(c), None) if xiezhi_domain::PROVINCE_ABBREVIATIONS.contains(&c) => c,
+                _ => return Err(problem("province must be one abbreviation (粤)")),
+            };
+            if !(1990..=2200).contains(&line.year) {
+                return Err(problem("year out of range"));
+            }
+            let text = match &line.yuan {
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Float(f) => f.to_string(),
+                toml::Value::String(s) => s.clone(),
+                _ => return Err(problem("yuan must be a number")),
+            };
+            let amount = xiezhi_domain::Amount::parse(&text, false)
+                .ok()
+                .filter(|a| a.ten_thousandths() > 0)
+                .ok_or_else(|| problem("yuan must be a positive amount"))?;
+            rules.set_wage(AverageWage { province, year: line.year, amount });
+        }
+        Ok(())
+    }
+}
+
+impl RawAssignment {
+    fn apply(self, codes: &mut Vec<ReasonCode>) -> Result<(), MetricsError> {
+        if let Some(list) = self.reason_codes {
+            let mut seen = std::collections::HashSet::new();
+            *codes = list
+                .into_iter()
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty() && seen.insert(c.clone()))
+                .map(|code| ReasonCode { code, needs_note: false })
+                .collect();
+            if codes.is_empty() {
+                return Err(MetricsError::CatalogueEntry {
+                    id: "assignment.reason_codes".into(),
+                    problem: "at least one reason code".into(),
+                });
+            }
+        }
+        if let Some(needs) = self.needs_note {
+            for code in codes.iter_mut() {
+                code.needs_note = false;
+            }
+            for n in needs {
+                let entry =
+                    codes.iter_mut().find(|c| c.code == n.trim()).ok_or_else(|| MetricsError::CatalogueEntry {
+                        id: "assignment.needs_note".into(),
+                        problem: format!("{n:?} is not one of reason_codes"),
+                    })?;
+                entry.needs_note = true;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `[[roster]] kind = "court" code = "粤0703" judges = 45`.
@@ -252,9 +359,16 @@ impl Catalogue {
                 slot.ok_or_else(|| MetricsError::CatalogueEntry { id: id.to_string(), problem: "missing".into() })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut catalogue = Catalogue { entries, roster: Roster::new() };
+        let mut catalogue =
+            Catalogue { entries, roster: Roster::new(), triage: TriageRules::default(), reason_codes: Vec::new() };
         for line in raw.roster {
             catalogue.roster.insert(line.key()?, line.judges);
+        }
+        if let Some(t) = raw.triage {
+            t.apply(&mut catalogue.triage)?;
+        }
+        if let Some(a) = raw.assignment {
+            a.apply(&mut catalogue.reason_codes)?;
         }
         Ok(catalogue)
     }
@@ -268,6 +382,12 @@ impl Catalogue {
         }
         for line in raw.roster {
             self.roster.insert(line.key()?, line.judges);
+        }
+        if let Some(t) = raw.triage {
+            t.apply(&mut self.triage)?;
+        }
+        if let Some(a) = raw.assignment {
+            a.apply(&mut self.reason_codes)?;
         }
         self.check_count_identities()
     }
@@ -304,6 +424,21 @@ impl Catalogue {
     /// The configured judge roster (empty unless the court's TOML has `[[roster]]` lines).
     pub fn roster(&self) -> &Roster {
         &self.roster
+    }
+
+    /// 繁简分流 rules: simple 案由 and average wages by province and year.
+    pub fn triage(&self) -> &TriageRules {
+        &self.triage
+    }
+
+    /// 指定分案 reason codes, in the configured order.
+    pub fn reason_codes(&self) -> &[ReasonCode] {
+        &self.reason_codes
+    }
+
+    /// The reason code `code`, if configured.
+    pub fn reason_code(&self, code: &str) -> Option<&ReasonCode> {
+        self.reason_codes.iter().find(|c| c.code == code.trim())
     }
 
     /// The entry of `id`.

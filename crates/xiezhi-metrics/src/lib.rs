@@ -42,7 +42,7 @@ mod snapshot;
 mod update;
 mod value;
 
-pub use catalogue::{Band, Catalogue, Entry, ReferenceInterval, Source, TypeMask};
+pub use catalogue::{Band, Catalogue, Entry, ReasonCode, ReferenceInterval, Source, TypeMask};
 pub use engine::{GroupPartial, Partial, aggregate, aggregate_listed, aggregate_rows};
 pub use error::MetricsError;
 pub use explain::{Explanation, explain, explain_with};

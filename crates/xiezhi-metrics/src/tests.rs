@@ -825,6 +825,63 @@ fn default_catalogue_matches_the_contract() {
 }
 
 #[test]
+fn triage_and_assignment_settings() {
+    let cat = Catalogue::default();
+    // The contract's example figure ships; W for a 2026 filing in 粤 is the 2025 figure.
+    let w = cat.triage().wage_for('粤', 2026).unwrap();
+    assert_eq!((w.year, w.amount), (2025, xiezhi_domain::Amount::from_yuan(120_000)));
+    assert_eq!(cat.triage().wage_for('粤', 2025), None);
+    assert!(cat.triage().simple_causes.iter().any(|c| c == "物业服务合同纠纷"));
+    let codes: Vec<&str> = cat.reason_codes().iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "关联案件/系列案件",
+            "本院提审",
+            "发回重审或指令再审",
+            "院庭长办理四类案件",
+            "专业化审判需要",
+            "回避后重新分配",
+            "其他"
+        ]
+    );
+    assert!(cat.reason_code("其他").unwrap().needs_note && !cat.reason_code("本院提审").unwrap().needs_note);
+    // A court's TOML: its own wages (a line per year; the example year replaced), causes
+    // replaced, its own reason codes.
+    let toml = r#"
+        [triage]
+        simple_causes = ["离婚纠纷"]
+        [[triage.average_wage]]
+        province = "粤"
+        year = 2025
+        yuan = "118,000.50"
+        [[triage.average_wage]]
+        province = "湘"
+        year = 2024
+        yuan = 85000
+        [assignment]
+        reason_codes = ["本院提审", "其他原因"]
+        needs_note = ["其他原因"]
+    "#;
+    let cat = Catalogue::from_toml_str(toml).unwrap();
+    assert_eq!(
+        cat.triage().wage_for('粤', 2026).unwrap().amount,
+        xiezhi_domain::Amount::parse("118000.5", false).unwrap()
+    );
+    assert_eq!(cat.triage().wage_for('湘', 2026).unwrap().year, 2024);
+    assert_eq!(cat.triage().simple_causes, ["离婚纠纷"]);
+    assert!(cat.reason_code("其他原因").unwrap().needs_note && cat.reason_code("其他").is_none());
+    for bad in [
+        "[[triage.average_wage]]\nprovince = \"广东\"\nyear = 2025\nyuan = 1",
+        "[[triage.average_wage]]\nprovince = \"粤\"\nyear = 2025\nyuan = -5",
+        "[assignment]\nneeds_note = [\"无此理由\"]",
+        "[assignment]\nreason_codes = []",
+    ] {
+        assert!(Catalogue::from_toml_str(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
 fn court_overrides_reference_intervals_and_scopes() {
     let toml = r#"
         [[indicator]]

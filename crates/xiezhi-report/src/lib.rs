@@ -25,6 +25,7 @@ mod error;
 pub mod fill;
 pub mod format;
 pub mod html;
+pub mod notice;
 pub mod prose;
 mod raster;
 pub mod xlsx;

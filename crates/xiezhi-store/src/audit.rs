@@ -231,6 +231,23 @@ impl Store {
         rows.iter().map(entry_from_row).collect()
     }
 
+    /// Every entry of the given actions, oldest first (e.g. each assignment's registration or
+    /// reassignment entry, for `xiezhi assignment verify`).
+    pub async fn audit_entries_with_actions(&self, actions: &[&str]) -> Result<Vec<AuditEntry>, StoreError> {
+        let placeholders: Vec<String> = (1..=actions.len()).map(|i| format!("${i}")).collect();
+        if actions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql =
+            format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE action IN ({}) ORDER BY id", placeholders.join(", "));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for a in actions {
+            query = query.bind((*a).to_owned());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
     /// The latest `limit` entries of one action by one user, newest first.
     pub async fn audit_entries_of(
         &self,

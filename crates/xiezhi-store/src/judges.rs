@@ -41,7 +41,7 @@ pub struct Conflict {
 
 const COLUMNS: &str = "judge_id, name, court_code, department, case_types, track, weight, active";
 
-fn judge_from_row(r: &AnyRow) -> Result<RosterJudge, StoreError> {
+pub(crate) fn judge_from_row(r: &AnyRow) -> Result<RosterJudge, StoreError> {
     let types: String = r.try_get("case_types")?;
     Ok(RosterJudge {
         judge_id: r.try_get("judge_id")?,

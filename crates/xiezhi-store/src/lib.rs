@@ -20,6 +20,7 @@ pub mod events;
 mod import;
 pub mod judges;
 mod native;
+pub mod registration;
 mod rows;
 mod write;
 
@@ -60,16 +61,18 @@ pub struct Store {
 
 /// The migrations of a backend, in order.
 fn migrator(backend: Backend) -> Migrator {
-    let files: [(i64, &'static str, &'static str); 3] = match backend {
+    let files: [(i64, &'static str, &'static str); 4] = match backend {
         Backend::Sqlite => [
             (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
             (2, "sessions", include_str!("../migrations/sqlite/0002_sessions.sql")),
             (3, "record", include_str!("../migrations/sqlite/0003_record.sql")),
+            (4, "registration", include_str!("../migrations/sqlite/0004_registration.sql")),
         ],
         Backend::Postgres => [
             (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
             (2, "sessions", include_str!("../migrations/postgres/0002_sessions.sql")),
             (3, "record", include_str!("../migrations/postgres/0003_record.sql")),
+            (4, "registration", include_str!("../migrations/postgres/0004_registration.sql")),
         ],
     };
     Migrator::with_migrations(

@@ -187,6 +187,12 @@ fn finish(conn: &Connection, state: &mut State, finish: Finish) -> Result<Upsert
             finish.skipped as i64
         ],
     )?;
+    {
+        let mut raise = conn.prepare(crate::import::RAISE_COUNTER_SQL)?;
+        for ((year, court, type_code), last) in &finish.counters {
+            raise.execute(params![year, court, type_code, last])?;
+        }
+    }
     crate::write::record_changes_native(conn, &state.changes)?;
     crate::audit::append_native(conn, &(finish.audit)(&counts))?;
     conn.execute_batch("COMMIT")?;

@@ -225,19 +225,7 @@ both_backends!(duplicates_in_a_bulk_load_fail_the_import_whole, bulk_duplicates_
 
 /// Runs SQL behind the store's back (a person editing the database by hand).
 async fn tamper(db: &TestDb, sql: &str) {
-    match db.store.backend() {
-        xiezhi_store::Backend::Sqlite => {
-            let path = xiezhi_store::sqlite_file(&db.url).unwrap();
-            let conn = rusqlite::Connection::open(path).unwrap();
-            conn.execute_batch(sql).unwrap();
-        }
-        xiezhi_store::Backend::Postgres => {
-            sqlx::any::install_default_drivers();
-            let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&pool).await.unwrap();
-            pool.close().await;
-        }
-    }
+    db.tamper(sql).await;
 }
 
 async fn audit_chain(db: &TestDb) {
@@ -442,3 +430,58 @@ async fn typed_refusals(db: &TestDb) {
     assert_eq!(db.store.case("（2024）粤0703民初1号").await.unwrap().unwrap().filed_on, d("2024-01-31"));
 }
 both_backends!(constraint_violations_are_typed, typed_refusals);
+
+/// The 案号 counters: imports raise them to the largest number they bring (numbers whose type
+/// code follows the court code — a stray 字 after it is read past —; no 专门审判代字, no
+/// legacy 字第), a counter
+/// never goes down, and migration 0004's statement gives the same counters from existing cases.
+async fn case_number_counters(db: &TestDb) {
+    let numbers = [
+        ("(2024)粤0703民初9号", "2024-01-02"),
+        ("(2024)粤0703民初12号", "2024-02-02"),
+        ("(2024)粤0703民初3号", "2024-03-02"),
+        ("(2025)粤0703民初1号", "2025-01-02"),
+        ("(2024)粤0703执7号", "2024-01-02"),
+        // 知 (专门审判代字): counted nowhere; a stray 字: 刑初 70.
+        ("(2024)粤73知民初99号", "2024-01-02"),
+        ("(2016)辽0106刑初字70号", "2016-01-02"),
+        ("(2014)海民初字第0005号", "2014-06-30"),
+    ];
+    let facts: Vec<CaseFacts> = numbers.iter().map(|(n, f)| case(n, f)).collect();
+    let mut tx = db.store.begin_import(facts.len() as u64).await.unwrap();
+    tx.upsert(&facts).await.unwrap();
+    tx.commit("numbers.csv", "2026-11-27 10:00:00", facts.len() as u64, 0, audit()).await.unwrap();
+    let expected = [
+        (2024, "粤0703", "民初", Some(12)),
+        (2025, "粤0703", "民初", Some(1)),
+        (2024, "粤0703", "执", Some(7)),
+        (2024, "粤73", "民初", None),
+        (2016, "辽0106", "刑初", Some(70)),
+    ];
+    let check = async |label: &str| {
+        for (year, court, code, last) in expected {
+            assert_eq!(
+                db.store.last_case_sequence(year, court, code).await.unwrap(),
+                last,
+                "{label}: {year} {court}{code}"
+            );
+        }
+    };
+    check("after the import").await;
+    // A later import of a lower number leaves the counter as it is.
+    let mut tx = db.store.begin_import(1).await.unwrap();
+    tx.upsert(&[case("(2024)粤0703民初5号", "2024-04-01")]).await.unwrap();
+    tx.commit("low.csv", "2026-11-27 10:00:00", 1, 0, audit()).await.unwrap();
+    check("after a lower number").await;
+    // The migration's statement over the same cases gives the same counters.
+    let migration = match db.store.backend() {
+        xiezhi_store::Backend::Sqlite => include_str!("../migrations/sqlite/0004_registration.sql"),
+        xiezhi_store::Backend::Postgres => include_str!("../migrations/postgres/0004_registration.sql"),
+    };
+    let start = migration.find("INSERT INTO case_number_counters").unwrap();
+    let statement = &migration[start..start + migration[start..].find(';').unwrap() + 1];
+    db.tamper(&format!("DELETE FROM case_number_counters; {statement}")).await;
+    check("after the migration's statement").await;
+}
+
+both_backends!(case_number_counters_follow_imports_and_the_migration, case_number_counters);

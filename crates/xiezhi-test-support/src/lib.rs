@@ -147,6 +147,27 @@ impl TestDb {
         }
     }
 
+    /// Runs SQL behind the application's back (tests that edit stored rows to see them found):
+    /// on SQLite through a connection of its own, on PostgreSQL through a pool of its own.
+    pub async fn tamper(&self, sql: &str) {
+        match self.store.backend() {
+            Backend::Sqlite => {
+                let path = xiezhi_store::sqlite_file(&self.url).expect("an SQLite URL");
+                let conn = rusqlite::Connection::open(path).expect("opening the SQLite file");
+                conn.execute_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+            }
+            Backend::Postgres => {
+                sqlx::any::install_default_drivers();
+                let pool = sqlx::AnyPool::connect(&self.url).await.expect("connecting to PostgreSQL");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .execute(&pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                pool.close().await;
+            }
+        }
+    }
+
     /// Closes the store and drops a PostgreSQL database.
     pub async fn finish(self) {
         self.store.close().await;
@@ -164,6 +185,27 @@ pub async fn each_backend(story: impl AsyncFn(&TestDb)) {
             story(&db).await;
             db.finish().await;
         }
+    }
+}
+
+/// A fixed seed source for draws: SHA-256-free and predictable — seed n is the 32 bytes of
+/// n's big-endian bytes repeated (n = 0, 1, 2, … per draw). Tests that must replay a known
+/// sequence use it; the product uses the OS CSPRNG.
+#[derive(Debug, Default)]
+pub struct CountingSeeds {
+    next: std::sync::atomic::AtomicU64,
+}
+
+impl CountingSeeds {
+    pub fn starting_at(n: u64) -> CountingSeeds {
+        CountingSeeds { next: std::sync::atomic::AtomicU64::new(n) }
+    }
+}
+
+impl xiezhi_app::assignment::SeedSource for CountingSeeds {
+    fn seed(&self) -> [u8; 32] {
+        let n = self.next.fetch_add(1, Ordering::SeqCst).to_be_bytes();
+        std::array::from_fn(|i| n[i % 8])
     }
 }
 

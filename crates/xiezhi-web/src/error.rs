@@ -27,6 +27,9 @@ pub enum WebError {
     /// Bad input; the message is Chinese and shown to the user.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A field refused (400 unreadable, 422 not acceptable), with its field and value.
+    #[error("refused: {}", .0.message)]
+    Refused(xiezhi_app::Refusal),
     /// An upload over the limit.
     #[error("upload too large")]
     TooLarge { limit: usize },
@@ -59,6 +62,7 @@ impl From<xiezhi_app::AppError> for WebError {
             A::Forbidden => WebError::Forbidden,
             A::NotFound => WebError::NotFound,
             A::BadRequest(m) => WebError::BadRequest(m),
+            A::Refused(r) => WebError::Refused(r),
             A::Throttled => WebError::Throttled,
             A::BadCredentials => WebError::BadCredentials,
             A::Busy => WebError::Busy,
@@ -75,6 +79,10 @@ impl WebError {
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Refused(r) => match r.kind {
+                xiezhi_app::RefusalKind::Unreadable => StatusCode::BAD_REQUEST,
+                xiezhi_app::RefusalKind::Unacceptable => StatusCode::UNPROCESSABLE_ENTITY,
+            },
             WebError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             WebError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -91,6 +99,7 @@ impl WebError {
             WebError::Csrf => "页面已过期或请求来源无效，请刷新页面后重试。".to_owned(),
             WebError::NotFound => "未找到。".to_owned(),
             WebError::BadRequest(m) => m.clone(),
+            WebError::Refused(r) => r.message.clone(),
             WebError::TooLarge { limit } => format!("上传文件过大：上限为 {}。", size_text(*limit)),
             WebError::Throttled => "登录失败次数过多，请稍后再试。".to_owned(),
             WebError::BadCredentials => "用户名或密码错误。".to_owned(),
@@ -189,12 +198,22 @@ impl IntoResponse for ApiError {
             WebError::Csrf => "csrf",
             WebError::NotFound => "not_found",
             WebError::BadRequest(_) => "bad_request",
+            WebError::Refused(r) => match r.kind {
+                xiezhi_app::RefusalKind::Unreadable => "invalid_field",
+                xiezhi_app::RefusalKind::Unacceptable => "unprocessable",
+            },
             WebError::TooLarge { .. } => "too_large",
             WebError::Throttled => "throttled",
             WebError::BadCredentials => "bad_credentials",
             WebError::Busy => "busy",
             WebError::Internal(_) => "internal",
         };
-        (self.0.status(), Json(serde_json::json!({"error": code, "message": self.0.message()}))).into_response()
+        let body = match &self.0 {
+            WebError::Refused(r) => {
+                serde_json::json!({"error": code, "message": r.message, "field": r.field, "value": r.value})
+            }
+            other => serde_json::json!({"error": code, "message": other.message()}),
+        };
+        (self.0.status(), Json(body)).into_response()
     }
 }

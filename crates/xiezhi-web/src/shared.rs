@@ -299,7 +299,7 @@ pub fn filtered_page(
     let lists = data.court_lists(filter, access);
     let exact = lists.exact;
     let lists = lists.lists;
-    let whole_courts = matches!(access.role, xiezhi_app::Role::Admin | xiezhi_app::Role::Manager);
+    let whole_courts = access.sees_whole_courts();
     let matches = |r: u32| filter.matches(data, &data.case(r as usize), &rules) && data.visible(access, r as usize);
     if take == 0 {
         let total = lists.iter().flat_map(|l| l.iter()).filter(|&&r| matches(r));

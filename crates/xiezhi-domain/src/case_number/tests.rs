@@ -159,3 +159,16 @@ fn fingerprints_follow_identity() {
     assert_ne!(a.fingerprint(), c.fingerprint());
     assert_ne!(a.fingerprint()[0], a.fingerprint()[1], "the halves are salted apart");
 }
+
+#[test]
+fn sequences_and_assigned_numbers() {
+    let n = CaseNumber::parse("(2024)粤0703民初1234号").unwrap();
+    assert_eq!(n.sequence(), 1234);
+    assert_eq!(CaseNumber::parse("（2014）海民初字第0077号").unwrap().sequence(), 77);
+    let court = CourtCode::parse("粤0106").unwrap();
+    let made = CaseNumber::assigned(2026, court, TypeCode::from_text("民初").unwrap(), 1);
+    assert_eq!(made.as_str(), "（2026）粤0106民初1号");
+    // What registration gives, parsing gives back: the same number, the same parts.
+    assert_eq!(CaseNumber::parse(made.as_str()).unwrap(), made);
+    assert_eq!(made.sequence(), 1);
+}
