@@ -675,3 +675,111 @@ impl App {
         Ok((format!("受理案件通知书{}.docx", view.facts.case_number), bytes))
     }
 }
+
+/// A JSON field read as text: a string (trimmed), or None for null/absent; anything else is
+/// refused naming the field.
+fn json_text(v: &serde_json::Value, field: &str) -> Result<Option<String>, Refusal> {
+    match v.get(field) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(Refusal::unreadable(field, &other.to_string(), "应为文本 / must be a string")),
+    }
+}
+
+impl AssignmentRequest {
+    /// Reads the `assignment` object of a JSON request, naming a field of the wrong type.
+    pub fn from_json(v: &serde_json::Value, prefix: &str) -> Result<AssignmentRequest, Refusal> {
+        if !v.is_object() {
+            return Err(Refusal::unreadable(prefix, &v.to_string(), "应为对象 {\"mode\": …} / must be an object"));
+        }
+        let field = |f: &str| json_text(v, f).map_err(|r| Refusal { field: format!("{prefix}.{f}"), ..r });
+        Ok(AssignmentRequest {
+            mode: field("mode")?,
+            judge_id: field("judge_id")?,
+            reason_code: field("reason_code")?,
+            note: field("note")?,
+        })
+    }
+}
+
+impl RegistrationRequest {
+    /// Reads a JSON request body field by field, so that a value of the wrong type is refused
+    /// naming its field (400).
+    pub fn from_json(v: &serde_json::Value) -> Result<RegistrationRequest, Refusal> {
+        if !v.is_object() {
+            return Err(Refusal::unreadable("body", "", "请求体应为JSON对象 / the body must be a JSON object"));
+        }
+        let claim_amount = match v.get("claim_amount") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(x @ (serde_json::Value::String(_) | serde_json::Value::Number(_))) => Some(x.clone()),
+            Some(other) => {
+                return Err(Refusal::unreadable(
+                    "claim_amount",
+                    &other.to_string(),
+                    "应为金额文本或数字 / must be a decimal",
+                ));
+            }
+        };
+        let parties = match v.get("parties") {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(serde_json::Value::Array(list)) => list
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let field =
+                        |f: &str| json_text(p, f).map_err(|r| Refusal { field: format!("parties[{i}].{f}"), ..r });
+                    if !p.is_object() {
+                        return Err(Refusal::unreadable(
+                            &format!("parties[{i}]"),
+                            &p.to_string(),
+                            "应为对象 / must be an object",
+                        ));
+                    }
+                    Ok(PartyRequest {
+                        role: field("role")?.unwrap_or_default(),
+                        name: field("name")?.unwrap_or_default(),
+                        kind: field("kind")?,
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            Some(other) => {
+                return Err(Refusal::unreadable("parties", &other.to_string(), "应为数组 / must be an array"));
+            }
+        };
+        let flags = match v.get("flags") {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(serde_json::Value::Array(list)) => list
+                .iter()
+                .map(|f| match f {
+                    serde_json::Value::String(s) => Ok(s.clone()),
+                    other => Err(Refusal::unreadable("flags", &other.to_string(), "标记应为文本 / flags are strings")),
+                })
+                .collect::<Result<_, _>>()?,
+            Some(other) => return Err(Refusal::unreadable("flags", &other.to_string(), "应为数组 / must be an array")),
+        };
+        let assignment = match v.get("assignment") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(a) => Some(AssignmentRequest::from_json(a, "assignment")?),
+        };
+        let reason = match json_text(v, "procedure_reason")? {
+            Some(r) => Some(r),
+            None => match json_text(v, "override_reason")? {
+                Some(r) => Some(r),
+                None => json_text(v, "procedure_override_reason")?,
+            },
+        };
+        Ok(RegistrationRequest {
+            court: json_text(v, "court")?,
+            type_code: json_text(v, "type_code")?,
+            filed_on: json_text(v, "filed_on")?,
+            cause: json_text(v, "cause")?,
+            claim_amount,
+            procedure: json_text(v, "procedure")?,
+            procedure_reason: reason,
+            parties,
+            origin_case_number: json_text(v, "origin_case_number")?,
+            flags,
+            assignment,
+        })
+    }
+}

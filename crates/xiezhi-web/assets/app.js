@@ -1,6 +1,7 @@
 // 獬豸 — small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
   // The scope picker submits its form when changed.
   document.querySelectorAll("select[data-group-select]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
@@ -45,4 +46,112 @@
     var c = classes[tag.textContent.trim()];
     if (c) { tag.classList.add(c); }
   });
+
+  // 立案: more party rows on demand, the designation fields only when designating, and a live
+  // preview of triage and the pool (the same call as POST /register/preview, as JSON).
+  var form = document.getElementById("register-form");
+  if (form) {
+    var add = document.getElementById("add-party");
+    var hiddenRows = function () { return form.querySelectorAll(".party[hidden]"); };
+    if (add && hiddenRows().length) {
+      add.hidden = false;
+      add.addEventListener("click", function () {
+        var rows = hiddenRows();
+        if (rows.length) { rows[0].hidden = false; rows[0].querySelector("input").focus(); }
+        if (hiddenRows().length === 0) { add.hidden = true; }
+      });
+    }
+    var designation = form.querySelector(".designation");
+    var syncMode = function () {
+      if (!designation) { return; }
+      var chosen = form.querySelector("input[name=assignment_mode]:checked");
+      designation.hidden = !(chosen && chosen.value === "designated");
+    };
+    form.querySelectorAll("input[name=assignment_mode]").forEach(function (r) { r.addEventListener("change", syncMode); });
+    syncMode();
+    var field = function (name) { var el = form.elements[name]; return el && el.value ? el.value.trim() : ""; };
+    var request = function () {
+      var parties = [];
+      form.querySelectorAll(".party").forEach(function (row) {
+        var i = row.getAttribute("data-party");
+        var name = field("party_name_" + i);
+        if (name) { parties.push({ role: field("party_role_" + i), name: name, kind: field("party_kind_" + i) }); }
+      });
+      var flags = [];
+      form.querySelectorAll("input[name=flag]:checked").forEach(function (f) { flags.push(f.value); });
+      if (field("series_of")) { flags.push("series_of:" + field("series_of")); }
+      var mode = form.querySelector("input[name=assignment_mode]:checked");
+      var designated = mode && mode.value === "designated";
+      return {
+        court: field("court"), type_code: field("type_code"), filed_on: field("filed_on"), cause: field("cause") || null,
+        claim_amount: field("claim_amount") || null, procedure: field("procedure") || null,
+        procedure_reason: field("procedure_reason") || null, origin_case_number: field("origin_case_number") || null,
+        parties: parties, flags: flags,
+        assignment: designated ? { mode: "designated", judge_id: field("judge_id") || null, reason_code: field("reason_code") || null, note: field("note") || null } : { mode: "random" }
+      };
+    };
+    var body = document.getElementById("preview-body");
+    var el = function (tag, text, cls) { var e = document.createElement(tag); if (text !== undefined) { e.textContent = text; } if (cls) { e.className = cls; } return e; };
+    var kv = function (table, label, value, strong) {
+      var tr = el("tr"); tr.appendChild(el("th", label)); var td = el("td"); td.appendChild(el(strong ? "strong" : "span", value)); tr.appendChild(td); table.appendChild(tr);
+    };
+    var render = function (p) {
+      body.textContent = "";
+      var t = el("table", undefined, "kv");
+      kv(t, "预计案号", p.next_case_number + "（以保存时为准）", true);
+      kv(t, "分流建议", p.proposed_procedure || "（不分流）");
+      kv(t, "适用程序", (p.procedure || "（未定）") + " · " + p.track + "案", true);
+      kv(t, "审限届满", p.deadline || "无法定审限");
+      var mode = { random: "随机分案", designated: "指定分案", series: "系列案件随案" }[p.mode] || p.mode;
+      kv(t, "分案方式", mode + (p.judge ? "：" + p.judge.name + "（" + p.judge.judge_id + "）" : ""));
+      body.appendChild(t);
+      body.appendChild(el("h3", "分流理由"));
+      var ol = el("ol", undefined, "chain");
+      p.triage_reasons.forEach(function (r) { ol.appendChild(el("li", r)); });
+      body.appendChild(ol);
+      if (p.series_fallback) { body.appendChild(el("p", p.series_fallback, "note")); }
+      body.appendChild(el("h3", "法官池"));
+      var table = el("table", undefined, "grid small pool");
+      var head = el("tr");
+      ["法官", "工号", "办案系数", "在办", "本次概率"].forEach(function (h, i) { head.appendChild(el("th", h, i > 1 ? "r" : "")); });
+      var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
+      var tbody = el("tbody");
+      p.pool.forEach(function (j) {
+        var tr = el("tr", undefined, j.chance > 0 ? "band" : "");
+        tr.appendChild(el("td", j.name)); tr.appendChild(el("td", j.judge_id));
+        tr.appendChild(el("td", j.weight, "r")); tr.appendChild(el("td", String(j.open_cases), "r"));
+        tr.appendChild(el("td", j.chance > 0 ? (j.chance * 100).toFixed(1) + "%" : "—", "r"));
+        tbody.appendChild(tr);
+      });
+      if (!p.pool.length) { var tr = el("tr"); var td = el("td", "没有可分配的法官。", "muted"); td.colSpan = 5; tr.appendChild(td); tbody.appendChild(tr); }
+      table.appendChild(tbody); body.appendChild(table);
+      if (p.excluded.length) {
+        body.appendChild(el("h3", "回避（不参与本次分案）"));
+        var ul = el("ul", undefined, "chain");
+        p.excluded.forEach(function (e) { ul.appendChild(el("li", e.name + "（" + e.judge_id + "）：" + e.reason)); });
+        body.appendChild(ul);
+      }
+    };
+    var timer = null;
+    var seq = 0;
+    var refresh = function () {
+      var mine = ++seq;
+      var token = form.elements.csrf.value;
+      fetch("/api/v1/cases/preview", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
+        body: JSON.stringify(request())
+      }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, json: j }; }); })
+        .then(function (res) {
+          if (mine !== seq) { return; }
+          if (res.ok) { render(res.json); }
+          else { body.textContent = ""; body.appendChild(el("p", res.json.message || "无法预览。", "error")); }
+        })
+        .catch(function () { if (mine === seq) { body.textContent = ""; body.appendChild(el("p", "预览暂不可用（网络或服务器忙）。", "muted")); } });
+    };
+    var schedule = function () { clearTimeout(timer); timer = setTimeout(refresh, 350); };
+    form.addEventListener("input", schedule);
+    form.addEventListener("change", schedule);
+    schedule();
+  }
 })();

@@ -6,8 +6,9 @@
 //! - [`router`] / [`serve`]: the axum application over an [`AppState`] (the [`App`] and the
 //!   HTTP settings [`WebConfig`]).
 //! - `routes::*`: one module per page family — login, dashboard, metrics, cases, import,
-//!   reports, users — each with its pages and its `/api/v1` calls; `shared` holds the queries
-//!   both use (periods, groups, case filters, visibility).
+//!   reports, users, registration (立案), roster (名册), assignments (分案记录), my_cases
+//!   (我的案件) — each with its pages and its `/api/v1` calls; `shared` holds the queries both
+//!   use (periods, groups, case filters, visibility).
 //! - `models`: the typed view models the templates render.
 //! - `auth`: session cookies, the `PageUser`/`ApiUser` extractors, CSRF.
 //!
@@ -34,6 +35,9 @@ use axum::routing::{get, post};
 use xiezhi_app::App;
 
 pub use auth::{CSRF_HEADER, FORM_BODY_LIMIT, SESSION_COOKIE};
+
+/// The request body limit of registrations (up to 200 parties).
+pub const REGISTRATION_BODY_LIMIT: usize = 256 * 1024;
 pub use error::WebError;
 
 /// HTTP settings of the web platform.
@@ -78,7 +82,10 @@ impl AppState {
 
 /// The whole application: pages, assets, the JSON API and its OpenAPI document.
 pub fn router(state: AppState) -> Router {
-    use routes::{cases, dashboard, import, login, metrics, openapi, reports, users};
+    use routes::{
+        assignments, cases, dashboard, import, login, metrics, my_cases, openapi, registration, reports, roster, users,
+    };
+    let registration_body = || DefaultBodyLimit::max(REGISTRATION_BODY_LIMIT);
     let limit = state.config.max_upload_bytes + 64 * 1024;
     let form = || DefaultBodyLimit::max(FORM_BODY_LIMIT);
     Router::new()
@@ -89,6 +96,16 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics/explain", get(metrics::explain_page))
         .route("/cases", get(cases::list_page))
         .route("/cases/{number}", get(cases::case_page))
+        .route("/cases/{number}/reassign", post(assignments::reassign_form).layer(form()))
+        .route("/register", get(registration::page).post(registration::submit).layer(registration_body()))
+        .route("/register/preview", post(registration::preview_form).layer(registration_body()))
+        .route("/register/{number}", get(registration::result_page))
+        .route("/register/{number}/notice", get(registration::notice))
+        .route("/judges", get(roster::page).post(roster::save).layer(form()))
+        .route("/judges/{judge_id}/active", post(roster::set_active).layer(form()))
+        .route("/judges/conflicts", post(roster::add_conflict).layer(form()))
+        .route("/assignments", get(assignments::page))
+        .route("/my", get(my_cases::page))
         .route("/import", get(import::page).post(import::upload))
         .route("/import/confirm", post(import::confirm))
         .route("/reports", get(reports::page))
@@ -106,8 +123,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/logout", post(login::api_logout))
         .route("/api/v1/session", get(login::api_session))
         .route("/api/v1/metrics", get(metrics::api_metrics))
-        .route("/api/v1/cases", get(cases::api_list))
+        .route("/api/v1/cases", get(cases::api_list).post(registration::api_register).layer(registration_body()))
+        .route("/api/v1/cases/preview", post(registration::api_preview).layer(registration_body()))
         .route("/api/v1/cases/{number}", get(cases::api_case))
+        .route("/api/v1/cases/{number}/reassign", post(assignments::api_reassign).layer(form()))
+        .route("/api/v1/judges", get(roster::api_list))
+        .route("/api/v1/assignments/stats", get(assignments::api_stats))
+        .route("/api/v1/assignments/stats/monthly", get(assignments::api_stats_monthly))
         .route("/api/v1/imports", post(import::api_import))
         .route("/api/openapi.json", get(openapi::document))
         .fallback(routes::not_found)
@@ -140,8 +162,20 @@ async fn chinese_rejections(
     }
     let error = match status {
         StatusCode::PAYLOAD_TOO_LARGE => {
-            let form = path == "/login" || path == "/api/v1/login" || path.starts_with("/users");
-            WebError::TooLarge { limit: if form { FORM_BODY_LIMIT } else { state.config.max_upload_bytes } }
+            let form = path == "/login"
+                || path == "/api/v1/login"
+                || path.starts_with("/users")
+                || path.starts_with("/judges")
+                || path.ends_with("/reassign");
+            let registration = path.starts_with("/register") || path.starts_with("/api/v1/cases");
+            let limit = if form {
+                FORM_BODY_LIMIT
+            } else if registration {
+                REGISTRATION_BODY_LIMIT
+            } else {
+                state.config.max_upload_bytes
+            };
+            WebError::TooLarge { limit }
         }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
             WebError::BadRequest("请求格式错误：该处应以网页表单提交（application/x-www-form-urlencoded）。".to_owned())

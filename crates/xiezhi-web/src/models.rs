@@ -26,6 +26,14 @@ pub struct UserView {
     pub is_admin: bool,
     pub may_import: bool,
     pub may_report: bool,
+    /// 立案 (registrars, managers, admins).
+    pub may_register: bool,
+    /// 分案记录 (managers, admins).
+    pub oversees_assignments: bool,
+    /// 名册 (managers, admins; registrars read it).
+    pub sees_roster: bool,
+    /// 我的案件 (judges, clerks).
+    pub has_own_cases: bool,
 }
 
 impl Base {
@@ -43,6 +51,10 @@ impl Base {
                 is_admin: a.is_admin(),
                 may_import: a.may_import(),
                 may_report: matches!(a.role, Role::Admin | Role::Manager),
+                may_register: matches!(a.role, Role::Admin | Role::Manager | Role::Registrar),
+                oversees_assignments: matches!(a.role, Role::Admin | Role::Manager),
+                sees_roster: matches!(a.role, Role::Admin | Role::Manager | Role::Registrar),
+                has_own_cases: matches!(a.role, Role::Judge | Role::Clerk),
             },
             demo: state.config.demo_banner,
             today: state.app.clock.today().to_string(),
@@ -335,6 +347,15 @@ pub struct CasePage {
     pub origin_hidden: bool,
     pub origin_number: Option<String>,
     pub followers: Vec<ChainLink>,
+    /// 分案记录 of the case (managers and admins see it; empty otherwise).
+    pub assignments: Vec<AssignmentView>,
+    /// 调整分案 form (the manager of the case's court, admins).
+    pub reassign: Option<ReassignForm>,
+    /// The case was registered here: its 受理通知书 link.
+    pub notice: Option<String>,
+    /// A message after a reassignment, or its refusal.
+    pub message: Option<String>,
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -476,4 +497,252 @@ pub struct LoginPage {
     pub title: &'static str,
     pub error: Option<String>,
     pub demo: bool,
+}
+
+/// An option whose key and label are computed.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnedOption {
+    pub key: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// One party row of the 立案 form.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyRow {
+    pub index: usize,
+    pub roles: Vec<OwnedOption>,
+    pub name: String,
+    pub organization: bool,
+    /// Shown without JavaScript (filled or among the first rows).
+    pub shown: bool,
+}
+
+/// A flag checkbox of the 立案 form.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlagBox {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+/// 立案 the registration form, with its values after a refusal or a preview.
+#[derive(Debug, Serialize)]
+pub struct RegisterPage {
+    #[serde(flatten)]
+    pub base: Base,
+    /// The court is fixed (registrars, managers) or typed (admins).
+    pub court_fixed: bool,
+    pub court: String,
+    pub court_name: String,
+    pub type_codes: Vec<OwnedOption>,
+    pub filed_on: String,
+    pub max_date: String,
+    pub cause: String,
+    pub causes: Vec<String>,
+    pub claim_amount: String,
+    pub origin_case_number: String,
+    pub parties: Vec<PartyRow>,
+    pub flags: Vec<FlagBox>,
+    pub series_of: String,
+    pub procedures: Vec<OwnedOption>,
+    pub procedure_reason: String,
+    pub may_designate: bool,
+    pub designated: bool,
+    pub judges: Vec<OwnedOption>,
+    pub reason_codes: Vec<OwnedOption>,
+    pub note: String,
+    pub error: Option<String>,
+    pub error_field: Option<String>,
+    pub preview: Option<PreviewView>,
+}
+
+/// 分流与分案预览.
+#[derive(Debug, Serialize)]
+pub struct PreviewView {
+    pub next_case_number: String,
+    pub procedure: String,
+    pub proposed_procedure: String,
+    pub track: String,
+    pub reasons: Vec<String>,
+    pub deadline: String,
+    pub mode: String,
+    pub judge: Option<String>,
+    pub pool: Vec<PoolLine>,
+    pub excluded: Vec<ExcludedLine>,
+    pub series_fallback: Option<String>,
+}
+
+/// One judge of a pool as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct PoolLine {
+    pub judge_id: String,
+    pub name: String,
+    pub weight: String,
+    pub open_cases: u32,
+    /// `66.7%`, or `—` outside the band.
+    pub chance: String,
+    pub in_band: bool,
+    pub chosen: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExcludedLine {
+    pub judge_id: String,
+    pub name: String,
+    pub reason: String,
+}
+
+/// 立案结果 after saving.
+#[derive(Debug, Serialize)]
+pub struct RegisteredPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub number: String,
+    pub fields: Vec<Field>,
+    pub reasons: Vec<String>,
+    pub override_reason: Option<String>,
+    pub assignment: Option<AssignmentView>,
+    pub notice: String,
+    pub case_link: String,
+}
+
+/// One assignment as shown (case page, 分案记录, 立案结果).
+#[derive(Debug, Clone, Serialize)]
+pub struct AssignmentView {
+    pub id: i64,
+    pub number: String,
+    pub link: String,
+    pub court: String,
+    pub judge: String,
+    pub mode: &'static str,
+    pub mode_key: String,
+    pub reason: String,
+    pub actor: String,
+    pub at: String,
+    pub current: bool,
+    pub replays: bool,
+    pub problems: Vec<String>,
+    pub pool: Vec<PoolLine>,
+    pub excluded: Vec<ExcludedLine>,
+    pub seed: String,
+    pub algorithm: String,
+    pub series_fallback: Option<String>,
+    pub previous: Option<String>,
+}
+
+/// The reassignment form of a case page.
+#[derive(Debug, Serialize)]
+pub struct ReassignForm {
+    pub action: String,
+    pub judges: Vec<OwnedOption>,
+    pub reason_codes: Vec<OwnedOption>,
+}
+
+/// 名册.
+#[derive(Debug, Serialize)]
+pub struct RosterPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub courts: Vec<OwnedOption>,
+    pub court: String,
+    pub judges: Vec<RosterJudgeLine>,
+    pub active_count: usize,
+    pub may_edit: bool,
+    pub edit: JudgeForm,
+    pub conflicts: Vec<ConflictLine>,
+    pub message: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RosterJudgeLine {
+    pub judge_id: String,
+    pub enc: String,
+    pub name: String,
+    pub department: String,
+    pub case_types: String,
+    pub track: String,
+    pub weight: String,
+    pub active: bool,
+    pub open_cases: i64,
+    /// Open cases per unit of weight (填平 compares these).
+    pub load: String,
+}
+
+/// The add/edit form of the roster page.
+#[derive(Debug, Default, Serialize)]
+pub struct JudgeForm {
+    pub judge_id: String,
+    pub name: String,
+    pub court: String,
+    pub department: String,
+    pub case_types: String,
+    pub track: String,
+    pub weight: String,
+    pub active: bool,
+    pub editing: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConflictLine {
+    pub judge_id: String,
+    pub judge: String,
+    pub party: String,
+    pub created_at: String,
+}
+
+/// 分案记录.
+#[derive(Debug, Serialize)]
+pub struct AssignmentsPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub from: String,
+    pub to: String,
+    pub modes: Vec<OwnedOption>,
+    pub stats: Vec<StatsLine>,
+    pub monthly: Vec<StatsLine>,
+    pub lines: Vec<AssignmentView>,
+    pub total: i64,
+    pub mismatches: usize,
+    pub pager: Pager,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatsLine {
+    pub court: String,
+    pub court_name: String,
+    pub month: String,
+    pub random: i64,
+    pub designated: i64,
+    pub series: i64,
+    pub total: i64,
+    pub share: String,
+    /// The share as a bar width (0–100).
+    pub bar: f64,
+}
+
+/// 我的案件.
+#[derive(Debug, Serialize)]
+pub struct MyCasesPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub judge: String,
+    pub lines: Vec<MyCaseLine>,
+    pub overdue: usize,
+    pub near: usize,
+    pub suspended: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MyCaseLine {
+    pub number: String,
+    pub link: String,
+    pub class: &'static str,
+    pub procedure: String,
+    pub filed: String,
+    pub deadline: String,
+    pub days_left: Option<i32>,
+    pub status: &'static str,
+    pub status_key: &'static str,
 }

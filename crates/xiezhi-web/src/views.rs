@@ -13,7 +13,7 @@ pub struct Templates {
     env: Environment<'static>,
 }
 
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 16] = [
     ("base.html", include_str!("../templates/base.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("dashboard.html", include_str!("../templates/dashboard.html")),
@@ -25,6 +25,11 @@ const TEMPLATES: [(&str, &str); 11] = [
     ("reports.html", include_str!("../templates/reports.html")),
     ("users.html", include_str!("../templates/users.html")),
     ("macros.html", include_str!("../templates/macros.html")),
+    ("register.html", include_str!("../templates/register.html")),
+    ("registered.html", include_str!("../templates/registered.html")),
+    ("judges.html", include_str!("../templates/judges.html")),
+    ("assignments.html", include_str!("../templates/assignments.html")),
+    ("my.html", include_str!("../templates/my.html")),
 ];
 
 impl Templates {

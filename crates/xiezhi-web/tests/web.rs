@@ -1072,3 +1072,167 @@ async fn every_action_list_links_to_exactly_the_cases_it_counts() {
     })
     .await;
 }
+
+/// The contract's request at 粤0103, filed today (2026-10-31).
+fn registration_body() -> serde_json::Value {
+    serde_json::json!({
+        "court": "粤0103", "type_code": "民初", "filed_on": "2026-10-31", "cause": "民间借贷纠纷",
+        "claim_amount": "35000.00", "procedure": null,
+        "parties": [{"role": "原告", "name": "合成原告甲", "kind": "person"},
+                    {"role": "被告", "name": "合成被告有限公司", "kind": "organization"}],
+        "origin_case_number": null, "flags": [], "assignment": {"mode": "random"}
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_through_the_api_and_the_pages() {
+    each_backend(async |app| {
+        let reg = app.login("registrar").await;
+        let filed_today = "/api/v1/cases?court=%E7%B2%A40103&filed_from=2026-10-31&filed_to=2026-10-31";
+        let before = app.get_json(filed_today, &reg).await["total"].as_u64().unwrap();
+        let cases_before = app.store().count_cases().await.unwrap();
+
+        // Refusals: nothing written, the field and value named, the contract's statuses.
+        let refusals: [(serde_json::Value, u16, &str); 5] = [
+            (serde_json::json!({"court": "粤0103", "type_code": "民终"}), 422, "type_code"),
+            (serde_json::json!({"filed_on": "2026-11-01"}), 422, "filed_on"),
+            (serde_json::json!({"claim_amount": "-1"}), 422, "claim_amount"),
+            (serde_json::json!({"claim_amount": {"yuan": 1}}), 400, "claim_amount"),
+            (serde_json::json!({"origin_case_number": "not a number"}), 400, "origin_case_number"),
+        ];
+        for (patch, status, field) in refusals {
+            let mut body = registration_body();
+            for (k, v) in patch.as_object().unwrap() {
+                body[k] = v.clone();
+            }
+            let r = app.post_json("/api/v1/cases", &reg, &body).await;
+            assert_eq!(r.status.as_u16(), status, "{field}: {}", r.body);
+            let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            assert_eq!(json["field"], field, "{}", r.body);
+            assert!(json["message"].as_str().unwrap().contains(field), "{}", r.body);
+        }
+        // 403: no CSRF token; a judge; a registrar asking to designate.
+        let r = app
+            .request(
+                axum::http::Method::POST,
+                "/api/v1/cases",
+                Some(&reg.cookie),
+                Some(registration_body().to_string()),
+                &[("content-type", "application/json")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let judge = app.login("judge").await;
+        assert_eq!(app.post_json("/api/v1/cases", &judge, &registration_body()).await.status, StatusCode::FORBIDDEN);
+        let mut designate = registration_body();
+        designate["assignment"] = serde_json::json!({"mode": "designated", "judge_id": "粤0103-001", "reason_code": "本院提审"});
+        assert_eq!(app.post_json("/api/v1/cases", &reg, &designate).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.store().count_cases().await.unwrap(), cases_before);
+
+        // The preview: triage and the pool with chances summing to 1; nothing written.
+        let r = app.post_json("/api/v1/cases/preview", &reg, &registration_body()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let preview: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(preview["procedure"], "小额诉讼程序");
+        let total: f64 = preview["pool"].as_array().unwrap().iter().map(|j| j["chance"].as_f64().unwrap()).sum();
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
+        assert_eq!(app.store().count_cases().await.unwrap(), cases_before);
+
+        // 201 with the contract's keys.
+        let r = app.post_json("/api/v1/cases", &reg, &registration_body()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let created: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        for key in ["case_number", "sequence", "procedure", "track", "triage_reasons", "judge", "assignment", "deadline"] {
+            assert!(created.get(key).is_some(), "{key} missing: {}", r.body);
+        }
+        let number = created["case_number"].as_str().unwrap().to_owned();
+        assert!(number.starts_with("（2026）粤0103民初"), "{number}");
+        assert_eq!(number, format!("（2026）粤0103民初{}号", created["sequence"]));
+        assert_eq!((created["procedure"].as_str(), created["track"].as_str()), (Some("小额诉讼程序"), Some("简")));
+        assert_eq!(created["deadline"], "2026-12-31");
+        assert_eq!(created["assignment"]["mode"], "random");
+        assert_eq!(created["assignment"]["seed"].as_str().map(str::len), Some(64));
+        assert!(r.header("location").is_some_and(|l| l.starts_with("/api/v1/cases/")));
+        // Counted at once: the list of today's filings grows by one; the case opens.
+        assert_eq!(app.get_json(filed_today, &reg).await["total"].as_u64().unwrap(), before + 1);
+        let one = app.get_json(&format!("/api/v1/cases/{}", support::enc(&number)), &reg).await;
+        assert_eq!(one["case_number"], number.as_str());
+
+        // The 立案 page, a form registration, its result page and the notice.
+        let r = app.request(axum::http::Method::GET, "/register", Some(&reg.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("立案登记") && r.body.contains("party_name_0"));
+        let form = format!(
+            "csrf={}&court=%E7%B2%A40103&type_code=%E6%B0%91%E5%88%9D&filed_on=2026-10-31&cause={}&claim_amount=500000&party_role_0={}&party_name_0={}&party_kind_0=person&party_role_1={}&party_name_1={}&party_kind_1=organization&assignment_mode=random",
+            reg.csrf,
+            support::enc("买卖合同纠纷"),
+            support::enc("原告"),
+            support::enc("合成原告乙"),
+            support::enc("被告"),
+            support::enc("合成公司丙"),
+        );
+        let r = app
+            .request(
+                axum::http::Method::POST,
+                "/register",
+                Some(&reg.cookie),
+                Some(form),
+                &[("content-type", "application/x-www-form-urlencoded")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let result = r.header("location").unwrap();
+        let r = app.request(axum::http::Method::GET, &result, Some(&reg.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        // 500,000 > 2 W = 240,000 and 买卖合同纠纷 is not on the simple list: 普通程序, 繁.
+        assert!(r.body.contains("普通程序") && r.body.contains("繁案") && r.body.contains("受理通知书"), "{}", r.body);
+        let r = app.request(axum::http::Method::GET, &format!("{result}/notice"), Some(&reg.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.header("content-type").unwrap().contains("wordprocessingml") && r.bytes.starts_with(b"PK"));
+        // A refused form comes back with the values and the field named.
+        let bad = format!("csrf={}&court=%E7%B2%A40103&type_code=%E6%B0%91%E5%88%9D&filed_on=2026-10-31&claim_amount=-3&party_role_0={}&party_name_0=x&assignment_mode=random", reg.csrf, support::enc("原告"));
+        let r = app
+            .request(axum::http::Method::POST, "/register", Some(&reg.cookie), Some(bad), &[("content-type", "application/x-www-form-urlencoded")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("claim_amount") && r.body.contains("value=\"-3\""), "{}", r.body);
+
+        // The roster API and page; the manager of 粤0103 reassigns; stats follow.
+        let roster = app.get_json("/api/v1/judges?court=%E7%B2%A40103", &reg).await;
+        let first = &roster.as_array().unwrap()[0];
+        for key in ["judge_id", "name", "court", "department", "case_types", "track", "weight", "active", "open_cases"] {
+            assert!(first.get(key).is_some(), "{key}");
+        }
+        let manager = app.login("manager-basic").await;
+        for uri in ["/judges", "/assignments", &format!("/cases/{}", support::enc(&number))] {
+            let r = app.request(axum::http::Method::GET, uri, Some(&manager.cookie), None, &[]).await;
+            assert_eq!(r.status, StatusCode::OK, "{uri}");
+        }
+        let r = app
+            .post_json(&format!("/api/v1/cases/{}/reassign", support::enc(&number)), &reg, &serde_json::json!({"mode": "random"}))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let previous = created["judge"]["judge_id"].as_str().unwrap();
+        let r = app
+            .post_json(&format!("/api/v1/cases/{}/reassign", support::enc(&number)), &manager, &serde_json::json!({"mode": "random"}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let moved: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_ne!(moved["judge"]["judge_id"].as_str(), Some(previous));
+        assert_eq!(moved["assignment"]["previous_judge_id"], previous);
+        let stats = app.get_json("/api/v1/assignments/stats?from=2026-10-01&to=2026-10-31", &manager).await;
+        let court = stats.as_array().unwrap().iter().find(|s| s["court"] == "粤0103").expect("粤0103 stats");
+        // Two registrations and one reassignment, all random: 指定分案占比 0.
+        assert_eq!((court["random"].as_i64(), court["designated"].as_i64()), (Some(3), Some(0)));
+        assert_eq!(court["designated_share"].as_f64(), Some(0.0));
+        // A judge's 我的案件: open cases, ordered by deadline.
+        let r = app.request(axum::http::Method::GET, "/my", Some(&judge.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("我的案件"));
+        let deadlines: Vec<&str> = r.body.match_indices("<td>20").map(|(i, _)| &r.body[i + 4..i + 14]).collect();
+        assert!(!deadlines.is_empty());
+        assert_eq!(app.request(axum::http::Method::GET, "/my", Some(&reg.cookie), None, &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.request(axum::http::Method::GET, "/register", Some(&judge.cookie), None, &[]).await.status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}

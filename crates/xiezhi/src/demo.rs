@@ -9,8 +9,14 @@ use xiezhi_store::{BATCH_ROWS, Store};
 /// The banner shown wherever demo data shows (CLI listings; the web and bulletins have their own).
 pub const SYNTHETIC_NOTICE: &str = "【合成演示数据 SYNTHETIC DEMO DATA — 非真实案件 not real cases】";
 
-/// Generates the demo province into `store` unless it already holds cases.
-pub async fn run(store: &Store, cases: u64, seed: u64, as_of: Date) -> anyhow::Result<()> {
+/// Writes the demo roster when the roster is empty (so the demo cases link to 工号), then
+/// generates the demo province unless the database already holds cases.
+pub async fn run(app: &xiezhi_app::App, cases: u64, seed: u64, as_of: Date) -> anyhow::Result<()> {
+    let store = &app.store;
+    if store.judges(None).await.context("reading the roster")?.is_empty() {
+        let done = app.install_demo_roster(Actor::Cli).await.context("writing the demo roster")?;
+        println!("已写入演示名册 demo roster: {} judges", done.inserted);
+    }
     let existing = store.count_cases().await.context("counting cases")?;
     if existing > 0 {
         println!(

@@ -11,6 +11,7 @@
 
 mod bench;
 mod demo;
+mod judges_cmd;
 mod metrics;
 mod report_cmd;
 mod text_table;
@@ -111,6 +112,12 @@ enum Command {
     /// 审计日志 the audit log
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// 员额法官名册 the judge roster
+    #[command(subcommand)]
+    Judges(judges_cmd::JudgesCommand),
+    /// 分案记录 assignments
+    #[command(subcommand)]
+    Assignment(judges_cmd::AssignmentCommand),
     /// 法院列表 list the courts in the database with their case counts
     Courts,
     /// 质效指标 compute every indicator for a period
@@ -242,9 +249,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 )
             };
             let store = open(&cli.db).await?;
-            demo::run(&store, cases, seed, as_of).await?;
+            let app = app(store.clone(), &cli.db, data_dir, Catalogue::default());
+            demo::run(&app, cases, seed, as_of).await?;
             print_courts(&store).await?;
-            let app = app(store, &cli.db, data_dir, Catalogue::default());
             web_cmd::demo_accounts(&app).await?;
             if let Some(listener) = listener {
                 web_cmd::serve(app, listener, true, false).await?;
@@ -261,6 +268,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(command) => {
             let app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
             web_cmd::user(&app, command).await
+        }
+        Command::Judges(command) => {
+            let app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
+            judges_cmd::judges(&app, command).await
+        }
+        Command::Assignment(command) => {
+            let app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
+            judges_cmd::assignment(&app, command).await
         }
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&cli.db).await?;

@@ -16,7 +16,7 @@ pub enum UserCommand {
     Add {
         /// 用户名 username
         username: String,
-        /// 角色 admin | manager | judge | clerk
+        /// 角色 admin | manager | registrar | judge | clerk
         #[arg(long)]
         role: String,
         /// 法院代字 the court (e.g. 粤01; optional for admin)
@@ -132,8 +132,12 @@ pub async fn demo_accounts(app: &App) -> anyhow::Result<()> {
     let judge = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0))).map(|(j, _)| j);
     let city_text = city.to_string();
     let basic_text = basic.to_string();
-    let mut accounts: Vec<(&str, &str, Option<&str>, Option<&str>)> =
-        vec![("demo-admin", "admin", None, None), ("demo-manager", "manager", Some(&city_text), None)];
+    let mut accounts: Vec<(&str, &str, Option<&str>, Option<&str>)> = vec![
+        ("demo-admin", "admin", None, None),
+        ("demo-manager", "manager", Some(&city_text), None),
+        ("demo-court", "manager", Some(&basic_text), None),
+        ("demo-registrar", "registrar", Some(&basic_text), None),
+    ];
     if let Some(judge) = judge.as_deref() {
         accounts.push(("demo-judge", "judge", Some(&basic_text), Some(judge)));
         accounts.push(("demo-clerk", "clerk", Some(&basic_text), Some(judge)));

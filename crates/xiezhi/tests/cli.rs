@@ -369,3 +369,68 @@ fn the_audit_chain_is_verified_and_an_edit_is_named() {
     assert!(text(&out.stdout).contains("seq 1"), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("edited"), "{}", text(&out.stdout));
 }
+
+#[test]
+fn the_roster_is_imported_listed_and_conflicts_declared() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.csv", GOOD);
+    assert!(xiezhi(dir.path(), &["import", "good.csv"]).status.success());
+    // A file with problems: every one named, nothing imported.
+    write(
+        dir.path(),
+        "bad.csv",
+        "工号,姓名,法院代码,办案类型,办案系数\nJ-A,审判员甲,粤0703,民初,0\nJ-B,,粤0703,民x,1\n",
+    );
+    let out = xiezhi(dir.path(), &["judges", "import", "bad.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("row 2, column 办案系数") && err.contains("row 3, column 姓名") && err.contains("民x"),
+        "{err}"
+    );
+    let out = xiezhi(dir.path(), &["judges", "list", "--format", "json"]);
+    assert_eq!(text(&out.stdout).trim(), "[]");
+    // The good roster: the imported cases' judges link by name within their court.
+    write(
+        dir.path(),
+        "roster.csv",
+        "工号,姓名,法院代码,庭室,办案类型,繁简,办案系数\nJ-A,审判员甲,粤0703,民一庭,民初,,\nJ-B,审判员乙,粤0703,民一庭,民初,简,0.5\nJ-C,审判员丙,粤07,民一庭,民终,繁,1\n",
+    );
+    let out = xiezhi(dir.path(), &["judges", "import", "roster.csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("3 new, 0 updated, 0 unchanged; 3 case links"), "{}", text(&out.stdout));
+    let out = xiezhi(dir.path(), &["judges", "list", "--court", "粤0703", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    // 甲's case is closed, 乙's open: open cases 0 and 1.
+    assert_eq!(
+        list,
+        serde_json::json!([
+            {"judge_id": "J-A", "name": "审判员甲", "court": "粤0703", "department": "民一庭", "case_types": ["民初"],
+             "track": "繁简", "weight": 1.0, "active": true, "open_cases": 0},
+            {"judge_id": "J-B", "name": "审判员乙", "court": "粤0703", "department": "民一庭", "case_types": ["民初"],
+             "track": "简", "weight": 0.5, "active": true, "open_cases": 1}
+        ])
+    );
+    let out = Command::new("sqlite3")
+        .arg(dir.path().join("xiezhi.db"))
+        .arg("SELECT case_number, judge_id FROM cases ORDER BY case_number;")
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "（2024）粤0703民初1号|J-A\n（2024）粤0703民初2号|J-B\n（2024）粤07民终3号|J-C"
+    );
+    let out = xiezhi(dir.path(), &["judges", "conflict", "add", "J-A", "--party", "某公司"]);
+    assert!(out.status.success() && text(&out.stdout).contains("conflict recorded"), "{}", text(&out.stderr));
+    let out = xiezhi(dir.path(), &["judges", "conflict", "add", "J-A", "--party", "某公司"]);
+    assert!(text(&out.stdout).contains("already recorded"));
+    let out = xiezhi(dir.path(), &["judges", "conflict", "add", "J-Z", "--party", "某公司"]);
+    assert_eq!(out.status.code(), Some(1));
+    // Nothing assigned yet: verify has nothing to replay; usage errors exit 2.
+    let out = xiezhi(dir.path(), &["assignment", "verify", "--all"]);
+    assert!(out.status.success() && text(&out.stdout).contains("0 assignments replayed"), "{}", text(&out.stdout));
+    assert_eq!(xiezhi(dir.path(), &["assignment", "verify"]).status.code(), Some(2));
+    let out = xiezhi(dir.path(), &["assignment", "verify", "（2024）粤0703民初1号"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no assignment recorded"), "{}", text(&out.stderr));
+}

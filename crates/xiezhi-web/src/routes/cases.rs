@@ -168,12 +168,66 @@ pub async fn case_page(
     PageUser(user): PageUser,
     Path(number): Path<String>,
 ) -> Result<Response, WebError> {
+    render_case(&state, &user, &number, None, None).await
+}
+
+/// The case page, with a message or an error after a reassignment.
+pub(crate) async fn render_case(
+    state: &AppState,
+    user: &xiezhi_app::CurrentUser,
+    number: &str,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Response, WebError> {
     let today = state.app.clock.today();
-    let view = state.app.view_case(&user.access, &number, today).await?;
+    let view = state.app.view_case(&user.access, number, today).await?;
     let f = &view.facts;
     let d = &view.deadline;
+    let court = f.case_number.court();
+    let oversees = matches!(user.access.role, Role::Admin | Role::Manager);
+    let history = if oversees {
+        state.app.assignment_history(&user.access, f.case_number.as_str()).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    // An open case of the manager's own court can be reassigned (调整分案).
+    let reassign = match court {
+        Some(c) if user.access.may_designate(c) && f.closed_on.is_none() => {
+            let judges = state
+                .app
+                .roster(Some(&user.access), Some(c))
+                .await?
+                .into_iter()
+                .filter(|j| j.active)
+                .map(|j| crate::models::OwnedOption {
+                    label: format!("{}（{} · {}）", j.name, j.judge_id, j.department.unwrap_or_default()),
+                    key: j.judge_id,
+                    selected: false,
+                })
+                .collect();
+            let reason_codes = state
+                .app
+                .config
+                .catalogue
+                .reason_codes()
+                .iter()
+                .map(|c| crate::models::OwnedOption {
+                    key: c.code.clone(),
+                    label: if c.needs_note { format!("{}（须说明）", c.code) } else { c.code.clone() },
+                    selected: false,
+                })
+                .collect();
+            Some(crate::models::ReassignForm {
+                action: format!("/cases/{}/reassign", enc(f.case_number.as_str())),
+                judges,
+                reason_codes,
+            })
+        }
+        _ => None,
+    };
+    let registered = view.record.source == xiezhi_store::RecordSource::Registered;
     let model = CasePage {
-        base: Base::new(&state, &user, "cases", f.case_number.as_str()),
+        base: Base::new(state, user, "cases", f.case_number.as_str()),
         number: f.case_number.as_str().to_owned(),
         fields: fields(f, d.deadline),
         status: Some(d.status.label()),
@@ -183,8 +237,15 @@ pub async fn case_page(
         origin_hidden: f.origin_case_number.is_some() && view.origin.is_none(),
         origin_number: f.origin_case_number.as_ref().map(|n| n.as_str().to_owned()),
         followers: view.followers.iter().map(chain_link).collect(),
+        assignments: history.iter().map(|a| crate::routes::assignments::assignment_view(a, &user.access)).collect(),
+        reassign,
+        notice: registered.then(|| format!("/register/{}/notice", enc(f.case_number.as_str()))),
+        message,
+        error,
     };
-    Ok(state.templates.render("case.html", &model)?.into_response())
+    let status =
+        if model.error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    Ok((status, state.templates.render("case.html", &model)?).into_response())
 }
 
 /// `GET /api/v1/cases?…`.

@@ -1,12 +1,16 @@
 //! 路由 one module per page family, each with its pages and its `/api/v1` calls.
 
+pub mod assignments;
 pub mod cases;
 pub mod dashboard;
 pub mod import;
 pub mod login;
 pub mod metrics;
+pub mod my_cases;
 pub mod openapi;
+pub mod registration;
 pub mod reports;
+pub mod roster;
 pub mod users;
 
 use crate::error::WebError;

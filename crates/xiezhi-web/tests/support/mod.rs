@@ -1,6 +1,6 @@
 //! The test application: a fresh database (SQLite file or PostgreSQL database, from
-//! `xiezhi-test-support`) with 3000 synthetic demo cases, five accounts (one per role, two
-//! managers), a clock the test moves.
+//! `xiezhi-test-support`) with the demo roster and 3000 synthetic demo cases linked to it, six
+//! accounts (one per role, two managers), a clock the test moves, a counting seed source.
 
 use std::sync::Arc;
 
@@ -111,6 +111,19 @@ impl TestApp {
             Backend::Postgres => TestDb::postgres().await?,
         };
         let store = db.store.clone();
+        let app_config = AppConfig {
+            argon2_memory_kib: 1024,
+            argon2_iterations: 1,
+            // Notice another process's imports at once.
+            data_check_millis: 0,
+            ..AppConfig::default()
+        };
+        // 2026-10-31 12:00 CST.
+        let clock = Arc::new(TestClock::at_noon("2026-10-31"));
+        let app = App::new(store.clone(), clock.clone(), app_config)
+            .with_seeds(Arc::new(xiezhi_test_support::CountingSeeds::default()));
+        // The demo roster first: the imported demo cases link to its 工号.
+        app.install_demo_roster(Actor::Cli).await.unwrap();
         let config =
             xiezhi_demo::DemoConfig { cases: 3000, seed: 5, as_of: xiezhi_test_support::d("2026-10-31"), years: 4 };
         let mut tx = store.begin_import(config.cases).await.unwrap();
@@ -128,22 +141,13 @@ impl TestApp {
             }
         }
         let judge = counts.iter().max_by_key(|(_, n)| **n).map(|(j, _)| j.clone()).expect("粤0103 has judged cases");
-        let app_config = AppConfig {
-            argon2_memory_kib: 1024,
-            argon2_iterations: 1,
-            // Notice another process's imports at once.
-            data_check_millis: 0,
-            ..AppConfig::default()
-        };
-        // 2026-10-31 12:00 CST.
-        let clock = Arc::new(TestClock::at_noon("2026-10-31"));
-        let app = App::new(store, clock.clone(), app_config);
         for (username, role, court, judge_name) in [
             ("admin", "admin", None, None),
             ("manager-city", "manager", Some("粤01"), None),
             ("manager-basic", "manager", Some("粤0103"), None),
             ("judge", "judge", Some("粤0103"), Some(judge.as_str())),
             ("clerk", "clerk", Some("粤0103"), Some(judge.as_str())),
+            ("registrar", "registrar", Some("粤0103"), None),
         ] {
             let new = NewAccount {
                 username: username.to_owned(),
@@ -208,6 +212,18 @@ impl TestApp {
         let cookie = cookie_of(&r).unwrap();
         let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
         SessionInfo { cookie, csrf: json["csrf_token"].as_str().unwrap().to_owned() }
+    }
+
+    /// A JSON POST with the session's CSRF token.
+    pub async fn post_json(&self, uri: &str, s: &SessionInfo, body: &serde_json::Value) -> Reply {
+        self.request(
+            Method::POST,
+            uri,
+            Some(&s.cookie),
+            Some(body.to_string()),
+            &[("content-type", "application/json"), ("x-csrf-token", &s.csrf)],
+        )
+        .await
     }
 
     pub async fn get_json(&self, uri: &str, s: &SessionInfo) -> serde_json::Value {
