@@ -63,6 +63,8 @@ pub struct Refusal {
     pub kind: RefusalKind,
     pub field: String,
     pub value: String,
+    /// Why, without the field and value (for pages that name the field in Chinese).
+    pub reason: String,
     pub message: String,
 }
 
@@ -81,7 +83,18 @@ impl Refusal {
         let shown: String = value.chars().take(80).collect();
         let message =
             if value.is_empty() { format!("{field}：{why}") } else { format!("{field}“{shown}”：{why}") };
-        Refusal { kind, field: field.to_owned(), value: shown, message }
+        Refusal { kind, field: field.to_owned(), value: shown, reason: why.to_owned(), message }
+    }
+}
+
+impl Refusal {
+    /// The message with the field named by `label` instead of its key (`标的额“-5”：…`).
+    pub fn message_with(&self, label: &str) -> String {
+        if self.value.is_empty() {
+            format!("{label}：{}", self.reason)
+        } else {
+            format!("{label}“{}”：{}", self.value, self.reason)
+        }
     }
 }
 

@@ -692,7 +692,8 @@ impl AssignmentRequest {
         if !v.is_object() {
             return Err(Refusal::unreadable(prefix, &v.to_string(), "应为对象 {\"mode\": …} / must be an object"));
         }
-        let field = |f: &str| json_text(v, f).map_err(|r| Refusal { field: format!("{prefix}.{f}"), ..r });
+        let field =
+            |f: &str| json_text(v, f).map_err(|r| Refusal::unreadable(&format!("{prefix}.{f}"), &r.value, &r.reason));
         Ok(AssignmentRequest {
             mode: field("mode")?,
             judge_id: field("judge_id")?,
@@ -726,8 +727,10 @@ impl RegistrationRequest {
                 .iter()
                 .enumerate()
                 .map(|(i, p)| {
-                    let field =
-                        |f: &str| json_text(p, f).map_err(|r| Refusal { field: format!("parties[{i}].{f}"), ..r });
+                    let field = |f: &str| {
+                        json_text(p, f)
+                            .map_err(|r| Refusal::unreadable(&format!("parties[{i}].{f}"), &r.value, &r.reason))
+                    };
                     if !p.is_object() {
                         return Err(Refusal::unreadable(
                             &format!("parties[{i}]"),

@@ -174,11 +174,14 @@ impl App {
         Ok(out)
     }
 
-    /// Writes the demo province's roster (`xiezhi demo`): every synthetic judge with a 工号,
-    /// so imported demo cases link to roster ids.
-    pub async fn install_demo_roster(&self, actor: Actor<'_>) -> Result<RosterImport, AppError> {
-        let rows: Vec<RosterRow> = xiezhi_demo::province()
-            .roster()
+    /// Writes the roster of a demo run (`xiezhi demo`): the synthetic judges who hear its
+    /// cases, with 工号, so the imported demo cases link to roster ids.
+    pub async fn install_demo_roster(
+        &self,
+        actor: Actor<'_>,
+        config: &xiezhi_demo::DemoConfig,
+    ) -> Result<RosterImport, AppError> {
+        let rows: Vec<RosterRow> = xiezhi_demo::roster(config)
             .into_iter()
             .map(|j| RosterRow {
                 row: 0,

@@ -142,7 +142,7 @@ impl Engine {
             return (None, 1.0);
         }
         // The department's judges who hear cases in this run (at least one, see `judge_share`).
-        let n = ((roster.judges.len() as f64 * w.judge_share).ceil() as usize).clamp(1, roster.judges.len().max(1));
+        let n = crate::world::hearing(roster.judges.len(), w.judge_share);
         let u = self.rng.f64();
         // Skewed load: the first judges of a roster carry more cases.
         let k = ((u * (0.55 + 0.45 * u)) * n as f64) as usize;

@@ -103,6 +103,14 @@ pub fn province() -> Province {
     Province::from_courts(&province::build_courts())
 }
 
+/// 员额法官名册 of a run: the judges who hear the run's cases (at least three per department),
+/// with 工号 such as `粤0106-007`, each department's first judge (its 庭长) at weight 0.5.
+pub fn roster(config: &DemoConfig) -> Vec<DemoJudge> {
+    let courts = province::build_courts();
+    let share = world::judge_share(config, &courts);
+    Province::from_courts(&courts).roster_of(|len| world::hearing(len, share))
+}
+
 /// Streams exactly `config.cases` cases; see the crate documentation for what they contain.
 pub fn generate(config: &DemoConfig) -> Cases {
     let world = World::new(config);

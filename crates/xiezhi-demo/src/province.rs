@@ -546,13 +546,14 @@ pub struct DemoJudge {
 }
 
 impl Province {
-    /// The demo roster: every judge of every court, numbered within the court.
-    pub fn roster(&self) -> Vec<DemoJudge> {
+    /// The demo roster: the judges of every court who hear cases (the first `hearing(len)` of
+    /// each department), numbered within the court.
+    pub(crate) fn roster_of(&self, hearing: impl Fn(usize) -> usize) -> Vec<DemoJudge> {
         let mut out = Vec::new();
         for court in &self.courts {
             let mut n = 0;
             for dept in &court.departments {
-                for (k, name) in dept.judges.iter().enumerate() {
+                for (k, name) in dept.judges.iter().take(hearing(dept.judges.len())).enumerate() {
                     n += 1;
                     out.push(DemoJudge {
                         judge_id: format!("{}-{n:03}", court.code),

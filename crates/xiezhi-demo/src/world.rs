@@ -91,6 +91,23 @@ pub(crate) struct World {
 /// hundred).
 pub(crate) const CASES_PER_JUDGE_YEAR: f64 = 220.0;
 
+/// The share of each roster that hears cases in a run of `config` (see [`World::judge_share`]).
+pub(crate) fn judge_share(config: &DemoConfig, courts: &[CourtInfo]) -> f64 {
+    let roster_judges: usize = courts.iter().flat_map(|c| c.rosters.iter().flatten()).map(|r| r.judges.len()).sum();
+    let years = (f64::from(config.as_of.days_since(config.first_filing_date())) / 365.25).max(1.0);
+    (config.cases as f64 / years / (roster_judges.max(1) as f64 * CASES_PER_JUDGE_YEAR)).clamp(0.0, 1.0)
+}
+
+/// Judges of a department of `roster_len` who hear cases at `share`: at least three (a
+/// department's random-assignment pool), at most the department.
+pub(crate) fn hearing(roster_len: usize, share: f64) -> usize {
+    let floor = MIN_HEARING.min(roster_len).max(1);
+    ((roster_len as f64 * share).ceil() as usize).clamp(floor, roster_len.max(1))
+}
+
+/// The fewest judges of a department who hear cases.
+const MIN_HEARING: usize = 3;
+
 /// Seasonal filing factor: Spring Festival dip in Feb, Golden Week in Oct, and the year-end
 /// filing slowdown in late December (年底控制立案) with its January catch-up.
 fn season(month: u32, day: u32) -> f64 {
@@ -147,10 +164,7 @@ impl World {
             sum += month_total[mi.min(months - 1)] * season(m, dd) * wd;
             day_cum.push(sum);
         }
-        let roster_judges: usize = courts.iter().flat_map(|c| c.rosters.iter().flatten()).map(|r| r.judges.len()).sum();
-        let years = (f64::from(as_of.days_since(start)) / 365.25).max(1.0);
-        let judge_share =
-            (config.cases as f64 / years / (roster_judges.max(1) as f64 * CASES_PER_JUDGE_YEAR)).clamp(0.0, 1.0);
+        let judge_share = judge_share(config, &courts);
         World {
             judge_share,
             courts,

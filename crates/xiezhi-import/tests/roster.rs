@@ -102,3 +102,12 @@ J3,,广州,民初、民x,快,0,也许\n\
     let path = write(&dir, "dup.csv", "工号,法官编号,姓名,法院,办案类型\nJ,J,甲,粤0106,民初\n".as_bytes());
     assert!(matches!(read_roster(&path, None), Err(RosterError::DuplicateColumn { key: "judge_id", .. })));
 }
+
+#[test]
+fn the_documented_sample_reads() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/samples/roster.csv");
+    let judges = read_roster(&path, None).unwrap();
+    assert_eq!(judges.len(), 5);
+    assert_eq!(judges[0].weight.ten_thousandths(), 5_000);
+    assert!(!judges[4].active);
+}

@@ -90,15 +90,20 @@ impl Snapshot {
     }
 
     /// Sets origin links (row → the row of its 原审/执行依据案号, or none) and rebuilds the
-    /// inverse child lists once.
+    /// inverse child lists once — only when a link changed (a new case without an origin, the
+    /// common registration, changes none: rebuilding is O(cases)).
     pub fn set_origins(&mut self, links: &[(usize, Option<usize>)]) {
-        if links.is_empty() {
-            return;
-        }
+        let mut changed = false;
         for &(row, origin) in links {
-            self.origin[row] = origin.map_or(NONE, |o| o as u32);
+            let value = origin.map_or(NONE, |o| o as u32);
+            if self.origin[row] != value {
+                self.origin[row] = value;
+                changed = true;
+            }
         }
-        self.rebuild_children();
+        if changed {
+            self.rebuild_children();
+        }
     }
 
     /// The CSR inverse of `origin`.

@@ -99,9 +99,9 @@ pub fn notice_xml(n: &Notice) -> String {
         paragraph(
             &mut out,
             "Normal",
-            "三、当事人在诉讼中有权行使法律规定的诉讼权利，同时必须遵守诉讼秩序，履行诉讼义务。对本案合议庭组成人员、独任审判员和书记员等，认为有回避情形的，可以依法申请回避。",
+            "三、当事人有权依法行使诉讼权利，同时必须遵守诉讼秩序、履行诉讼义务；认为审判人员有回避情形的，可以依法申请回避。",
         );
-        paragraph(&mut out, "Normal", "四、请在收到本通知书后保持联系方式畅通；送达地址如有变更，应及时书面告知本院。");
+        paragraph(&mut out, "Normal", "四、送达地址如有变更，应及时书面告知本院。");
         paragraph(&mut out, "Normal", "特此通知。");
         paragraph(&mut out, "Signature", &n.court_name);
         paragraph(&mut out, "Signature", &chinese_numeral_date(n.issued_on));

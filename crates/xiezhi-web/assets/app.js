@@ -125,6 +125,7 @@
       });
       if (!p.pool.length) { var tr = el("tr"); var td = el("td", "没有可分配的法官。", "muted"); td.colSpan = 5; tr.appendChild(td); tbody.appendChild(tr); }
       table.appendChild(tbody); body.appendChild(table);
+      body.appendChild(el("p", "“—”：在办/系数已比最低者多 1 以上，本次暂不参与（填平）；概率与办案系数成正比。", "muted small"));
       if (p.excluded.length) {
         body.appendChild(el("h3", "回避（不参与本次分案）"));
         var ul = el("ul", undefined, "chain");

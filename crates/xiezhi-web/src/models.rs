@@ -705,7 +705,7 @@ pub struct AssignmentsPage {
     pub lines: Vec<AssignmentView>,
     pub total: i64,
     pub mismatches: usize,
-    pub pager: Pager,
+    pub paging: Pager,
 }
 
 #[derive(Debug, Serialize)]

@@ -1093,7 +1093,9 @@ async fn registration_through_the_api_and_the_pages() {
         let cases_before = app.store().count_cases().await.unwrap();
 
         // Refusals: nothing written, the field and value named, the contract's statuses.
-        let refusals: [(serde_json::Value, u16, &str); 5] = [
+        let refusals: [(serde_json::Value, u16, &str); 7] = [
+            (serde_json::json!({"assignment": {"mode": 5}}), 400, "assignment.mode"),
+            (serde_json::json!({"parties": [{"role": "原告", "name": 7}]}), 400, "parties[0].name"),
             (serde_json::json!({"court": "粤0103", "type_code": "民终"}), 422, "type_code"),
             (serde_json::json!({"filed_on": "2026-11-01"}), 422, "filed_on"),
             (serde_json::json!({"claim_amount": "-1"}), 422, "claim_amount"),
@@ -1195,7 +1197,7 @@ async fn registration_through_the_api_and_the_pages() {
             .request(axum::http::Method::POST, "/register", Some(&reg.cookie), Some(bad), &[("content-type", "application/x-www-form-urlencoded")])
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("claim_amount") && r.body.contains("value=\"-3\""), "{}", r.body);
+        assert!(r.body.contains("标的额“-3”：标的额不能为负数") && r.body.contains("value=\"-3\""), "{}", r.body);
 
         // The roster API and page; the manager of 粤0103 reassigns; stats follow.
         let roster = app.get_json("/api/v1/judges?court=%E7%B2%A40103", &reg).await;
@@ -1229,8 +1231,12 @@ async fn registration_through_the_api_and_the_pages() {
         let r = app.request(axum::http::Method::GET, "/my", Some(&judge.cookie), None, &[]).await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains("我的案件"));
+        // The 审限届满 cells (the only plain date cells), most urgent first.
         let deadlines: Vec<&str> = r.body.match_indices("<td>20").map(|(i, _)| &r.body[i + 4..i + 14]).collect();
         assert!(!deadlines.is_empty());
+        let mut sorted = deadlines.clone();
+        sorted.sort_unstable();
+        assert_eq!(deadlines, sorted);
         assert_eq!(app.request(axum::http::Method::GET, "/my", Some(&reg.cookie), None, &[]).await.status, StatusCode::FORBIDDEN);
         assert_eq!(app.request(axum::http::Method::GET, "/register", Some(&judge.cookie), None, &[]).await.status, StatusCode::FORBIDDEN);
     })

@@ -51,6 +51,28 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         writes: u32,
     },
+    /// 立案性能 registrations per second through `POST /api/v1/cases` (HTTP on loopback, a real
+    /// server), with N concurrent registrars, on SQLite and PostgreSQL; latency percentiles
+    Register {
+        /// 案件数 demo cases in the database before registering
+        #[arg(long, default_value_t = 120_000)]
+        cases: u64,
+        /// 立案数 registrations per scenario
+        #[arg(long, default_value_t = 800)]
+        registrations: u32,
+        /// 并发立案人员 concurrent registrars
+        #[arg(long, default_value_t = 8)]
+        clients: u32,
+        /// 后端 sqlite, postgres or both
+        #[arg(long, default_value = "both")]
+        backend: String,
+        /// PostgreSQL server (a database is created and dropped)
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        pg_url: String,
+        /// 工作目录 working directory (default: a new temp dir)
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<std::process::ExitCode> {
@@ -60,6 +82,9 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<std::process::ExitCode
             bench_metrics(cases, dir, warm_only, &duckdb_script).await?;
         }
         BenchCommand::Update { cases, dir, writes } => bench_update(cases, dir, writes).await?,
+        BenchCommand::Register { cases, registrations, clients, backend, pg_url, dir } => {
+            bench_register(cases, registrations, clients, &backend, &pg_url, dir).await?;
+        }
     }
     Ok(std::process::ExitCode::SUCCESS)
 }
@@ -442,5 +467,209 @@ async fn bench_update(cases: u64, dir: Option<PathBuf>, writes: u32) -> anyhow::
         ms(started.elapsed()),
         own_rss_kib() as f64 / 1024.0
     );
+    Ok(())
+}
+
+/// A minimal HTTP/1.1 client over one kept-alive connection (the benchmark measures the
+/// server, not a client library).
+struct Http {
+    stream: tokio::io::BufStream<tokio::net::TcpStream>,
+    host: String,
+}
+
+impl Http {
+    async fn connect(addr: std::net::SocketAddr) -> anyhow::Result<Http> {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(Http { stream: tokio::io::BufStream::new(stream), host: addr.to_string() })
+    }
+
+    /// POSTs JSON; returns the status, the `Set-Cookie` value and the body.
+    async fn post(
+        &mut self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> anyhow::Result<(u16, Option<String>, String)> {
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+        let mut request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+            self.host,
+            body.len()
+        );
+        for (k, v) in headers {
+            request.push_str(&format!("{k}: {v}\r\n"));
+        }
+        request.push_str("\r\n");
+        request.push_str(body);
+        self.stream.write_all(request.as_bytes()).await?;
+        self.stream.flush().await?;
+        let mut line = String::new();
+        self.stream.read_line(&mut line).await?;
+        let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).context("a status line")?;
+        let (mut length, mut cookie) = (0usize, None);
+        loop {
+            line.clear();
+            self.stream.read_line(&mut line).await?;
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            let (name, value) = header.split_once(':').unwrap_or((header, ""));
+            match name.to_ascii_lowercase().as_str() {
+                "content-length" => length = value.trim().parse()?,
+                "set-cookie" => cookie = value.trim().split(';').next().map(str::to_owned),
+                "transfer-encoding" => bail!("chunked responses are not expected here"),
+                _ => {}
+            }
+        }
+        let mut body = vec![0; length];
+        self.stream.read_exact(&mut body).await?;
+        Ok((status, cookie, String::from_utf8_lossy(&body).into_owned()))
+    }
+}
+
+/// One scenario: `clients` registrars, each at `courts[i % len]`, registering `total` cases
+/// between them through the API. Returns (wall time, each request's latency).
+async fn register_run(
+    addr: std::net::SocketAddr,
+    clients: u32,
+    total: u32,
+    courts: &[String],
+    password: &str,
+) -> anyhow::Result<(Duration, Vec<Duration>)> {
+    let mut sessions = Vec::new();
+    for i in 0..clients {
+        let court = &courts[i as usize % courts.len()];
+        let mut http = Http::connect(addr).await?;
+        let username = format!("bench-registrar-{court}-{i}");
+        let login = serde_json::json!({"username": username, "password": password}).to_string();
+        let (status, cookie, body) = http.post("/api/v1/login", &[], &login).await?;
+        anyhow::ensure!(status == 200, "login {username}: {status} {body}");
+        let csrf =
+            serde_json::from_str::<serde_json::Value>(&body)?["csrf_token"].as_str().context("a token")?.to_owned();
+        sessions.push((http, cookie.context("a session cookie")?, csrf, court.clone()));
+    }
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (k, (mut http, cookie, csrf, court)) in sessions.into_iter().enumerate() {
+        let share = total / clients + u32::from((k as u32) < total % clients);
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(share as usize);
+            for n in 0..share {
+                let body = serde_json::json!({
+                    "court": court, "type_code": "民初", "filed_on": "2026-10-31", "cause": "民间借贷纠纷",
+                    "claim_amount": format!("{}", 20_000 + (n * 7919 + k as u32 * 104_729) % 300_000),
+                    "parties": [{"role": "原告", "name": format!("合成原告{k}-{n}"), "kind": "person"},
+                                {"role": "被告", "name": format!("合成被告{k}-{n}有限公司"), "kind": "organization"}],
+                    "assignment": {"mode": "random"}
+                })
+                .to_string();
+                let t = Instant::now();
+                let (status, _, reply) = http
+                    .post("/api/v1/cases", &[("Cookie", cookie.as_str()), ("X-CSRF-Token", csrf.as_str())], &body)
+                    .await?;
+                latencies.push(t.elapsed());
+                anyhow::ensure!(status == 201, "registration: {status} {reply}");
+            }
+            Ok::<_, anyhow::Error>(latencies)
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.context("a registrar task")??);
+    }
+    Ok((started.elapsed(), all))
+}
+
+async fn bench_register(
+    cases: u64,
+    registrations: u32,
+    clients: u32,
+    backend: &str,
+    pg_url: &str,
+    dir: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use std::sync::Arc;
+    use xiezhi_app::accounts::NewAccount;
+    use xiezhi_app::{Actor, App, AppConfig, SystemClock};
+    let dir = work_dir(dir)?;
+    let backends: Vec<&str> = match backend {
+        "both" => vec!["sqlite", "postgres"],
+        "sqlite" | "postgres" => vec![backend],
+        other => bail!("--backend {other:?}: sqlite, postgres or both"),
+    };
+    let password = "bench-password-0123";
+    println!(
+        "| backend | scenario | registrars | registrations | per second | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    for backend in backends {
+        let (url, cleanup) = match backend {
+            "sqlite" => {
+                let db = dir.join("register.db");
+                remove_database(&db);
+                (format!("sqlite://{}", db.display()), None)
+            }
+            _ => {
+                let name = format!("xiezhi_bench_{}", std::process::id());
+                let _ = xiezhi_store::admin::drop_database(pg_url, &name).await;
+                (xiezhi_store::admin::create_database(pg_url, &name).await?, Some(name))
+            }
+        };
+        let store = xiezhi_store::Store::open(&url).await?;
+        let config = AppConfig { argon2_memory_kib: 19 * 1024, ..AppConfig::default() };
+        let app = App::new(store.clone(), Arc::new(SystemClock), config);
+        let demo = bench_config(cases);
+        app.install_demo_roster(Actor::Cli, &demo).await?;
+        crate::demo::write_demo(&store, &demo).await?;
+        // Eight basic courts of the demo city 粤01 and 粤03, and one court for the contended run.
+        let courts: Vec<String> = ["粤0103", "粤0104", "粤0105", "粤0106", "粤0111", "粤0113", "粤0303", "粤0306"]
+            .map(str::to_owned)
+            .to_vec();
+        for court in &courts {
+            for i in 0..clients {
+                let new = NewAccount {
+                    username: format!("bench-registrar-{court}-{i}"),
+                    password: password.to_owned(),
+                    role: "registrar".to_owned(),
+                    court: Some(court.clone()),
+                    judge: None,
+                };
+                app.add_user(Actor::Cli, &new).await?;
+            }
+        }
+        let state = xiezhi_web::AppState::new(app.clone(), xiezhi_web::WebConfig::new(dir.clone()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        app.dataset().await?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(xiezhi_web::serve(state, listener, async move {
+            let _ = stopped.await;
+        }));
+        for (scenario, set) in [("one court each", courts.clone()), ("all at one court", vec![courts[0].clone()])] {
+            let (wall, mut latencies) = register_run(addr, clients, registrations, &set, password).await?;
+            latencies.sort();
+            let pct =
+                |p: f64| ms(latencies[((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1]);
+            println!(
+                "| {backend} | {scenario} | {clients} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                latencies.len(),
+                latencies.len() as f64 / wall.as_secs_f64(),
+                pct(0.50),
+                pct(0.95),
+                pct(0.99),
+                ms(*latencies.last().expect("some registrations"))
+            );
+        }
+        let verified = app.verify_assignments(&[]).await?;
+        anyhow::ensure!(verified.mismatches.is_empty(), "replay mismatches: {:?}", verified.mismatches);
+        let _ = stop.send(());
+        server.await.context("the server task")??;
+        store.close().await;
+        if let Some(name) = cleanup {
+            xiezhi_store::admin::drop_database(pg_url, &name).await?;
+        }
+    }
     Ok(())
 }

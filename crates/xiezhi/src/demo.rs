@@ -13,8 +13,9 @@ pub const SYNTHETIC_NOTICE: &str = "【合成演示数据 SYNTHETIC DEMO DATA �
 /// generates the demo province unless the database already holds cases.
 pub async fn run(app: &xiezhi_app::App, cases: u64, seed: u64, as_of: Date) -> anyhow::Result<()> {
     let store = &app.store;
+    let config = DemoConfig { cases, seed, as_of, years: 4 };
     if store.judges(None).await.context("reading the roster")?.is_empty() {
-        let done = app.install_demo_roster(Actor::Cli).await.context("writing the demo roster")?;
+        let done = app.install_demo_roster(Actor::Cli, &config).await.context("writing the demo roster")?;
         println!("已写入演示名册 demo roster: {} judges", done.inserted);
     }
     let existing = store.count_cases().await.context("counting cases")?;
@@ -24,7 +25,6 @@ pub async fn run(app: &xiezhi_app::App, cases: u64, seed: u64, as_of: Date) -> a
         );
         return Ok(());
     }
-    let config = DemoConfig { cases, seed, as_of, years: 4 };
     #[allow(clippy::disallowed_methods)] // A duration shown to the user, not domain time.
     let started = std::time::Instant::now();
     let n = write_demo(store, &config).await?;

@@ -161,7 +161,7 @@ pub async fn demo_accounts(app: &App) -> anyhow::Result<()> {
             Err(e) => return Err(e.into()),
         }
         let access = Access::new(username, role, court, judge)?;
-        println!("  {username:<13} {password}  {}：{}", access.role.label(), access.scope_label());
+        println!("  {username:<15} {password}  {}：{}", access.role.label(), access.scope_label());
     }
     Ok(())
 }

@@ -166,7 +166,7 @@ pub async fn page(
         lines: views,
         total,
         mismatches,
-        pager: Pager::new(&base_link, page as usize, per_page as usize, total.max(0) as usize),
+        paging: Pager::new(&base_link, page as usize, per_page as usize, total.max(0) as usize),
     };
     Ok(state.templates.render("assignments.html", &model)?.into_response())
 }

@@ -53,8 +53,23 @@ pub fn openapi_document() -> Json_ {
     paths.insert("/api/v1/session", json!({"get": {"summary": "当前用户、角色、法院与 CSRF 令牌", "responses": {"200": {"description": "会话", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}}, "401": err}}}));
     paths.insert("/api/v1/metrics", json!({"get": {"summary": "质效指标（indicators.md 的 JSON，限于本人范围）", "parameters": period,
         "responses": {"200": {"description": "{period, previous_period, groups[]}，范围外的法院与法官组不出现", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": err, "401": err}}}));
+    let registration = json!({"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Registration"}}}});
+    let assignment_body = json!({"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Assignment"}}}});
     paths.insert("/api/v1/cases", json!({"get": {"summary": "案件列表（筛选、分页）", "parameters": case_params,
-        "responses": {"200": {"description": "{total, page, per_page, cases[]}", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": err, "401": err, "403": err}}}));
+        "responses": {"200": {"description": "{total, page, per_page, cases[]}", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": err, "401": err, "403": err}},
+        "post": {"summary": "立案：案号、繁简分流、分案（立案人员、本院院领导/审管办、管理员）", "parameters": [csrf], "requestBody": registration,
+        "responses": {"201": {"description": "{case_number, sequence, procedure, track, triage_reasons[], judge{judge_id,name}, assignment{mode,seed,pool[],excluded[]}, deadline}", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "400": {"description": "无法读取的值 {error, message, field, value}"}, "422": {"description": "规则不允许的值 {error, message, field, value}；未写入任何内容"}, "401": err, "403": err}}}));
+    paths.insert("/api/v1/cases/preview", json!({"post": {"summary": "立案预览：分流结果、预计案号、法官池及概率（不写入）", "parameters": [csrf], "requestBody": registration,
+        "responses": {"200": {"description": "{next_case_number, procedure, track, triage_reasons[], deadline, mode, judge, pool[{judge_id,name,weight,open_cases,chance}], excluded[]}", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": err, "422": err, "401": err, "403": err}}}));
+    paths.insert("/api/v1/cases/{number}/reassign", json!({"post": {"summary": "调整分案（本院院领导/审管办、管理员）：随机（原承办法官回避）或指定（须理由）", "parameters": [csrf, {"name": "number", "in": "path", "required": true, "schema": {"type": "string"}, "description": "案号"}], "requestBody": assignment_body,
+        "responses": {"200": {"description": "{case_number, judge, assignment}", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": err, "422": err, "401": err, "403": err, "404": err}}}));
+    paths.insert("/api/v1/judges", json!({"get": {"summary": "员额法官名册（含在办案件数）", "parameters": [{"name": "court", "in": "query", "schema": {"type": "string"}, "description": "法院代字"}],
+        "responses": {"200": {"description": "[{judge_id, name, court, department, case_types[], track, weight, active, open_cases}]", "content": {"application/json": {"schema": {"type": "array"}}}}, "400": err, "401": err, "403": err}}}));
+    paths.insert("/api/v1/assignments/stats", json!({"get": {"summary": "指定分案占比（按法院）", "parameters": period,
+        "responses": {"200": {"description": "[{court, random, designated, series, designated_share}]", "content": {"application/json": {"schema": {"type": "array"}}}}, "400": err, "401": err, "403": err}}}));
+    paths.insert("/api/v1/assignments/stats/monthly", json!({"get": {"summary": "指定分案占比（按法院、月份）", "parameters": period,
+        "responses": {"200": {"description": "[{court, month, random, designated, series, designated_share}]", "content": {"application/json": {"schema": {"type": "array"}}}}, "400": err, "401": err, "403": err}}}));
     paths.insert("/api/v1/cases/{number}", json!({"get": {"summary": "案件详情（含原审/后续案件链）", "parameters": [{"name": "number", "in": "path", "required": true, "schema": {"type": "string"}, "description": "案号"}],
         "responses": {"200": {"description": "案件", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": err, "404": {"description": "不存在或不在本人范围内（不区分）"}}}}));
     paths.insert("/api/v1/imports", json!({"post": {"summary": "导入 CSV/XLSX（与命令行相同规则；院领导/审管办与管理员）",
@@ -68,8 +83,14 @@ pub fn openapi_document() -> Json_ {
         "components": {
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": auth::SESSION_COOKIE}},
             "schemas": {
-                "Error": {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}}},
-                "Session": {"type": "object", "properties": {"username": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "manager", "judge", "clerk"]}, "role_label": {"type": "string"}, "court": {"type": ["string", "null"]}, "judge": {"type": ["string", "null"]}, "scope": {"type": "string"}, "csrf_token": {"type": "string"}}}
+                "Error": {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}, "value": {"type": "string"}}},
+                "Assignment": {"type": "object", "properties": {"mode": {"type": "string", "enum": ["random", "designated"]}, "judge_id": {"type": "string"}, "reason_code": {"type": "string"}, "note": {"type": "string"}}},
+                "Registration": {"type": "object", "required": ["court", "type_code", "filed_on"], "properties": {
+                    "court": {"type": "string"}, "type_code": {"type": "string"}, "filed_on": {"type": "string", "format": "date"}, "cause": {"type": ["string", "null"]},
+                    "claim_amount": {"type": ["string", "number", "null"]}, "procedure": {"type": ["string", "null"]}, "procedure_reason": {"type": ["string", "null"]},
+                    "parties": {"type": "array", "items": {"type": "object", "properties": {"role": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string", "enum": ["person", "organization"]}}}},
+                    "origin_case_number": {"type": ["string", "null"]}, "flags": {"type": "array", "items": {"type": "string"}}, "assignment": {"$ref": "#/components/schemas/Assignment"}}},
+                "Session": {"type": "object", "properties": {"username": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "manager", "registrar", "judge", "clerk"]}, "role_label": {"type": "string"}, "court": {"type": ["string", "null"]}, "judge": {"type": ["string", "null"]}, "scope": {"type": "string"}, "csrf_token": {"type": "string"}}}
             }
         },
         "security": [{"session": []}]

@@ -68,6 +68,39 @@ const COMMON_CAUSES: &[&str] = &[
     "融资租赁合同纠纷",
 ];
 
+/// The Chinese name of a request field, for messages on the page.
+fn field_label(field: &str) -> String {
+    if let Some(rest) = field.strip_prefix("parties[") {
+        let (index, sub) = rest.split_once("].").unwrap_or((rest.trim_end_matches(']'), ""));
+        let n = index.parse::<usize>().map_or(0, |i| i + 1);
+        let what = match sub {
+            "role" => "诉讼地位",
+            "kind" => "类别",
+            _ => "名称",
+        };
+        return format!("第{n}位当事人的{what}");
+    }
+    match field {
+        "court" => "法院",
+        "type_code" => "类型代字",
+        "filed_on" => "立案日期",
+        "cause" => "案由",
+        "claim_amount" => "标的额",
+        "procedure" => "适用程序",
+        "procedure_reason" => "改变分流建议的理由",
+        "parties" => "当事人",
+        "origin_case_number" => "原审/执行依据案号",
+        "flags" => "分流标记",
+        "assignment" => "分案",
+        "assignment.mode" => "分案方式",
+        "assignment.judge_id" => "指定法官",
+        "assignment.reason_code" => "指定分案理由",
+        "assignment.note" => "说明",
+        other => other,
+    }
+    .to_owned()
+}
+
 /// The form's values, as posted.
 #[derive(Debug, Default)]
 struct Posted {
@@ -317,7 +350,7 @@ async fn form_page(
         judges,
         reason_codes,
         note: req.and_then(|r| r.assignment.as_ref()).and_then(|a| a.note.clone()).unwrap_or_default(),
-        error: error.map(|e| e.message.clone()).or(other_error),
+        error: error.map(|e| e.message_with(&field_label(&e.field))).or(other_error),
         error_field: error.map(|e| e.field.clone()),
         preview,
     };

@@ -122,10 +122,10 @@ impl TestApp {
         let clock = Arc::new(TestClock::at_noon("2026-10-31"));
         let app = App::new(store.clone(), clock.clone(), app_config)
             .with_seeds(Arc::new(xiezhi_test_support::CountingSeeds::default()));
-        // The demo roster first: the imported demo cases link to its 工号.
-        app.install_demo_roster(Actor::Cli).await.unwrap();
         let config =
             xiezhi_demo::DemoConfig { cases: 3000, seed: 5, as_of: xiezhi_test_support::d("2026-10-31"), years: 4 };
+        // The demo roster first: the imported demo cases link to its 工号.
+        app.install_demo_roster(Actor::Cli, &config).await.unwrap();
         let mut tx = store.begin_import(config.cases).await.unwrap();
         let facts: Vec<_> = xiezhi_demo::generate(&config).collect();
         tx.upsert(&facts).await.unwrap();
