@@ -133,6 +133,12 @@
         body.appendChild(ul);
       }
     };
+    var labels = {
+      court: "法院", type_code: "类型代字", filed_on: "立案日期", cause: "案由", claim_amount: "标的额",
+      procedure: "适用程序", procedure_reason: "改变分流建议的理由", parties: "当事人",
+      origin_case_number: "原审/执行依据案号", flags: "分流标记", assignment: "分案",
+      "assignment.judge_id": "指定法官", "assignment.reason_code": "指定分案理由", "assignment.note": "说明"
+    };
     var timer = null;
     var seq = 0;
     var refresh = function () {
@@ -145,8 +151,15 @@
       }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, json: j }; }); })
         .then(function (res) {
           if (mine !== seq) { return; }
-          if (res.ok) { render(res.json); }
-          else { body.textContent = ""; body.appendChild(el("p", res.json.message || "无法预览。", "error")); }
+          if (res.ok) { render(res.json); return; }
+          body.textContent = "";
+          var j = res.json;
+          var text = j.message || "无法预览。";
+          if (j.field && j.reason) {
+            var label = labels[j.field] || (j.field.indexOf("parties") === 0 ? "当事人" : j.field);
+            text = label + (j.value ? "“" + j.value + "”" : "") + "：" + j.reason;
+          }
+          body.appendChild(el("p", "尚不能预览：" + text, "note"));
         })
         .catch(function () { if (mine === seq) { body.textContent = ""; body.appendChild(el("p", "预览暂不可用（网络或服务器忙）。", "muted")); } });
     };

@@ -210,7 +210,7 @@ impl IntoResponse for ApiError {
         };
         let body = match &self.0 {
             WebError::Refused(r) => {
-                serde_json::json!({"error": code, "message": r.message, "field": r.field, "value": r.value})
+                serde_json::json!({"error": code, "message": r.message, "field": r.field, "value": r.value, "reason": r.reason})
             }
             other => serde_json::json!({"error": code, "message": other.message()}),
         };
