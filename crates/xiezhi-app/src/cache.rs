@@ -262,14 +262,24 @@ pub async fn snapshot_from_store(store: &Store, near_days: i32) -> Result<xiezhi
     }
     let cases = usize::try_from(store.count_cases().await?).unwrap_or(0);
     let mut builder = xiezhi_metrics::SnapshotBuilder::with_capacity(cases);
+    let mut with_events: Vec<(usize, Vec<xiezhi_domain::CaseEvent>)> = Vec::new();
+    let mut row = 0;
     store
-        .for_each_fact_unordered(|f| match events.get(f.case_number.as_str()) {
-            Some(list) => {
-                let (derived, deadline) = crate::dataset::derive_record(&f, list, near_days);
-                builder.push_with_deadline(&derived, deadline);
+        .for_each_fact_unordered(|f| {
+            match events.remove(f.case_number.as_str()) {
+                Some(list) => {
+                    let (derived, deadline) = crate::dataset::derive_record(&f, &list, near_days);
+                    builder.push_with_deadline(&derived, deadline);
+                    with_events.push((row, list));
+                }
+                None => builder.push(&f),
             }
-            None => builder.push(&f),
+            row += 1;
         })
         .await?;
-    Ok(builder.finish(&xiezhi_metrics::GroupNames::from_court_names(&court_names)))
+    let mut snapshot = builder.finish(&xiezhi_metrics::GroupNames::from_court_names(&court_names));
+    for (row, list) in &with_events {
+        crate::dataset::set_record(&mut snapshot, *row, list);
+    }
+    Ok(snapshot)
 }

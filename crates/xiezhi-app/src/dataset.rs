@@ -56,6 +56,29 @@ pub fn derive_record(facts: &CaseFacts, events: &[CaseEvent], near_days: i32) ->
     (derived, deadline)
 }
 
+/// Sets what row `row`'s events say for the two indicators fed by events: a 终本核查 recorded,
+/// a 终本 closing of an 执/执恢 case that passes the gate, its petitions.
+pub(crate) fn set_record(snapshot: &mut xiezhi_metrics::Snapshot, row: usize, events: &[CaseEvent]) {
+    let v = snapshot.row(row);
+    let checked = events.iter().any(|e| matches!(e, CaseEvent::TerminalCheck { .. }));
+    let terminal_ok = match (v.closed, v.disposition) {
+        (Some(closed), Some(xiezhi_domain::Disposition::TerminalEnforcementSuspension))
+            if v.type_code.class() == xiezhi_domain::CaseClass::Enforcement =>
+        {
+            xiezhi_domain::terminal_gate(v.filed, closed, events).is_empty()
+        }
+        _ => false,
+    };
+    let petitions: Vec<(Date, Option<Date>)> = events
+        .iter()
+        .filter_map(|e| match e {
+            CaseEvent::Petition { on, resolved_on } => Some((*on, *resolved_on)),
+            _ => None,
+        })
+        .collect();
+    snapshot.set_enforcement(row, checked, terminal_ok, &petitions);
+}
+
 /// A case's facts as of `as_of` (exports): with events, the day counts by the deadline rule as
 /// of its closing (closed) or `as_of` (open), and the 执行到位金额 from its payments.
 pub fn facts_as_of(facts: &CaseFacts, events: &[CaseEvent], as_of: Date, near_days: i32) -> CaseFacts {
@@ -626,6 +649,9 @@ impl DatasetBuilder {
             near_days: self.near_days,
             caches: Caches::default(),
         };
+        for (&row, events) in &data.events {
+            set_record(&mut data.snapshot, row as usize, events);
+        }
         data.build_orders();
         data.build_court_lists();
         data
@@ -819,6 +845,7 @@ impl Dataset {
                     row
                 }
             };
+            set_record(&mut self.snapshot, row, &case.events);
             if case.events.is_empty() {
                 self.events.remove(&(row as u32));
             } else {

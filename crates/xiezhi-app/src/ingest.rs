@@ -77,6 +77,51 @@ fn store_failure(doing: &'static str) -> impl FnOnce(StoreError) -> ImportFailur
     }
 }
 
+/// The problems of a row that carries day counts or an 执行到位 amount other than its events
+/// give: the rule's values as of the row's 结案日期 (or the import's day for an open case). A
+/// zero day count is taken as blank.
+fn contradictions(
+    facts: &CaseFacts,
+    events: &[xiezhi_domain::CaseEvent],
+    today: xiezhi_domain::Date,
+    columns: &(Option<String>, Option<String>, Option<String>),
+    row: u64,
+    problems: &mut Vec<Problem>,
+) {
+    let derived = crate::facts_as_of(facts, events, facts.closed_on.unwrap_or(today), 0);
+    let mut check = |column: &Option<String>, given: Option<String>, expected: String| {
+        if let (Some(column), Some(given)) = (column, given)
+            && given != expected
+        {
+            problems.push(Problem {
+                row,
+                column: column.clone(),
+                reason: format!("与该案已记录的事件不符（按事件应为 {expected}）/ contradicts the case's events"),
+                value: given,
+            });
+        }
+    };
+    if events.iter().any(|e| e.kind().is_clock()) {
+        check(
+            &columns.0,
+            (facts.extension_days != 0).then(|| facts.extension_days.to_string()),
+            derived.extension_days.to_string(),
+        );
+        check(
+            &columns.1,
+            (facts.suspended_days != 0).then(|| facts.suspended_days.to_string()),
+            derived.suspended_days.to_string(),
+        );
+    }
+    if events.iter().any(|e| e.kind() == xiezhi_domain::EventKind::Payment) {
+        check(
+            &columns.2,
+            facts.recovered_amount.map(|a| a.to_string()),
+            derived.recovered_amount.map_or_else(|| "0".to_owned(), |a| a.to_string()),
+        );
+    }
+}
+
 /// Options of one import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -210,6 +255,22 @@ impl Pass<'_> {
             .filter(|c| header.position(*c).is_none() && !(carries_closing && closing.contains(c)))
             .map(xiezhi_import::Column::key)
             .collect();
+        // Cases whose record is their events: the file may not carry other day counts or 执行到位
+        // amounts for them (contract case-events.md).
+        let carries = |c: xiezhi_import::Column| header.position(c).is_some().then(|| header.header(c).to_owned());
+        let event_columns = (
+            carries(xiezhi_import::Column::ExtensionDays),
+            carries(xiezhi_import::Column::SuspendedDays),
+            carries(xiezhi_import::Column::RecoveredAmount),
+        );
+        let mut recorded: HashMap<String, Vec<xiezhi_domain::CaseEvent>> = HashMap::new();
+        if event_columns != (None, None, None) {
+            for e in self.store.all_events().await.map_err(store_failure("reading the events"))? {
+                recorded.entry(e.case_number).or_default().push(e.event);
+            }
+        }
+        let today = xiezhi_domain::Date::parse_iso(self.imported_at.get(..10).unwrap_or(""))
+            .unwrap_or_else(|_| xiezhi_domain::Date::from_day_number(0));
         let (mut rows, reader) = spawn_reader(source);
         let mut tx = self
             .store
@@ -273,6 +334,9 @@ impl Pass<'_> {
                         reason: "本账户无权导入该法院案件 / the court of this 案号 is outside your scope".to_owned(),
                         value: facts.case_number.to_string(),
                     });
+                }
+                if let Some(events) = recorded.get(facts.case_number.as_str()) {
+                    contradictions(&facts, events, today, &event_columns, outcome.row, &mut row_problems);
                 }
                 if let (Some(code), Some(name)) = (facts.case_number.court(), &facts.court_name) {
                     match court_names.get(&code) {

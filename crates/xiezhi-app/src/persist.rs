@@ -3,7 +3,7 @@
 //! identity and the change counter it reflects; a reader uses it only for that database, then
 //! catches up with the changes made since (or reloads when they are too many).
 //!
-//! Layout (little-endian): the magic `XIEZHI-DATASET-1`, then two sections — the snapshot (what
+//! Layout (little-endian): the magic `XIEZHI-DATASET-2` (2: the snapshot carries the enforcement record), then two sections — the snapshot (what
 //! `metrics` needs) and the rest of the dataset (案号, roster links, events, list orders) — each
 //! as its length, its checksum and its bytes. A file that fails any check is ignored (and
 //! rebuilt), never trusted. Written to a temporary file and renamed: a reader never sees half
@@ -20,7 +20,7 @@ use xiezhi_metrics::codec::{CodecError, Reader, Writer};
 
 use crate::dataset::{Caches, Dataset, Numbers};
 
-const MAGIC: &[u8; 16] = b"XIEZHI-DATASET-1";
+const MAGIC: &[u8; 16] = b"XIEZHI-DATASET-2";
 
 /// Why a persisted file was not used.
 #[derive(Debug, thiserror::Error)]

@@ -51,12 +51,14 @@
 
 mod causes;
 mod engine;
+mod events;
 mod province;
 mod rng;
 mod world;
 
 use xiezhi_domain::{CaseFacts, Date};
 
+pub use events::events;
 pub use province::{Court, DemoJudge, Department, Province};
 
 use engine::Engine;

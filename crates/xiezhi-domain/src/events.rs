@@ -313,3 +313,176 @@ fn span_text(span: Span) -> String {
         Span::Days(d) => format!("{d}d"),
     }
 }
+
+/// The 终本 gate (contract case-events.md, "Enforcement"): what keeps a 终本 closing on
+/// `closed_on` of a case filed on `filed_on` from being compliant — the latest 终本核查 on or
+/// before `closed_on` must have every item true and an approval, and `closed_on` ≥
+/// add_months(filed_on, 3). Empty: compliant.
+pub fn terminal_gate(filed_on: Date, closed_on: Date, events: &[CaseEvent]) -> Vec<String> {
+    let mut missing = Vec::new();
+    let check = events
+        .iter()
+        .filter_map(|e| match e {
+            CaseEvent::TerminalCheck { on, items, approval } if *on <= closed_on => Some((*on, items, approval)),
+            _ => None,
+        })
+        .max_by_key(|(on, _, _)| *on);
+    match check {
+        None => missing.push(format!("没有{closed_on}当日或之前的终本核查记录")),
+        Some((on, items, approval)) => {
+            for (_, label, value) in items.items() {
+                if !value {
+                    missing.push(format!("终本核查（{on}）未完成：{label}"));
+                }
+            }
+            if approval.is_none() {
+                missing.push(format!("终本核查（{on}）缺少申请执行人书面同意或院长批准"));
+            }
+        }
+    }
+    let earliest = filed_on.add_months(3);
+    if closed_on < earliest {
+        missing.push(format!("立案未满三个月：终本结案不得早于{earliest}"));
+    }
+    missing
+}
+
+/// Why an event cannot be recorded on a case (contract case-events.md, "Events").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventRefusal {
+    #[error("{field} {date} 早于立案日期 {filed} / before the case was filed")]
+    BeforeFiling { field: &'static str, date: Date, filed: Date },
+    #[error("{field} {date} 晚于今天 {today} / after today")]
+    AfterToday { field: &'static str, date: Date, today: Date },
+    #[error("{0}：该案件无法定审限，不能延长或扣除审限 / the case has no statutory limit")]
+    NoLimit(&'static str),
+    #[error("{0}：只能记在执行实施案件（执、执恢）上 / enforcement cases only")]
+    NotEnforcement(&'static str),
+}
+
+impl EventRefusal {
+    /// The field the refusal is about.
+    pub fn field(&self) -> &'static str {
+        match self {
+            EventRefusal::BeforeFiling { field, .. } | EventRefusal::AfterToday { field, .. } => field,
+            EventRefusal::NoLimit(_) | EventRefusal::NotEnforcement(_) => "event",
+        }
+    }
+}
+
+/// Checks an event against its case: no date before filing or after `today`; extensions and
+/// suspensions only where the case (its type and the procedure in force at the event's date)
+/// has a statutory limit; payments, 终本 checks and petitions only on 执行实施 cases (执, 执恢).
+pub fn check_event(
+    type_code: crate::case_type::TypeCode,
+    procedure: Option<crate::procedure::Procedure>,
+    filed_on: Date,
+    recorded: &[CaseEvent],
+    event: &CaseEvent,
+    today: Date,
+) -> Result<(), EventRefusal> {
+    let dates: Vec<(&'static str, Date)> = match event {
+        CaseEvent::Extension { on, .. }
+        | CaseEvent::Conversion { on, .. }
+        | CaseEvent::Restart { on, .. }
+        | CaseEvent::Payment { on, .. }
+        | CaseEvent::TerminalCheck { on, .. } => vec![("on", *on)],
+        CaseEvent::Suspension { from, to, .. } => {
+            std::iter::once(("from", *from)).chain(to.map(|t| ("to", t))).collect()
+        }
+        CaseEvent::Petition { on, resolved_on } => {
+            std::iter::once(("on", *on)).chain(resolved_on.map(|r| ("resolved_on", r))).collect()
+        }
+    };
+    for (field, date) in dates {
+        if date < filed_on {
+            return Err(EventRefusal::BeforeFiling { field, date, filed: filed_on });
+        }
+        if date > today && !(field == "to" && matches!(event, CaseEvent::Suspension { .. })) {
+            return Err(EventRefusal::AfterToday { field, date, today });
+        }
+    }
+    let kind = event.kind();
+    if kind.is_enforcement() && type_code.class() != crate::case_type::CaseClass::Enforcement {
+        return Err(EventRefusal::NotEnforcement(kind.label()));
+    }
+    if matches!(kind, EventKind::Extension | EventKind::Suspension) {
+        let case = crate::deadline::ClockCase {
+            type_code,
+            procedure,
+            filed_on,
+            closed_on: None,
+            record: crate::deadline::ClockRecord::Events(recorded),
+        };
+        if crate::deadline::Deadline::compute(&case, event.date(), 0).limit.is_none() {
+            return Err(EventRefusal::NoLimit(kind.label()));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod check_tests {
+    use super::*;
+    use crate::case_type::TypeCode;
+
+    fn d(s: &str) -> Date {
+        Date::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn events_are_checked_against_their_case() {
+        let civil = TypeCode::from_text("民初").unwrap();
+        let enforcement = TypeCode::from_text("执").unwrap();
+        let special = TypeCode::from_text("民他").unwrap();
+        let filed = d("2026-03-02");
+        let today = d("2026-12-05");
+        let ext = |on: &str| CaseEvent::Extension { on: d(on), span: Span::Months(6), approver: None, reason: None };
+        let pay = CaseEvent::Payment { on: d("2026-04-01"), amount: Amount::from_yuan(10) };
+        assert_eq!(check_event(civil, None, filed, &[], &ext("2026-08-01"), today), Ok(()));
+        assert_eq!(
+            check_event(civil, None, filed, &[], &ext("2026-03-01"), today),
+            Err(EventRefusal::BeforeFiling { field: "on", date: d("2026-03-01"), filed })
+        );
+        assert_eq!(
+            check_event(civil, None, filed, &[], &ext("2026-12-06"), today),
+            Err(EventRefusal::AfterToday { field: "on", date: d("2026-12-06"), today })
+        );
+        // 民他 has no statutory limit: no extension, no suspension.
+        assert_eq!(
+            check_event(special, None, filed, &[], &ext("2026-08-01"), today),
+            Err(EventRefusal::NoLimit("延长审限"))
+        );
+        let susp = CaseEvent::Suspension {
+            kind: SuspensionKind::Publication,
+            from: d("2026-05-01"),
+            to: Some(d("2027-01-31")),
+        };
+        assert_eq!(check_event(special, None, filed, &[], &susp, today), Err(EventRefusal::NoLimit("扣除审限")));
+        // A suspension may end in the future (a publication period announced).
+        assert_eq!(check_event(civil, None, filed, &[], &susp, today), Ok(()));
+        assert_eq!(check_event(civil, None, filed, &[], &pay, today), Err(EventRefusal::NotEnforcement("执行到位")));
+        assert_eq!(check_event(enforcement, None, filed, &[], &pay, today), Ok(()));
+        let petition = CaseEvent::Petition { on: d("2026-05-01"), resolved_on: Some(d("2026-02-01")) };
+        // The 终本 gate: a complete, approved check on or before the closing, three months on.
+        let mut items = TerminalItems::default();
+        for (k, _, _) in TerminalItems::default().items() {
+            items.set(k, true);
+        }
+        let check = |on: &str, items: TerminalItems, approval| CaseEvent::TerminalCheck { on: d(on), items, approval };
+        let approved = Some(TerminalApproval::PresidentApproved);
+        assert!(terminal_gate(filed, d("2026-06-02"), &[check("2026-06-01", items, approved)]).is_empty());
+        // One day short of three months (add_months(2026-03-02, 3) = 2026-06-02).
+        assert_eq!(terminal_gate(filed, d("2026-06-01"), &[check("2026-06-01", items, approved)]).len(), 1);
+        // The latest check before the closing counts, even when an earlier one was complete.
+        let mut partial = items;
+        partial.applicant_consulted = false;
+        let two = [check("2026-06-01", items, approved), check("2026-06-10", partial, approved)];
+        assert_eq!(terminal_gate(filed, d("2026-06-15"), &two), ["终本核查（2026-06-10）未完成：约谈申请执行人"]);
+        // A check after the closing does not count; no approval is missing.
+        assert_eq!(terminal_gate(filed, d("2026-06-05"), &two), Vec::<String>::new());
+        assert_eq!(terminal_gate(filed, d("2026-06-05"), &[check("2026-06-01", items, None)]).len(), 1);
+        assert_eq!(terminal_gate(filed, d("2026-06-05"), &[]), ["没有2026-06-05当日或之前的终本核查记录"]);
+        assert_eq!(check_event(enforcement, None, filed, &[], &petition, today).unwrap_err().field(), "resolved_on");
+    }
+}

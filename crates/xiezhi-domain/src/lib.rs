@@ -33,7 +33,10 @@ pub use court::{CourtCode, CourtLevel, PROVINCE_ABBREVIATIONS};
 pub use date::{Date, DateError, days_in_month};
 pub use deadline::{ClockCase, ClockRecord, Deadline, DeadlineStatus};
 pub use disposition::{Disposition, DispositionError};
-pub use events::{CaseEvent, EventKind, Span, SuspensionKind, TerminalApproval, TerminalItems};
+pub use events::{
+    CaseEvent, EventKind, EventRefusal, Span, SuspensionKind, TerminalApproval, TerminalItems, check_event,
+    terminal_gate,
+};
 pub use facts::CaseFacts;
 pub use judge::{JudgeId, JudgeIdError};
 pub use procedure::{Procedure, ProcedureError};

@@ -12,6 +12,7 @@
 
 mod columns;
 pub mod duplicates;
+pub mod events;
 pub mod export;
 pub mod roster;
 mod row;

@@ -94,6 +94,11 @@ pub(crate) struct Event {
     pub has_property: bool,
     pub in_window: bool,
     pub window_closed: bool,
+    /// A 终本 closing that passes the checklist.
+    pub terminal_ok: bool,
+    /// Petitions received in the period, and of those resolved on or before `to`.
+    pub petitions_received: u32,
+    pub petitions_resolved: u32,
 }
 
 impl Event {
@@ -139,7 +144,16 @@ pub(crate) fn event(snap: &Snapshot, row: usize, days: &PeriodDays, scratch: &mu
     let closed_in = closed != PENDING && from <= closed && closed <= to;
     let pending = filed <= to && closed > to;
     let in_window = days.window_start < filed && filed <= to;
-    if !(filed_in || carried || closed_in || pending || in_window) {
+    let (mut petitions_received, mut petitions_resolved) = (0, 0);
+    if let Some(list) = snap.record.petitions.get(&(row as u32)) {
+        for &(received, resolved) in list {
+            if from <= received && received <= to {
+                petitions_received += 1;
+                petitions_resolved += u32::from(resolved != PENDING && resolved <= to);
+            }
+        }
+    }
+    if !(filed_in || carried || closed_in || pending || in_window || petitions_received > 0) {
         return None;
     }
     let deadline = snap.deadline[row];
@@ -159,6 +173,9 @@ pub(crate) fn event(snap: &Snapshot, row: usize, days: &PeriodDays, scratch: &mu
         has_property: snap.has_property[row],
         in_window,
         window_closed: in_window && closed <= to,
+        terminal_ok: snap.record.terminal_ok.contains(&(row as u32)),
+        petitions_received,
+        petitions_resolved,
         ..Event::default()
     };
     if pending {
@@ -249,6 +266,9 @@ pub(crate) struct Counters {
     property_completed_on_time: u64,
     window_filed: u64,
     window_closed: u64,
+    terminal_compliant: u64,
+    petitions_received: u64,
+    petitions_resolved: u64,
 }
 
 impl Counters {
@@ -293,6 +313,9 @@ impl Counters {
             self.window_filed += 1;
             self.window_closed += u64::from(e.window_closed);
         }
+        self.terminal_compliant += u64::from(e.closed_in && e.is_terminal() && e.terminal_ok);
+        self.petitions_received += u64::from(e.petitions_received);
+        self.petitions_resolved += u64::from(e.petitions_resolved);
     }
 
     /// Takes `o` (a part of `self`) out again.
@@ -323,6 +346,9 @@ impl Counters {
         self.property_completed_on_time -= o.property_completed_on_time;
         self.window_filed -= o.window_filed;
         self.window_closed -= o.window_closed;
+        self.terminal_compliant -= o.terminal_compliant;
+        self.petitions_received -= o.petitions_received;
+        self.petitions_resolved -= o.petitions_resolved;
     }
 
     fn merge(&mut self, o: &Counters) {
@@ -352,6 +378,9 @@ impl Counters {
         self.property_completed_on_time += o.property_completed_on_time;
         self.window_filed += o.window_filed;
         self.window_closed += o.window_closed;
+        self.terminal_compliant += o.terminal_compliant;
+        self.petitions_received += o.petitions_received;
+        self.petitions_resolved += o.petitions_resolved;
     }
 }
 
@@ -512,6 +541,23 @@ pub fn aggregate(snap: &Snapshot, period: Period, partitions: usize) -> Partial 
     merged
 }
 
+/// Why core_terminal_compliance is unavailable: no 终本核查 in the data.
+pub(crate) const NO_CHECKS: &str =
+    "no 终本核查 (terminal_check) is recorded: record the checklist (case-events.md) to compute it";
+/// Why core_petition_rate is unavailable: no 执行信访 in the data.
+pub(crate) const NO_PETITIONS: &str =
+    "no 执行信访 (petition) is recorded: record petitions (case-events.md) to compute it";
+
+/// The formula of `id` on this snapshot: the two indicators fed by events are unavailable until
+/// the data hold any event of their kind.
+pub(crate) fn formula_on(id: IndicatorId, snap: &Snapshot) -> Formula {
+    match id.formula() {
+        Formula::TerminalCompliance if !snap.has_terminal_checks() => Formula::Unavailable(NO_CHECKS),
+        Formula::PetitionRate if !snap.has_petitions() => Formula::Unavailable(NO_PETITIONS),
+        f => f,
+    }
+}
+
 /// Number of partitions to use by default: the machine's parallelism.
 pub(crate) fn default_partitions() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
@@ -539,7 +585,7 @@ pub(crate) fn derive_values(
         .map(|(gid, gp)| {
             IndicatorId::ALL
                 .iter()
-                .map(|id| value_of(id.formula(), gp, masks[id.index()], judges_closing[gid]))
+                .map(|id| value_of(formula_on(*id, snap), gp, masks[id.index()], judges_closing[gid]))
                 .collect()
         })
         .collect()
@@ -612,6 +658,8 @@ fn value_of(formula: Formula, gp: &GroupPartial, mask: TypeMask, judges: u64) ->
         Formula::TerminalRate => Value::quotient(closed_by(TERMINAL), s(|c| c.closed)),
         Formula::PropertyOnTimeRate => Value::quotient(s(|c| c.property_completed_on_time), s(|c| c.property_closed)),
         Formula::ThreeYearRate => Value::quotient(s(|c| c.window_closed), s(|c| c.window_filed)),
+        Formula::TerminalCompliance => Value::quotient(s(|c| c.terminal_compliant), closed_by(TERMINAL)),
+        Formula::PetitionRate => Value::quotient(s(|c| c.petitions_resolved), s(|c| c.petitions_received)),
         Formula::Unavailable(reason) => Value::Unavailable(reason),
     }
 }

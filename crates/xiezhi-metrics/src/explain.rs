@@ -47,7 +47,7 @@ pub fn explain_with(
     let id = IndicatorId::from_str_id(indicator_id)
         .ok_or_else(|| MetricsError::UnknownIndicator(indicator_id.to_owned()))?;
     let gid = snapshot.group_id(group).ok_or_else(|| MetricsError::UnknownGroup(format!("{group:?}")))? as u32;
-    let formula = id.formula();
+    let formula = crate::engine::formula_on(id, snapshot);
     if let Formula::Unavailable(reason) = formula {
         return Err(MetricsError::Unavailable { id: id.to_string(), reason: reason.to_owned() });
     }
@@ -102,6 +102,10 @@ pub fn explain_with(
                 (f && e.is_completed() && e.on_time, f)
             }
             Formula::ThreeYearRate => (e.window_closed, e.in_window),
+            Formula::TerminalCompliance => {
+                (e.closed_in && e.is_terminal() && e.terminal_ok, e.closed_in && e.is_terminal())
+            }
+            Formula::PetitionRate => (e.petitions_resolved > 0, e.petitions_received > 0),
             Formula::Unavailable(_) => (false, false),
         };
         if num {

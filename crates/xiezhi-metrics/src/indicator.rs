@@ -186,6 +186,10 @@ pub(crate) enum Formula {
     TerminalRate,
     PropertyOnTimeRate,
     ThreeYearRate,
+    /// 终本合格率: available once any 终本核查 is recorded.
+    TerminalCompliance,
+    /// 执行信访办结率: available once any 执行信访 is recorded.
+    PetitionRate,
     Unavailable(&'static str),
 }
 
@@ -343,10 +347,8 @@ impl IndicatorId {
             FirstEnfTerminalRate => Formula::TerminalRate,
             CorePropertyOnTimeRate => Formula::PropertyOnTimeRate,
             CoreThreeYearRate => Formula::ThreeYearRate,
-            CoreTerminalCompliance => {
-                Formula::Unavailable("needs the 终本 checklist (domain.md §2.4), which case facts v1 do not carry")
-            }
-            CorePetitionRate => Formula::Unavailable("needs petition (信访) records, which case facts v1 do not carry"),
+            CoreTerminalCompliance => Formula::TerminalCompliance,
+            CorePetitionRate => Formula::PetitionRate,
         }
     }
 }

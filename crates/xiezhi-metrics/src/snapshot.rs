@@ -199,6 +199,20 @@ pub struct Snapshot {
     /// `children[child_start[i]..child_start[i + 1]]`, ascending.
     pub(crate) child_start: Vec<u32>,
     pub(crate) children: Vec<u32>,
+    /// 执行记录: what enforcement cases' events say (sparse).
+    pub(crate) record: EnforcementRecord,
+}
+
+/// 执行记录 what the events of enforcement cases say, by row (sparse: only rows with checks or
+/// petitions): 终本核查 recorded, a 终本 closing that passes the checklist, petitions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnforcementRecord {
+    /// Rows with at least one 终本核查.
+    pub(crate) checked: std::collections::BTreeSet<u32>,
+    /// Rows closed by 终本 whose closing passes the 终本 gate.
+    pub(crate) terminal_ok: std::collections::BTreeSet<u32>,
+    /// Petitions of a row: (received, resolved or `PENDING`).
+    pub(crate) petitions: std::collections::BTreeMap<u32, Vec<(i32, i32)>>,
 }
 
 /// Links are resolved by [`xiezhi_domain::CaseNumber::fingerprint`] instead of by text, so that the builder
@@ -448,6 +462,7 @@ impl SnapshotBuilder {
             origin,
             child_start,
             children,
+            record: EnforcementRecord::default(),
         }
     }
 }
@@ -691,6 +706,21 @@ impl Snapshot {
         w.u32s(&self.origin);
         w.u32s(&self.child_start);
         w.u32s(&self.children);
+        let checked: Vec<u32> = self.record.checked.iter().copied().collect();
+        let ok: Vec<u32> = self.record.terminal_ok.iter().copied().collect();
+        w.u32s(&checked);
+        w.u32s(&ok);
+        let (mut rows, mut received, mut resolved) = (Vec::new(), Vec::new(), Vec::new());
+        for (row, list) in &self.record.petitions {
+            for (r, s) in list {
+                rows.push(*row);
+                received.push(*r);
+                resolved.push(*s);
+            }
+        }
+        w.u32s(&rows);
+        w.i32s(&received);
+        w.i32s(&resolved);
     }
 
     /// Reads a snapshot written by [`Snapshot::encode`], checking that every column has one
@@ -744,7 +774,20 @@ impl Snapshot {
             origin: r.u32s()?,
             child_start: r.u32s()?,
             children: r.u32s()?,
+            record: EnforcementRecord::default(),
         };
+        let mut s = s;
+        let checked = r.u32s()?;
+        let ok = r.u32s()?;
+        let (rows, received, resolved) = (r.u32s()?, r.i32s()?, r.i32s()?);
+        if rows.len() != received.len() || rows.len() != resolved.len() {
+            return Err(CodecError("petition columns differ in length".into()));
+        }
+        s.record.checked = checked.into_iter().collect();
+        s.record.terminal_ok = ok.into_iter().collect();
+        for ((row, a), b) in rows.into_iter().zip(received).zip(resolved) {
+            s.record.petitions.entry(row).or_default().push((a, b));
+        }
         let n = s.court.len();
         let columns = [
             s.judge.len(),
@@ -772,7 +815,9 @@ impl Snapshot {
             && s.judge.iter().all(|&j| j == NONE || (j as usize) < s.judges.len())
             && s.judges.iter().all(|(c, _)| (*c as usize) < s.courts.len())
             && s.origin.iter().all(|&o| o == NONE || (o as usize) < n)
-            && s.children.iter().all(|&c| (c as usize) < n);
+            && s.children.iter().all(|&c| (c as usize) < n)
+            && s.record.checked.iter().chain(&s.record.terminal_ok).all(|&r| (r as usize) < n)
+            && s.record.petitions.keys().all(|&r| (r as usize) < n);
         if !ok {
             return Err(CodecError("column lengths or indices are inconsistent".into()));
         }

@@ -1118,3 +1118,58 @@ fn city_and_province_names_follow_their_courts_names() {
     assert_eq!(city("桂01"), Some("南宁市全市法院"));
     assert_eq!(names.provinces.get(&CourtCode::parse("粤").unwrap()).map(String::as_str), Some("广东省全省法院"));
 }
+
+// ---------------------------------------------------------------------------------------
+// The two indicators fed by events (case-events.md, "Enforcement").
+
+#[test]
+fn terminal_compliance_and_petitions_from_the_record() {
+    use IndicatorId::{CorePetitionRate, CoreTerminalCompliance};
+    // 粤0704, P = 2026. Four 执 cases closed by 终本 in P (T1–T4), one closed by 终本 in 2025 (T5),
+    // one 执 still open (E6).
+    let facts = vec![
+        case("(2026)粤0704执1号", "2026-01-05").closed("2026-05-01", "终结本次执行程序"),
+        case("(2026)粤0704执2号", "2026-01-05").closed("2026-06-01", "终结本次执行程序"),
+        case("(2026)粤0704执3号", "2026-02-01").closed("2026-07-01", "终结本次执行程序"),
+        case("(2026)粤0704执4号", "2026-02-01").closed("2026-08-01", "终结本次执行程序"),
+        case("(2025)粤0704执5号", "2025-01-05").closed("2025-06-01", "终结本次执行程序"),
+        case("(2026)粤0704执6号", "2026-03-01"),
+    ];
+    let mut snap = Snapshot::new(&facts, &GroupNames::default());
+    let p = period("2026-01-01", "2026-12-31");
+    // No check and no petition recorded anywhere: both unavailable, as in indicators.md v1.
+    let r = compute(&snap, p);
+    assert!(matches!(value(&r, &court_key("粤0704"), CoreTerminalCompliance), Value::Unavailable(_)));
+    assert!(matches!(value(&r, &court_key("粤0704"), CorePetitionRate), Value::Unavailable(_)));
+    // T1 and T2 checked and compliant, T3 checked and not (an item missing), T4 never checked
+    // (counts as not compliant), T5 compliant but closed before P.
+    snap.set_enforcement(0, true, true, &[]);
+    snap.set_enforcement(1, true, true, &[]);
+    snap.set_enforcement(2, true, false, &[]);
+    snap.set_enforcement(4, true, true, &[]);
+    // Petitions: on T1 received 2026-03-01 resolved 2026-03-20 (in P, resolved ≤ to); on E6
+    // received 2026-11-01 unresolved, received 2026-12-30 resolved 2027-01-05 (after to); on T5
+    // received 2025-12-01 (before P) resolved 2026-01-10 — not received in P.
+    snap.set_enforcement(0, true, true, &[(d("2026-03-01"), Some(d("2026-03-20")))]);
+    snap.set_enforcement(5, false, false, &[(d("2026-11-01"), None), (d("2026-12-30"), Some(d("2027-01-05")))]);
+    snap.set_enforcement(4, true, true, &[(d("2025-12-01"), Some(d("2026-01-10")))]);
+    let r = compute(&snap, p);
+    // Compliance: 2 of the 4 终本 closings in P.
+    assert_eq!(value(&r, &court_key("粤0704"), CoreTerminalCompliance), q(2, 4));
+    // Petitions received in P: 3 (T1's, E6's two); resolved by 2026-12-31: 1.
+    assert_eq!(value(&r, &court_key("粤0704"), CorePetitionRate), q(1, 3));
+    // Over 2025: T5 is the one 终本 closing, compliant; its petition received in 2025 was
+    // resolved after that period's end.
+    let r = compute(&snap, period("2025-01-01", "2025-12-31"));
+    assert_eq!(value(&r, &court_key("粤0704"), CoreTerminalCompliance), q(1, 1));
+    assert_eq!(value(&r, &court_key("粤0704"), CorePetitionRate), q(0, 1));
+    // The explanation lists the same cases.
+    let e = explain(&snap, p, "core_terminal_compliance", &court_key("粤0704")).unwrap();
+    assert_eq!((e.numerator.len(), e.denominator.len()), (2, 4));
+    // The record survives the snapshot's encoding.
+    let mut w = crate::codec::Writer::default();
+    snap.encode(&mut w);
+    let bytes = w.into_bytes();
+    let back = Snapshot::decode(&mut crate::codec::Reader::new(&bytes[..])).unwrap();
+    assert_eq!(back.record, snap.record);
+}

@@ -89,6 +89,47 @@ impl Snapshot {
         row
     }
 
+    /// Sets what row `row`'s enforcement events say: a 终本核查 recorded (`checked`), a 终本
+    /// closing that passes the gate (`terminal_ok`), its petitions (received, resolved).
+    pub fn set_enforcement(
+        &mut self,
+        row: usize,
+        checked: bool,
+        terminal_ok: bool,
+        petitions: &[(Date, Option<Date>)],
+    ) {
+        let r = row as u32;
+        if checked {
+            self.record.checked.insert(r);
+        } else {
+            self.record.checked.remove(&r);
+        }
+        if terminal_ok {
+            self.record.terminal_ok.insert(r);
+        } else {
+            self.record.terminal_ok.remove(&r);
+        }
+        if petitions.is_empty() {
+            self.record.petitions.remove(&r);
+        } else {
+            let list = petitions
+                .iter()
+                .map(|(a, b)| (a.day_number(), b.map_or(crate::snapshot::PENDING, Date::day_number)))
+                .collect();
+            self.record.petitions.insert(r, list);
+        }
+    }
+
+    /// Whether any 终本核查 is recorded (core_terminal_compliance is available).
+    pub fn has_terminal_checks(&self) -> bool {
+        !self.record.checked.is_empty()
+    }
+
+    /// Whether any 执行信访 is recorded (core_petition_rate is available).
+    pub fn has_petitions(&self) -> bool {
+        !self.record.petitions.is_empty()
+    }
+
     /// Sets origin links (row → the row of its 原审/执行依据案号, or none) and rebuilds the
     /// inverse child lists once — only when a link changed (a new case without an origin, the
     /// common registration, changes none: rebuilding is O(cases)).

@@ -28,6 +28,8 @@ pub struct User {
     pub judge_id: Option<String>,
     pub disabled: bool,
     pub created_at: String,
+    /// 电子邮箱 for deadline notices (optional SMTP).
+    pub email: Option<String>,
 }
 
 /// What a new account is made of.
@@ -63,7 +65,8 @@ pub struct ImportRecord {
     pub skipped: i64,
 }
 
-const USER_COLUMNS: &str = "id, username, password_hash, role, court_code, judge_name, judge_id, disabled, created_at";
+const USER_COLUMNS: &str =
+    "id, username, password_hash, role, court_code, judge_name, judge_id, disabled, created_at, email";
 
 fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     Ok(User {
@@ -76,6 +79,7 @@ fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
         judge_id: row.try_get("judge_id")?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
         created_at: row.try_get("created_at")?,
+        email: row.try_get("email")?,
     })
 }
 
@@ -104,6 +108,17 @@ impl WriteTx {
         .fetch_one(&mut *self.tx)
         .await?;
         Ok(Some(id))
+    }
+
+    /// Sets (or clears) an account's e-mail address; `false` when there is no such user.
+    pub async fn set_email(&mut self, username: &str, email: Option<&str>) -> Result<bool, StoreError> {
+        let changed = sqlx::query("UPDATE users SET email = $1 WHERE username = $2")
+            .bind(email.map(str::to_owned))
+            .bind(username.to_owned())
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+        Ok(changed > 0)
     }
 
     /// Replaces a password hash and ends the account's sessions; `false` when there is no such user.

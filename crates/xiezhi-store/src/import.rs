@@ -417,12 +417,14 @@ mod tests {
             include_str!("../migrations/sqlite/0002_sessions.sql"),
             include_str!("../migrations/sqlite/0003_record.sql"),
             include_str!("../migrations/sqlite/0004_registration.sql"),
+            include_str!("../migrations/sqlite/0005_clock.sql"),
         ];
         let postgres = [
             include_str!("../migrations/postgres/0001_init.sql"),
             include_str!("../migrations/postgres/0002_sessions.sql"),
             include_str!("../migrations/postgres/0003_record.sql"),
             include_str!("../migrations/postgres/0004_registration.sql"),
+            include_str!("../migrations/postgres/0005_clock.sql"),
         ];
         for files in [sqlite, postgres] {
             let created: Vec<&str> = files

@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 mod cases;
+pub mod clock;
 mod error;
 pub mod events;
 mod import;
@@ -61,18 +62,20 @@ pub struct Store {
 
 /// The migrations of a backend, in order.
 fn migrator(backend: Backend) -> Migrator {
-    let files: [(i64, &'static str, &'static str); 4] = match backend {
+    let files: [(i64, &'static str, &'static str); 5] = match backend {
         Backend::Sqlite => [
             (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
             (2, "sessions", include_str!("../migrations/sqlite/0002_sessions.sql")),
             (3, "record", include_str!("../migrations/sqlite/0003_record.sql")),
             (4, "registration", include_str!("../migrations/sqlite/0004_registration.sql")),
+            (5, "clock", include_str!("../migrations/sqlite/0005_clock.sql")),
         ],
         Backend::Postgres => [
             (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
             (2, "sessions", include_str!("../migrations/postgres/0002_sessions.sql")),
             (3, "record", include_str!("../migrations/postgres/0003_record.sql")),
             (4, "registration", include_str!("../migrations/postgres/0004_registration.sql")),
+            (5, "clock", include_str!("../migrations/postgres/0005_clock.sql")),
         ],
     };
     Migrator::with_migrations(

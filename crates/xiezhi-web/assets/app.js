@@ -168,4 +168,16 @@
     form.addEventListener("change", schedule);
     schedule();
   }
+
+  // 记录事件: only the fields of the chosen kind (every field shows without JavaScript).
+  document.querySelectorAll("select[data-event-kind]").forEach(function (select) {
+    var form = select.form;
+    var sync = function () {
+      form.querySelectorAll("[data-for]").forEach(function (el) {
+        el.hidden = el.getAttribute("data-for").split(" ").indexOf(select.value) === -1;
+      });
+    };
+    select.addEventListener("change", sync);
+    sync();
+  });
 })();

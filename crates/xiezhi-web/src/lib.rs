@@ -83,7 +83,8 @@ impl AppState {
 /// The whole application: pages, assets, the JSON API and its OpenAPI document.
 pub fn router(state: AppState) -> Router {
     use routes::{
-        assignments, cases, dashboard, import, login, metrics, my_cases, openapi, registration, reports, roster, users,
+        assignments, cases, casework, dashboard, import, login, metrics, my_cases, openapi, registration, reports,
+        roster, users,
     };
     let registration_body = || DefaultBodyLimit::max(REGISTRATION_BODY_LIMIT);
     let limit = state.config.max_upload_bytes + 64 * 1024;
@@ -97,6 +98,15 @@ pub fn router(state: AppState) -> Router {
         .route("/cases", get(cases::list_page))
         .route("/cases/{number}", get(cases::case_page))
         .route("/cases/{number}/reassign", post(assignments::reassign_form).layer(form()))
+        .route("/cases/{number}/events", post(casework::event_form).layer(form()))
+        .route("/cases/{number}/close", post(casework::close_form).layer(form()))
+        .route("/cases/{number}/extension", post(casework::request_form).layer(form()))
+        .route("/extensions", get(casework::extensions_page))
+        .route("/extensions/{id}", post(casework::decide_form).layer(form()))
+        .route("/deadlines", get(casework::deadlines_page))
+        .route("/notifications", get(casework::notifications_page))
+        .route("/notifications/read", post(casework::read_form).layer(form()))
+        .route("/rechecks", get(casework::rechecks_page))
         .route("/register", get(registration::page).post(registration::submit).layer(registration_body()))
         .route("/register/preview", post(registration::preview_form).layer(registration_body()))
         .route("/register/{number}", get(registration::result_page))
@@ -127,6 +137,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/preview", post(registration::api_preview).layer(registration_body()))
         .route("/api/v1/cases/{number}", get(cases::api_case))
         .route("/api/v1/cases/{number}/reassign", post(assignments::api_reassign).layer(form()))
+        .route("/api/v1/cases/{number}/events", post(casework::api_event).layer(form()))
+        .route("/api/v1/cases/{number}/close", post(casework::api_close).layer(form()))
+        .route("/api/v1/cases/{number}/extension-requests", post(casework::api_request).layer(form()))
+        .route("/api/v1/extension-requests/{id}/decision", post(casework::api_decide).layer(form()))
+        .route("/api/v1/deadlines", get(casework::api_deadlines))
+        .route("/api/v1/notifications", get(casework::api_notifications))
         .route("/api/v1/judges", get(roster::api_list))
         .route("/api/v1/assignments/stats", get(assignments::api_stats))
         .route("/api/v1/assignments/stats/monthly", get(assignments::api_stats_monthly))
@@ -166,7 +182,14 @@ async fn chinese_rejections(
                 || path == "/api/v1/login"
                 || path.starts_with("/users")
                 || path.starts_with("/judges")
-                || path.ends_with("/reassign");
+                || path.starts_with("/extensions")
+                || path.starts_with("/notifications")
+                || path.ends_with("/reassign")
+                || path.ends_with("/events")
+                || path.ends_with("/close")
+                || path.ends_with("/extension")
+                || path.ends_with("/extension-requests")
+                || path.ends_with("/decision");
             let registration = path.starts_with("/register") || path.starts_with("/api/v1/cases");
             let limit = if form {
                 FORM_BODY_LIMIT

@@ -34,6 +34,8 @@ pub struct UserView {
     pub sees_roster: bool,
     /// 我的案件 (judges, clerks).
     pub has_own_cases: bool,
+    /// 审限, 提醒, 延长审限 (everyone but registrars).
+    pub sees_deadlines: bool,
 }
 
 impl Base {
@@ -55,6 +57,7 @@ impl Base {
                 oversees_assignments: matches!(a.role, Role::Admin | Role::Manager),
                 sees_roster: matches!(a.role, Role::Admin | Role::Manager | Role::Registrar),
                 has_own_cases: matches!(a.role, Role::Judge | Role::Clerk),
+                sees_deadlines: !matches!(a.role, Role::Registrar),
             },
             demo: state.config.demo_banner,
             today: state.app.clock.today().to_string(),
@@ -356,6 +359,65 @@ pub struct CasePage {
     /// A message after a reassignment, or its refusal.
     pub message: Option<String>,
     pub error: Option<String>,
+    /// 流程: the case's events, in date order.
+    pub events: Vec<EventLine>,
+    /// The forms of the case's record (None: the user records nothing here).
+    pub record: Option<RecordForms>,
+    /// 延长审限申请 of the case.
+    pub extension_requests: Vec<ExtensionLine>,
+    /// 执行 the sum of payments (执行到位), when the case is an enforcement case.
+    pub paid_total: Option<String>,
+    /// The deadline rule's steps for this case (start, limit, base, extension, suspension).
+    pub clock: Vec<Field>,
+}
+
+/// One event on the case page's timeline.
+#[derive(Debug, Serialize)]
+pub struct EventLine {
+    pub date: String,
+    pub kind: &'static str,
+    pub detail: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+/// The forms of a case's record.
+#[derive(Debug, Serialize)]
+pub struct RecordForms {
+    pub action: String,
+    pub kinds: Vec<OwnedOption>,
+    pub suspension_kinds: Vec<&'static str>,
+    pub procedures: Vec<&'static str>,
+    pub items: Vec<OwnedOption>,
+    pub today: String,
+    pub open: bool,
+    pub enforcement: bool,
+    /// May record an extension directly (院长/庭长 approve; managers, admins).
+    pub direct_extension: bool,
+    pub request_action: String,
+    pub close_action: String,
+    pub dispositions: Vec<&'static str>,
+}
+
+/// A 延长审限 request as listed.
+#[derive(Debug, Serialize)]
+pub struct ExtensionLine {
+    pub id: i64,
+    pub number: String,
+    pub link: String,
+    pub court: String,
+    pub judge: String,
+    pub span: String,
+    pub reason: String,
+    pub requested_by: String,
+    pub requested_at: String,
+    pub deadline_then: String,
+    pub days_left: String,
+    pub late: bool,
+    pub status: &'static str,
+    pub status_key: String,
+    pub decided: String,
+    pub may_decide: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -745,4 +807,103 @@ pub struct MyCaseLine {
     pub days_left: Option<i32>,
     pub status: &'static str,
     pub status_key: &'static str,
+}
+
+/// 审限 the deadlines page: counts by court and judge, and the cases of a status.
+#[derive(Debug, Serialize)]
+pub struct DeadlinesPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub as_of: String,
+    pub status: String,
+    pub statuses: Vec<OwnedOption>,
+    pub courts: Vec<CountLine>,
+    pub judges: Vec<CountLine>,
+    pub lines: Vec<DeadlineRow>,
+    pub total: usize,
+    pub shown: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CountLine {
+    pub court: String,
+    pub name: String,
+    pub judge: String,
+    pub open: u32,
+    pub overdue: u32,
+    pub near: u32,
+    pub suspended: u32,
+    pub link: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeadlineRow {
+    pub number: String,
+    pub link: String,
+    pub court: String,
+    pub judge: String,
+    pub procedure: String,
+    pub start: String,
+    pub limit: String,
+    pub extension_days: u32,
+    pub suspended_days: u32,
+    pub deadline: String,
+    pub days_left: String,
+    pub status: &'static str,
+    pub status_key: &'static str,
+}
+
+/// 延长审限审批.
+#[derive(Debug, Serialize)]
+pub struct ExtensionsPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub pending: Vec<ExtensionLine>,
+    pub decided: Vec<ExtensionLine>,
+    pub message: Option<String>,
+    pub error: Option<String>,
+}
+
+/// 提醒.
+#[derive(Debug, Serialize)]
+pub struct NotificationsPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub lines: Vec<NotificationLine>,
+    pub unread: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NotificationLine {
+    pub id: i64,
+    pub number: String,
+    pub link: String,
+    pub court: String,
+    pub judge: String,
+    pub kind: &'static str,
+    pub kind_key: String,
+    pub raised_on: String,
+    pub deadline: String,
+    pub read: bool,
+}
+
+/// 终本复查.
+#[derive(Debug, Serialize)]
+pub struct RechecksPage {
+    #[serde(flatten)]
+    pub base: Base,
+    pub lines: Vec<RecheckLine>,
+    pub overdue: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RecheckLine {
+    pub number: String,
+    pub link: String,
+    pub court: String,
+    pub judge: String,
+    pub closed_on: String,
+    pub checks_done: u32,
+    pub due_on: String,
+    pub days_left: i32,
 }

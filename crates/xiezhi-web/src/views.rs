@@ -13,7 +13,7 @@ pub struct Templates {
     env: Environment<'static>,
 }
 
-const TEMPLATES: [(&str, &str); 16] = [
+const TEMPLATES: [(&str, &str); 20] = [
     ("base.html", include_str!("../templates/base.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("dashboard.html", include_str!("../templates/dashboard.html")),
@@ -30,6 +30,10 @@ const TEMPLATES: [(&str, &str); 16] = [
     ("judges.html", include_str!("../templates/judges.html")),
     ("assignments.html", include_str!("../templates/assignments.html")),
     ("my.html", include_str!("../templates/my.html")),
+    ("deadlines.html", include_str!("../templates/deadlines.html")),
+    ("extensions.html", include_str!("../templates/extensions.html")),
+    ("notifications.html", include_str!("../templates/notifications.html")),
+    ("rechecks.html", include_str!("../templates/rechecks.html")),
 ];
 
 impl Templates {

@@ -28,11 +28,26 @@ pub async fn run(app: &xiezhi_app::App, cases: u64, seed: u64, as_of: Date) -> a
     #[allow(clippy::disallowed_methods)] // A duration shown to the user, not domain time.
     let started = std::time::Instant::now();
     let n = write_demo(store, &config).await?;
+    let e = write_demo_events(store, &config).await?;
     println!(
-        "已生成 {n} 件合成案件 generated {n} synthetic cases (seed {seed}, up to {as_of}) in {:.1} s",
+        "已生成 {n} 件合成案件及 {e} 个事件 generated {n} synthetic cases and {e} events (seed {seed}, up to {as_of}) in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Writes the demo run's case events (extensions, excluded periods, payments, 终本 checks,
+/// petitions; derived from its cases) in one transaction; returns how many.
+pub async fn write_demo_events(store: &Store, config: &DemoConfig) -> anyhow::Result<u64> {
+    let events: Vec<(String, xiezhi_domain::CaseEvent)> =
+        xiezhi_demo::events(config).into_iter().map(|(n, e)| (n.as_str().to_owned(), e)).collect();
+    let at = SystemClock.timestamp();
+    let mut tx = store.begin_write().await.context("starting the demo events transaction")?;
+    let n = tx.insert_events(&events, None, &at).await.context("writing demo events")?;
+    let record =
+        xiezhi_app::audit_record_at(&at, Actor::Cli, "demo_events").detail(format!("cli: {n} synthetic events"));
+    tx.commit(&record).await.context("committing demo events")?;
+    Ok(n)
 }
 
 /// Streams the generator into one import transaction (committed with its audit entry);

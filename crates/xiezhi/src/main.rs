@@ -10,6 +10,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod bench;
+mod clock_cmd;
 mod demo;
 mod judges_cmd;
 mod metrics;
@@ -105,6 +106,9 @@ enum Command {
         /// 指标目录 the court's catalogue TOML (names, scopes, reference intervals, judge roster)
         #[arg(long)]
         catalogue: Option<std::path::PathBuf>,
+        /// 邮件提醒 mail deadline notices: smtp://[user:password@]host[:port]?from=ADDRESS (optional)
+        #[arg(long)]
+        smtp: Option<String>,
     },
     /// 用户管理 user accounts
     #[command(subcommand)]
@@ -118,6 +122,11 @@ enum Command {
     /// 分案记录 assignments
     #[command(subcommand)]
     Assignment(judges_cmd::AssignmentCommand),
+    /// 案件事件 case events (延长、扣除审限, 程序转换, 执行到位, 终本核查, 执行信访)
+    #[command(subcommand)]
+    Events(clock_cmd::EventsCommand),
+    /// 审限 open cases with their deadlines (json/csv/xlsx), and the daily notifications
+    Deadlines(clock_cmd::DeadlinesArgs),
     /// 法院列表 list the courts in the database with their case counts
     Courts,
     /// 质效指标 compute every indicator for a period
@@ -254,15 +263,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print_courts(&store).await?;
             web_cmd::demo_accounts(&app).await?;
             if let Some(listener) = listener {
-                web_cmd::serve(app, listener, true, false).await?;
+                web_cmd::serve(app, listener, true, false, None).await?;
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { addr, secure_cookies, catalogue } => {
+        Command::Serve { addr, secure_cookies, catalogue, smtp } => {
             let catalogue = metrics::load_catalogue(catalogue.as_deref())?;
+            let mailer = smtp.as_deref().map(xiezhi_app::mail::Mailer::from_url).transpose().context("--smtp")?;
             let listener = xiezhi_web::bind(addr).await.context("starting the server")?;
             let store = open(&cli.db).await?;
-            web_cmd::serve(app(store, &cli.db, data_dir, catalogue), listener, false, secure_cookies).await?;
+            web_cmd::serve(app(store, &cli.db, data_dir, catalogue), listener, false, secure_cookies, mailer).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::User(command) => {
@@ -276,6 +286,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Assignment(command) => {
             let app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
             judges_cmd::assignment(&app, command).await
+        }
+        Command::Events(command) => {
+            let app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
+            clock_cmd::events(&app, command).await
+        }
+        Command::Deadlines(args) => {
+            let app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
+            clock_cmd::deadlines(&app, args).await
         }
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&cli.db).await?;

@@ -166,13 +166,36 @@ pub async fn demo_accounts(app: &App) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Serves until Ctrl-C, then persists the dataset.
+/// Serves until Ctrl-C, then persists the dataset. A daily job raises the deadline
+/// notifications (at start, then whenever the day changes), mailing digests when `mailer` is
+/// given.
 pub async fn serve(
     app: App,
     listener: tokio::net::TcpListener,
     demo: bool,
     secure_cookies: bool,
+    mailer: Option<xiezhi_app::mail::Mailer>,
 ) -> anyhow::Result<()> {
+    let job = app.clone();
+    tokio::spawn(async move {
+        let mut last = None;
+        loop {
+            let today = job.clock.today();
+            if last != Some(today) {
+                match job.notify(today, mailer.as_ref()).await {
+                    Ok(run) => tracing::info!(
+                        "deadline notifications for {today}: {} near, {} overdue, {} digests mailed",
+                        run.near,
+                        run.overdue,
+                        run.mailed
+                    ),
+                    Err(e) => tracing::warn!("deadline notifications for {today}: {e}"),
+                }
+                last = Some(today);
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+        }
+    });
     // The banner follows the data: `xiezhi serve` on a demo database shows it too.
     let demo = demo || app.store.has_demo_data().await.context("reading the import history")?;
     let config = WebConfig { demo_banner: demo, secure_cookies, ..WebConfig::new(std::env::temp_dir()) };

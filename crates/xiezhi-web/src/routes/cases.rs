@@ -226,6 +226,96 @@ pub(crate) async fn render_case(
         _ => None,
     };
     let registered = view.record.source == xiezhi_store::RecordSource::Registered;
+    let enforcement = f.case_number.type_code().class() == CaseClass::Enforcement;
+    let events: Vec<crate::models::EventLine> = view
+        .events
+        .iter()
+        .map(|e| crate::models::EventLine {
+            date: e.event.date().to_string(),
+            kind: e.event.kind().label(),
+            detail: crate::routes::casework::event_detail(&e.event),
+            recorded_by: e.recorded_by.clone().unwrap_or_else(|| "命令行/导入".to_owned()),
+            recorded_at: e.recorded_at.clone(),
+        })
+        .collect();
+    let paid_total = enforcement.then(|| {
+        let paid: i64 = view
+            .events
+            .iter()
+            .filter_map(|e| match &e.event {
+                xiezhi_domain::CaseEvent::Payment { amount, .. } => Some(amount.ten_thousandths()),
+                _ => None,
+            })
+            .sum();
+        format!("{} 元", xiezhi_domain::Amount::from_ten_thousandths(paid).grouped())
+    });
+    let may_record = matches!(user.access.role, Role::Admin | Role::Manager | Role::Judge | Role::Clerk);
+    let record = may_record.then(|| {
+        let number = enc(f.case_number.as_str());
+        let mut kinds = Vec::new();
+        for k in xiezhi_domain::EventKind::ALL {
+            let allowed = if k.is_enforcement() {
+                enforcement
+            } else {
+                !enforcement || k != xiezhi_domain::EventKind::Conversion
+            };
+            let direct =
+                k != xiezhi_domain::EventKind::Extension || matches!(user.access.role, Role::Admin | Role::Manager);
+            if allowed && direct && (d.limit.is_some() || !k.is_clock() || k == xiezhi_domain::EventKind::Conversion) {
+                kinds.push(crate::models::OwnedOption {
+                    key: k.key().to_owned(),
+                    label: k.label().to_owned(),
+                    selected: false,
+                });
+            }
+        }
+        crate::models::RecordForms {
+            action: format!("/cases/{number}/events"),
+            kinds,
+            suspension_kinds: xiezhi_domain::SuspensionKind::ALL.iter().map(|k| k.label()).collect(),
+            procedures: xiezhi_domain::Procedure::ALL.iter().map(|p| p.label()).collect(),
+            items: xiezhi_domain::TerminalItems::default()
+                .items()
+                .iter()
+                .map(|(k, l, _)| crate::models::OwnedOption {
+                    key: (*k).to_owned(),
+                    label: (*l).to_owned(),
+                    selected: false,
+                })
+                .collect(),
+            today: today.to_string(),
+            open: f.closed_on.is_none(),
+            enforcement,
+            direct_extension: matches!(user.access.role, Role::Admin | Role::Manager),
+            request_action: format!("/cases/{number}/extension"),
+            close_action: format!("/cases/{number}/close"),
+            dispositions: xiezhi_domain::Disposition::ALL.iter().map(|x| x.label()).collect(),
+        }
+    });
+    let clock = {
+        let mut c = vec![
+            Field { label: "起算日", value: d.start.to_string() },
+            Field {
+                label: "法定审限",
+                value: match d.limit {
+                    Some(xiezhi_domain::StatutoryLimit::Months(m)) => format!("{m}个月"),
+                    Some(xiezhi_domain::StatutoryLimit::Days(n)) => format!("{n}天"),
+                    None => "无法定审限".to_owned(),
+                },
+            },
+        ];
+        if let Some(b) = d.base_deadline {
+            c.push(Field { label: "基础届满日", value: b.to_string() });
+            c.push(Field { label: "延长", value: format!("{} 天", d.extension_days) });
+            c.push(Field {
+                label: "扣除",
+                value: format!("{} 天{}", d.suspended_days, if d.suspended_now { "（扣除进行中）" } else { "" }),
+            });
+            c.push(Field { label: "审限届满日", value: d.deadline.map_or("—".to_owned(), |x| x.to_string()) });
+        }
+        c
+    };
+    let extension_requests = crate::routes::casework::case_requests(state, &user.access, f.case_number.as_str()).await;
     let model = CasePage {
         base: Base::new(state, user, "cases", f.case_number.as_str()),
         number: f.case_number.as_str().to_owned(),
@@ -242,6 +332,11 @@ pub(crate) async fn render_case(
         notice: registered.then(|| format!("/register/{}/notice", enc(f.case_number.as_str()))),
         message,
         error,
+        events,
+        record,
+        extension_requests,
+        paid_total,
+        clock,
     };
     let status =
         if model.error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
@@ -285,8 +380,29 @@ pub async fn api_case(
 ) -> Result<Json<Json_>, ApiError> {
     let as_of = parse_day(q.as_of.as_deref(), "as_of")?.unwrap_or_else(|| state.app.clock.today());
     let view = state.app.view_case(&user.access, &number, as_of).await?;
-    let mut body = facts_json(&view.facts, view.deadline.deadline);
+    let f = &view.facts;
+    let mut body = facts_json(f, view.deadline.deadline);
+    // The contract's deadline object (case-events.md) as of `as_of`.
+    body["deadline"] = xiezhi_app::deadlines::deadline_json(
+        f.case_number.as_str(),
+        f.case_number.court(),
+        f.judge.as_deref(),
+        f.case_number.type_code().as_str(),
+        f.procedure.map(|p| p.label()),
+        &view.deadline,
+    );
     body["deadline_status"] = json!(view.deadline.status.label());
+    body["events"] = Json_::Array(
+        view.events
+            .iter()
+            .map(|e| {
+                let mut v = xiezhi_app::casework::event_json(&e.event);
+                v["recorded_by"] = json!(e.recorded_by);
+                v["recorded_at"] = json!(e.recorded_at);
+                v
+            })
+            .collect(),
+    );
     body["origin"] = view.origin.as_ref().map_or(Json_::Null, |o| facts_json(o, xiezhi_metrics::imported_deadline(o)));
     body["followers"] =
         Json_::Array(view.followers.iter().map(|f| facts_json(f, xiezhi_metrics::imported_deadline(f))).collect());

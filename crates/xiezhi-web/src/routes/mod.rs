@@ -2,6 +2,7 @@
 
 pub mod assignments;
 pub mod cases;
+pub mod casework;
 pub mod dashboard;
 pub mod import;
 pub mod login;
