@@ -3,7 +3,6 @@
 
 use xiezhi_domain::{CaseFacts, Date, Deadline};
 
-use crate::dataset::derive_record;
 use crate::{Access, Actor, App, AppError};
 
 /// A case as shown: its facts as the indicators see them (day counts and 执行到位金额 derived
@@ -52,7 +51,8 @@ impl App {
             .collect();
         let events = self.store.events_of(record.facts.case_number.as_str()).await?;
         let plain: Vec<_> = events.iter().map(|e| e.event.clone()).collect();
-        let (facts, _) = derive_record(&record.facts, &plain, self.config.near_days);
+        // The day counts as of the day asked (as of its closing for a closed case).
+        let facts = crate::dataset::facts_as_of(&record.facts, &plain, as_of, self.config.near_days);
         let record_kind = if plain.iter().any(|e| e.kind().is_clock()) {
             xiezhi_domain::ClockRecord::Events(&plain)
         } else {

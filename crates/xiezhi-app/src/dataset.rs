@@ -749,6 +749,10 @@ impl Dataset {
     /// changed rows and every ancestor, before and after) and puts them back; monthly series and
     /// action lists are corrected for the changed rows. A rename of a court, or a court or judge
     /// the data did not have (new group tables), drops the reports instead.
+    ///
+    /// One difference from a rebuild remains: a judge (or court) group whose last case moves
+    /// away stays in the group tables with no case (all its counts zero) until the next full
+    /// load.
     pub fn apply(
         &mut self,
         changed: Vec<LoadedCase>,

@@ -648,7 +648,8 @@ impl Engine {
         let (judge, speed) = self.judge(w, court, Dept::Enforcement);
         let (typical, min_days) = match disposition {
             D::EnforcementCompleted => (0.35, 10),
-            D::TerminalEnforcementSuspension => (0.7, 60),
+            // 终本 only after three months of enforcement (法〔2016〕373号): 92 days cover any three months.
+            D::TerminalEnforcementSuspension => (0.7, 92),
             D::EnforcementTerminated => (0.4, 10),
             D::EnforcementRefused => (0.25, 10),
             D::ApplicationRejected | D::Cancelled => (0.1, 3),

@@ -123,12 +123,12 @@ fn case_events(f: &CaseFacts, as_of: Date, rng: &mut Rng, out: &mut Vec<(CaseNum
             }
             let age = as_of.days_since(filed);
             let u = rng.f64();
-            if u < 0.03 && age > 20 {
+            if u < 0.03 && (21..80).contains(&age) {
                 // A publication or appraisal period still running.
                 let from = as_of.add_days(-rng.int(1, 20));
                 let kind = if rng.f64() < 0.5 { SuspensionKind::Publication } else { SuspensionKind::Appraisal };
                 push(CaseEvent::Suspension { kind, from, to: None });
-            } else if u < 0.06 && age > 60 {
+            } else if u < 0.06 && (61..170).contains(&age) {
                 // An extension approved by the president.
                 let on = as_of.add_days(-rng.int(1, 30)).max(filed.add_days(1));
                 push(CaseEvent::Extension {

@@ -132,11 +132,48 @@ impl Store {
         rows.iter().map(stored_from_row).collect()
     }
 
-    /// Every event of every case, by case then date (for loading the dataset).
+    /// Every event of every case, by case then date (for loading the dataset). Read in packed
+    /// chunks (one JSON text of 20,000 events built by the database, keyset-paginated by id): a
+    /// row at a time through sqlx cost 4 s for 665k events.
     pub async fn all_events(&self) -> Result<Vec<StoredEvent>, StoreError> {
-        let sql = format!("{SELECT} ORDER BY c.case_number, e.event_date, e.id");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
-        rows.iter().map(stored_from_row).collect()
+        const CHUNK: usize = 20_000;
+        let columns = "e.id, c.case_number, e.kind, e.data, e.recorded_by, e.recorded_at, e.event_date";
+        let inner = format!(
+            "SELECT {columns} FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.id > $1 ORDER BY e.id LIMIT {CHUNK}"
+        );
+        let sql = match self.backend {
+            crate::Backend::Sqlite => format!(
+                "SELECT json_group_array(json_array(id, case_number, kind, data, recorded_by, recorded_at, event_date)) FROM ({inner})"
+            ),
+            crate::Backend::Postgres => format!(
+                "SELECT COALESCE(json_agg(json_build_array(id, case_number, kind, data, recorded_by, recorded_at, event_date) ORDER BY id), '[]')::text FROM ({inner}) AS chunk"
+            ),
+        };
+        type Packed = (i64, String, String, String, Option<String>, String, String);
+        let mut out: Vec<(String, StoredEvent)> = Vec::new();
+        let mut last = i64::MIN;
+        loop {
+            let packed: String =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(last).fetch_one(&self.pool).await?;
+            let chunk: Vec<Packed> = serde_json::from_str(&packed).map_err(|e| StoreError::Corrupt {
+                case_number: String::new(),
+                reason: format!("packed events: {e}"),
+            })?;
+            let len = chunk.len();
+            for (id, case_number, kind, data, recorded_by, recorded_at, date) in chunk {
+                last = id;
+                let event = decode(&kind, &data).ok_or_else(|| StoreError::Corrupt {
+                    case_number: case_number.clone(),
+                    reason: format!("event {kind} does not decode: {data}"),
+                })?;
+                out.push((date, StoredEvent { id, case_number, event, recorded_by, recorded_at }));
+            }
+            if len < CHUNK {
+                break;
+            }
+        }
+        out.sort_by(|(da, a), (db, b)| (&a.case_number, da, a.id).cmp(&(&b.case_number, db, b.id)));
+        Ok(out.into_iter().map(|(_, e)| e).collect())
     }
 
     /// How many events are stored.

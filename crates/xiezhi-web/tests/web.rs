@@ -1242,3 +1242,144 @@ async fn registration_through_the_api_and_the_pages() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_case_clock_on_the_web() {
+    each_backend(async |app| {
+        let judge = app.login("judge").await;
+        let manager = app.login("manager-basic").await;
+        // An open 民初 case of the judge, and an open 执 case of 粤0103.
+        let facts = app.store().load_facts().await.unwrap();
+        let own = facts
+            .iter()
+            .find(|f| {
+                f.closed_on.is_none()
+                    && f.case_number.type_code().as_str() == "民初"
+                    && f.judge.as_deref() == Some(app.judge.as_str())
+                    && f.filed_on <= xiezhi_test_support::d("2026-10-20")
+            })
+            .expect("an open 民初 case of the judge")
+            .case_number
+            .as_str()
+            .to_owned();
+        let enforcement = facts
+            .iter()
+            .find(|f| {
+                f.closed_on.is_none()
+                    && f.case_number.type_code().as_str() == "执"
+                    && f.case_number.court().map(|c| c.to_string()).as_deref() == Some("粤0103")
+            })
+            .expect("an open 执 case of 粤0103")
+            .case_number
+            .as_str()
+            .to_owned();
+        let uri = |n: &str, tail: &str| format!("/api/v1/cases/{}{tail}", support::enc(n));
+        // A judge records an excluded period on their case: 201 with the contract's deadline.
+        let body = serde_json::json!({"event": "suspension", "kind": "鉴定", "from": "2026-10-21", "to": "2026-10-30"});
+        let r = app.post_json(&uri(&own, "/events"), &judge, &body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(json["deadline"]["suspended_days"], 10);
+        for key in [
+            "case_number",
+            "court",
+            "judge",
+            "type_code",
+            "procedure",
+            "start",
+            "limit",
+            "base_deadline",
+            "extension_days",
+            "suspended_days",
+            "suspended_now",
+            "deadline",
+            "remaining_days",
+            "status",
+        ] {
+            assert!(json["deadline"].get(key).is_some(), "{key}");
+        }
+        // The same again: 200, unchanged. Without CSRF: 403. An extension by a judge: 403.
+        let r = app.post_json(&uri(&own, "/events"), &judge, &body).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let r = app
+            .request(
+                axum::http::Method::POST,
+                &uri(&own, "/events"),
+                Some(&judge.cookie),
+                Some(body.to_string()),
+                &[("content-type", "application/json")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let ext = serde_json::json!({"event": "extension", "on": "2026-10-30", "months": 6});
+        assert_eq!(app.post_json(&uri(&own, "/events"), &judge, &ext).await.status, StatusCode::FORBIDDEN);
+        // A payment on a 民初 case: 422 naming the field.
+        let pay = serde_json::json!({"event": "payment", "on": "2026-10-30", "amount": "10.00"});
+        let r = app.post_json(&uri(&own, "/events"), &judge, &pay).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        // The case API carries the deadline object and the events.
+        let one = app.get_json(&uri(&own, ""), &judge).await;
+        assert_eq!(one["deadline"]["suspended_days"], 10);
+        assert_eq!(one["events"][0]["event"], "suspension");
+        assert_eq!(one["events"][0]["recorded_by"], "judge");
+        // The 终本 gate: 422 listing what is missing.
+        let close = serde_json::json!({"closed_on": "2026-10-31", "disposition": "终结本次执行程序"});
+        let r = app.post_json(&uri(&enforcement, "/close"), &manager, &close).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("不符合终本条件") && r.body.contains("终本核查"), "{}", r.body);
+        // The deadlines API: objects of the cases the user sees.
+        let list = app.get_json("/api/v1/deadlines?status=all", &judge).await;
+        assert!(list.as_array().unwrap().iter().all(|l| l["judge"] == app.judge.as_str()));
+        assert!(list.as_array().unwrap().iter().any(|l| l["case_number"] == own.as_str()));
+        // A form on the case page, and the pages of the clock.
+        let form = format!("csrf={}&event=restart&on=2026-10-29&reason={}", judge.csrf, support::enc("补充侦查完毕"));
+        let r = app
+            .request(
+                axum::http::Method::POST,
+                &format!("/cases/{}/events", support::enc(&own)),
+                Some(&judge.cookie),
+                Some(form),
+                &[("content-type", "application/x-www-form-urlencoded")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("已记录") && r.body.contains("重新计算"), "{}", r.body);
+        for (who, pages) in [
+            (
+                &judge,
+                vec!["/deadlines", "/deadlines?status=suspended", "/extensions", "/notifications", "/rechecks", "/my"],
+            ),
+            (&manager, vec!["/deadlines", "/deadlines?status=all", "/extensions", "/notifications", "/rechecks"]),
+        ] {
+            for p in pages {
+                let r = app.request(axum::http::Method::GET, p, Some(&who.cookie), None, &[]).await;
+                assert_eq!(r.status, StatusCode::OK, "{p}: {}", &r.body[..r.body.len().min(300)]);
+            }
+        }
+        let registrar = app.login("registrar").await;
+        assert_eq!(
+            app.request(axum::http::Method::GET, "/deadlines", Some(&registrar.cookie), None, &[]).await.status,
+            StatusCode::FORBIDDEN
+        );
+        // Extension workflow through the API: the judge asks, the court's manager approves.
+        let r = app
+            .post_json(
+                &uri(&own, "/extension-requests"),
+                &judge,
+                &serde_json::json!({"months": "3", "reason": "需要鉴定"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["id"].as_i64().unwrap();
+        let decision = format!("/api/v1/extension-requests/{id}/decision");
+        assert_eq!(
+            app.post_json(&decision, &judge, &serde_json::json!({"approve": true})).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let r = app.post_json(&decision, &manager, &serde_json::json!({"approve": true, "note": "同意"})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let one = app.get_json(&uri(&own, ""), &judge).await;
+        assert!(one["events"].as_array().unwrap().iter().any(|e| e["event"] == "extension" && e["months"] == 3));
+    })
+    .await;
+}

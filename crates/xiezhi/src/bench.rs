@@ -51,6 +51,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         writes: u32,
     },
+    /// 审限性能 `xiezhi deadlines` over a demo database with events (time, memory, cold and from
+    /// the persisted dataset), and the cost of the deadline rule inside the indicator engine
+    /// (the snapshot built from facts only, and from facts and events, in one run)
+    Deadlines {
+        /// 案件数 demo cases (their events are generated with them)
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: u64,
+        /// 工作目录 working directory (default: a new temp dir)
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// 立案性能 registrations per second through `POST /api/v1/cases` (HTTP on loopback, a real
     /// server), with N concurrent registrars, on SQLite and PostgreSQL; latency percentiles
     Register {
@@ -82,6 +93,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<std::process::ExitCode
             bench_metrics(cases, dir, warm_only, &duckdb_script).await?;
         }
         BenchCommand::Update { cases, dir, writes } => bench_update(cases, dir, writes).await?,
+        BenchCommand::Deadlines { cases, dir } => bench_deadlines(cases, dir).await?,
         BenchCommand::Register { cases, registrations, clients, backend, pg_url, dir } => {
             bench_register(cases, registrations, clients, &backend, &pg_url, dir).await?;
         }
@@ -671,5 +683,80 @@ async fn bench_register(
             xiezhi_store::admin::drop_database(pg_url, &name).await?;
         }
     }
+    Ok(())
+}
+
+async fn bench_deadlines(cases: u64, dir: Option<PathBuf>) -> anyhow::Result<()> {
+    use std::sync::Arc;
+    use xiezhi_app::{App, AppConfig, SystemClock};
+    let dir = work_dir(dir)?;
+    let db = dir.join("deadlines.db");
+    let url = format!("sqlite://{}", db.display());
+    let store = xiezhi_store::Store::open(&url).await?;
+    let config = bench_config(cases);
+    if store.count_cases().await? == 0 {
+        let started = Instant::now();
+        crate::demo::write_demo(&store, &config).await?;
+        let events = crate::demo::write_demo_events(&store, &config).await?;
+        println!(
+            "(database of {cases} demo cases and {events} events built in {:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let events = store.count_events().await?;
+    let snapshot = dir.join("deadlines.snapshot");
+    let _ = std::fs::remove_file(&snapshot);
+    println!("| step | cases | events | time (s) | peak memory (MiB) |");
+    println!("|---|---:|---:|---:|---:|");
+    for label in [
+        "`xiezhi deadlines --format json`, cold (reads every case and event)",
+        "the same again (the persisted dataset)",
+    ] {
+        let out = dir.join("deadlines.json");
+        let mut cmd = Command::new(std::env::current_exe()?);
+        cmd.args(["--db", &url, "deadlines", "--as-of", "2026-10-31", "--format", "json", "--out"])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        let m = measure(cmd)?;
+        println!(
+            "| {label} | {cases} | {events} | {:.2} | {:.0} |",
+            m.elapsed.as_secs_f64(),
+            m.peak_rss_kib as f64 / 1024.0
+        );
+    }
+    // The rule inside the engine: the snapshot from facts only (each case's deadline from its
+    // row's day counts) against facts and events (cases with events through the rule).
+    let court_names = store.court_names().await?;
+    let names = xiezhi_metrics::GroupNames::from_court_names(&court_names);
+    let started = Instant::now();
+    let mut builder = xiezhi_metrics::SnapshotBuilder::with_capacity(cases as usize);
+    store.for_each_fact_unordered(|f| builder.push(&f)).await?;
+    let plain = builder.finish(&names);
+    let t_plain = started.elapsed();
+    let app = App::new(store.clone(), Arc::new(SystemClock), AppConfig::default());
+    let started = Instant::now();
+    let with_events = app.snapshot().await?;
+    let t_events = started.elapsed();
+    let period = xiezhi_metrics::Period::new(
+        Date::from_ymd(2026, 1, 1).expect("a day"),
+        Date::from_ymd(2026, 10, 31).expect("a day"),
+    )?;
+    let started = Instant::now();
+    let _ = xiezhi_metrics::compute(&plain, period);
+    let c_plain = started.elapsed();
+    let started = Instant::now();
+    let _ = xiezhi_metrics::compute(&with_events, period);
+    let c_events = started.elapsed();
+    println!("| snapshot from facts only (imported day counts) | {cases} | — | {:.2} | |", t_plain.as_secs_f64());
+    println!(
+        "| snapshot from facts and events (the rule for cases with events) | {cases} | {events} | {:.2} | |",
+        t_events.as_secs_f64()
+    );
+    println!(
+        "| every indicator, every group, 2026-01-01..2026-10-31, facts only | {cases} | — | {:.2} | |",
+        c_plain.as_secs_f64()
+    );
+    println!("| the same with the enforcement record | {cases} | {events} | {:.2} | |", c_events.as_secs_f64());
     Ok(())
 }

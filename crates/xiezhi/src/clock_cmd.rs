@@ -201,5 +201,9 @@ pub async fn deadlines(app: &App, args: DeadlinesArgs) -> anyhow::Result<ExitCod
     if args.out.is_some() {
         eprintln!("{} 件未结案件 open cases as of {as_of}", lines.len());
     }
+    // Keep the dataset beside the database for the next run (a cache).
+    if let Err(e) = app.data.persist(&app.store).await {
+        tracing::warn!("persisting the dataset: {e}");
+    }
     Ok(ExitCode::SUCCESS)
 }

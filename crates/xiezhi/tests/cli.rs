@@ -434,3 +434,65 @@ fn the_roster_is_imported_listed_and_conflicts_declared() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("no assignment recorded"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn events_and_deadlines_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // Filed 2024-01-05 简易 → 3 months: 2024-04-05. An open 普通 case filed 2024-04-06 → 2024-10-06.
+    write(
+        dir.path(),
+        "cases.csv",
+        "案号,立案日期,适用程序,承办人\n(2024)粤0703民初1号,2024-01-05,简易程序,审判员甲\n(2024)粤0703民初2号,2024-04-06,普通程序,审判员乙\n",
+    );
+    assert!(xiezhi(dir.path(), &["import", "cases.csv"]).status.success());
+    // A bad events file: nothing imported, every problem named.
+    write(
+        dir.path(),
+        "bad.jsonl",
+        "{\"case_number\": \"(2024)粤0703民初1号\", \"event\": \"payment\", \"on\": \"2024-02-01\", \"amount\": \"5\"}\n",
+    );
+    let out = xiezhi(dir.path(), &["events", "import", "bad.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("row 1, column event"), "{}", text(&out.stderr));
+    // 民初1号: a 公告 period 2024-02-01..2024-02-20 (20 days) and a 1-month extension approved
+    // 2024-03-20: D = add_months(2024-04-05, 1) = 2024-05-05, deadline = 2024-05-25.
+    write(
+        dir.path(),
+        "events.csv",
+        "案号,事件,日期,月数,扣除类型,起始日期,结束日期\n(2024)粤0703民初1号,扣除审限,,,公告,2024-02-01,2024-02-20\n(2024)粤0703民初1号,延长审限,2024-03-20,1,,,\n",
+    );
+    let out = xiezhi(dir.path(), &["events", "import", "events.csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("2 read, 2 new, 0 unchanged"), "{}", text(&out.stdout));
+    let out = xiezhi(dir.path(), &["events", "import", "events.csv"]);
+    assert!(text(&out.stdout).contains("2 read, 0 new, 2 unchanged"), "{}", text(&out.stdout));
+    let out = xiezhi(dir.path(), &["deadlines", "--as-of", "2024-05-20", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(
+        list[0],
+        serde_json::json!({"case_number": "（2024）粤0703民初1号", "court": "粤0703", "judge": "审判员甲", "type_code": "民初",
+            "procedure": "简易程序", "start": "2024-01-05", "limit": {"months": 3}, "base_deadline": "2024-04-05",
+            "extension_days": 30, "suspended_days": 20, "suspended_now": false, "deadline": "2024-05-25",
+            "remaining_days": 5, "status": "near"})
+    );
+    assert_eq!(list[1]["deadline"], "2024-10-06");
+    let out = xiezhi(dir.path(), &["deadlines", "--as-of", "2024-05-20", "--status", "near", "--format", "csv"]);
+    let csv = text(&out.stdout);
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(
+        csv.lines().nth(1).unwrap().starts_with(
+            "（2024）粤0703民初1号,粤0703,审判员甲,民初,简易程序,2024-01-05,3个月,2024-04-05,30,20,否,2024-05-25,5,near"
+        ),
+        "{csv}"
+    );
+    let out =
+        xiezhi(dir.path(), &["deadlines", "--format", "xlsx", "--out", "deadlines.xlsx", "--as-of", "2024-05-20"]);
+    assert!(out.status.success() && dir.path().join("deadlines.xlsx").exists(), "{}", text(&out.stderr));
+    assert_eq!(xiezhi(dir.path(), &["deadlines", "--status", "late"]).status.code(), Some(2));
+    // The day's notifications: raised once.
+    let out = xiezhi(dir.path(), &["deadlines", "notify", "--as-of", "2024-05-20"]);
+    assert!(text(&out.stdout).contains("1 临近审限 near, 0 超审限 overdue raised"), "{}", text(&out.stdout));
+    let out = xiezhi(dir.path(), &["deadlines", "notify", "--as-of", "2024-05-20"]);
+    assert!(text(&out.stdout).contains("0 临近审限 near, 0 超审限 overdue raised"), "{}", text(&out.stdout));
+}
