@@ -338,6 +338,24 @@ impl App {
         Ok(())
     }
 
+    /// Sets (or clears) the e-mail address the daily 审限 digest goes to (admins). The address
+    /// is checked for one `@` with text on both sides and no spaces; it is never logged.
+    pub async fn set_email(&self, actor: Actor<'_>, username: &str, email: Option<&str>) -> Result<(), AppError> {
+        self.require_admin(actor)?;
+        let email = email.map(str::trim).filter(|e| !e.is_empty());
+        if let Some(e) = email {
+            check_email(e).map_err(AppError::BadRequest)?;
+        }
+        let mut tx = self.store.begin_write().await?;
+        if !tx.set_email(username, email).await? {
+            tx.rollback().await?;
+            return Err(AppError::NotFound);
+        }
+        let action = if email.is_some() { "user_email_set" } else { "user_email_clear" };
+        tx.commit(&self.audit_record(actor, action).object(username)).await?;
+        Ok(())
+    }
+
     fn require_admin(&self, actor: Actor<'_>) -> Result<(), AppError> {
         match actor {
             Actor::User(a) if !a.is_admin() => Err(AppError::Forbidden),
@@ -368,4 +386,19 @@ impl UsernameOf for xiezhi_store::AuditRecord {
         self.detail = None;
         self
     }
+}
+
+/// An e-mail address as the SMTP digest needs it: `local@domain`, no spaces or angle brackets.
+pub fn check_email(email: &str) -> Result<(), String> {
+    let bad = || format!("不是有效的电子邮件地址 / not an e-mail address: {email:?}");
+    let (local, domain) = email.split_once('@').ok_or_else(bad)?;
+    if local.is_empty()
+        || domain.is_empty()
+        || domain.contains('@')
+        || email.len() > 254
+        || email.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
+    {
+        return Err(bad());
+    }
+    Ok(())
 }

@@ -123,6 +123,19 @@ impl Amount {
     }
 }
 
+impl Amount {
+    /// Yuan as money is written (元, with 分): thousands separators and at least two decimals,
+    /// more only when the amount has them: `35,000.00`, `1,234.50`, `0.1234`.
+    pub fn yuan(self) -> String {
+        let g = self.grouped();
+        match g.split_once('.') {
+            None => format!("{g}.00"),
+            Some((_, f)) if f.len() == 1 => format!("{g}0"),
+            Some(_) => g,
+        }
+    }
+}
+
 impl fmt::Display for Amount {
     /// Plain yuan with as few decimals as needed: `1234.5`, `0`, `12345678`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -147,6 +160,16 @@ impl fmt::Debug for Amount {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn yuan() {
+        let y = |s: &str| Amount::parse(s, false).unwrap().yuan();
+        assert_eq!(y("35000"), "35,000.00");
+        assert_eq!(y("1234.5"), "1,234.50");
+        assert_eq!(y("0"), "0.00");
+        assert_eq!(y("0.1234"), "0.1234");
+        assert_eq!(y("1000000.05"), "1,000,000.05");
+    }
 
     #[test]
     fn grouped() {

@@ -126,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{username}/disable", post(users::disable))
         .route("/users/{username}/enable", post(users::enable))
         .route("/users/{username}/password", post(users::password).layer(form()))
+        .route("/users/{username}/email", post(users::email).layer(form()))
         .route("/assets/app.css", get(views::css))
         .route("/assets/app.js", get(views::js))
         .route("/favicon.ico", get(views::favicon))

@@ -540,6 +540,8 @@ pub struct UserLine {
     pub court: Option<String>,
     pub judge: Option<String>,
     pub disabled: bool,
+    /// Where the daily 审限 digest goes (SMTP), if anywhere.
+    pub email: Option<String>,
     pub created_at: String,
     pub enc: String,
 }

@@ -202,6 +202,17 @@ async fn csrf_is_required_for_every_change() {
             .await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(app.store().user_by_name("x1").await.unwrap().unwrap().disabled);
+        // The digest address: without the token refused; a bad one named; a good one kept.
+        let post_email =
+            |body: String| app.request(Method::POST, "/users/x1/email", Some(&admin.cookie), Some(body), &form);
+        assert_eq!(post_email("email=x1%40court.example".to_owned()).await.status, StatusCode::FORBIDDEN);
+        let r = post_email(format!("csrf={}&email=x1+at+court", admin.csrf)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.body.contains("x1 at court"), "{}", r.body);
+        assert_eq!(app.store().user_by_name("x1").await.unwrap().unwrap().email, None);
+        let r = post_email(format!("csrf={}&email=x1%40court.example", admin.csrf)).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(app.store().user_by_name("x1").await.unwrap().unwrap().email.as_deref(), Some("x1@court.example"));
         let r = app
             .request(
                 Method::POST,
@@ -1327,6 +1338,25 @@ async fn the_case_clock_on_the_web() {
         let r = app.post_json(&uri(&enforcement, "/close"), &manager, &close).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(r.body.contains("不符合终本条件") && r.body.contains("终本核查"), "{}", r.body);
+        // Two payments: each shows the running total on the case page.
+        let filed = facts.iter().find(|f| f.case_number.as_str() == enforcement).unwrap().filed_on.to_string();
+        for amount in ["1000", "234.50"] {
+            let pay = serde_json::json!({"event": "payment", "on": filed, "amount": amount});
+            let r = app.post_json(&uri(&enforcement, "/events"), &manager, &pay).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        }
+        let page = app
+            .request(
+                axum::http::Method::GET,
+                &format!("/cases/{}", support::enc(&enforcement)),
+                Some(&manager.cookie),
+                None,
+                &[],
+            )
+            .await;
+        assert!(page.body.contains("到位 1,000.00 元，累计 1,000.00 元"), "{}", page.body);
+        assert!(page.body.contains("到位 234.50 元，累计 1,234.50 元"), "{}", page.body);
+        assert!(page.body.contains("执行到位合计 1,234.50 元"), "{}", page.body);
         // The deadlines API: objects of the cases the user sees.
         let list = app.get_json("/api/v1/deadlines?status=all", &judge).await;
         assert!(list.as_array().unwrap().iter().all(|l| l["judge"] == app.judge.as_str()));

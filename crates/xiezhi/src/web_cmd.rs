@@ -25,9 +25,21 @@ pub enum UserCommand {
         /// 法官姓名 the judge's name (judge), or the judge a clerk assists (clerk)
         #[arg(long)]
         judge: Option<String>,
+        /// 电子邮件 where the daily 审限 digest goes (with `serve --smtp` / `deadlines notify --smtp`)
+        #[arg(long)]
+        email: Option<String>,
         /// 从标准输入读取密码 read the password from standard input (required)
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// 设置电子邮件 set (or with --clear remove) the address the daily 审限 digest goes to
+    Email {
+        username: String,
+        /// the address, e.g. zhang@court.example
+        address: Option<String>,
+        /// remove the address
+        #[arg(long, conflicts_with = "address")]
+        clear: bool,
     },
     /// 修改密码 set a new password (read from standard input); ends the user's sessions
     Passwd {
@@ -56,7 +68,7 @@ fn usage(message: &str) -> anyhow::Result<ExitCode> {
 
 pub async fn user(app: &App, command: UserCommand) -> anyhow::Result<ExitCode> {
     match command {
-        UserCommand::Add { username, role, court, judge, password_stdin } => {
+        UserCommand::Add { username, role, court, judge, email, password_stdin } => {
             if !password_stdin {
                 return usage("pass the password on standard input with --password-stdin");
             }
@@ -65,6 +77,9 @@ pub async fn user(app: &App, command: UserCommand) -> anyhow::Result<ExitCode> {
             }
             if let Err(e) = Access::new(&username, &role, court.as_deref(), judge.as_deref()) {
                 return usage(&e.to_string());
+            }
+            if let Some(Err(message)) = email.as_deref().map(xiezhi_app::accounts::check_email) {
+                return usage(&message);
             }
             let password = read_password()?;
             let new = NewAccount { username: username.clone(), password, role, court: court.clone(), judge };
@@ -75,6 +90,9 @@ pub async fn user(app: &App, command: UserCommand) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => return Err(e.into()),
             };
+            if let Some(address) = email.as_deref() {
+                app.set_email(Actor::Cli, &username, Some(address)).await?;
+            }
             println!("已添加用户 added {username} ({})", access.role.label());
             // A court with no case yet is allowed (its data may come later), but worth a word:
             // a mistyped code would give an account that sees nothing.
@@ -92,6 +110,18 @@ pub async fn user(app: &App, command: UserCommand) -> anyhow::Result<ExitCode> {
             match app.set_password(Actor::Cli, &username, &password).await {
                 Ok(()) => println!("已修改密码 password changed for {username}"),
                 Err(AppError::NotFound) => bail!("no user {username:?}"),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        UserCommand::Email { username, address, clear } => {
+            if address.is_none() && !clear {
+                return usage("give the address, or --clear to remove it");
+            }
+            match app.set_email(Actor::Cli, &username, address.as_deref()).await {
+                Ok(()) if clear => println!("已删除电子邮件 e-mail removed for {username}"),
+                Ok(()) => println!("已设置电子邮件 e-mail set for {username}"),
+                Err(AppError::NotFound) => bail!("no user {username:?}"),
+                Err(AppError::BadRequest(m)) => return usage(&m),
                 Err(e) => return Err(e.into()),
             }
         }

@@ -371,6 +371,70 @@ fn the_audit_chain_is_verified_and_an_edit_is_named() {
 }
 
 #[test]
+fn an_accounts_digest_address_is_checked_set_and_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let password = write(dir.path(), "pw.txt", "a-long-password-1\n");
+    let add = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_xiezhi"))
+            .current_dir(dir.path())
+            .env_remove("XIEZHI_DB")
+            .args(args)
+            .stdin(std::fs::File::open(&password).unwrap())
+            .output()
+            .unwrap()
+    };
+    let email_of = |user: &str| {
+        let out = Command::new("sqlite3")
+            .arg(dir.path().join("xiezhi.db"))
+            .arg(format!("SELECT coalesce(email, '-') FROM users WHERE username = '{user}';"))
+            .output()
+            .unwrap();
+        text(&out.stdout).trim().to_owned()
+    };
+    // A bad address on add is a usage error before anything is written.
+    let out = add(&[
+        "user",
+        "add",
+        "j1",
+        "--role",
+        "judge",
+        "--court",
+        "粤0703",
+        "--judge",
+        "审判员甲",
+        "--email",
+        "j1 at court",
+        "--password-stdin",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("j1 at court"), "{}", text(&out.stderr));
+    let out = add(&[
+        "user",
+        "add",
+        "j1",
+        "--role",
+        "judge",
+        "--court",
+        "粤0703",
+        "--judge",
+        "审判员甲",
+        "--email",
+        "j1@court.example",
+        "--password-stdin",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(email_of("j1"), "j1@court.example");
+    let out = xiezhi(dir.path(), &["user", "email", "j1", "a@b@c"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(email_of("j1"), "j1@court.example");
+    assert!(xiezhi(dir.path(), &["user", "email", "j1", "jia@court.example"]).status.success());
+    assert_eq!(email_of("j1"), "jia@court.example");
+    assert!(xiezhi(dir.path(), &["user", "email", "j1", "--clear"]).status.success());
+    assert_eq!(email_of("j1"), "-");
+    assert_eq!(xiezhi(dir.path(), &["user", "email", "nobody", "x@y.z"]).status.code(), Some(1));
+}
+
+#[test]
 fn the_roster_is_imported_listed_and_conflicts_declared() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "good.csv", GOOD);
@@ -495,4 +559,71 @@ fn events_and_deadlines_from_the_command_line() {
     assert!(text(&out.stdout).contains("1 临近审限 near, 0 超审限 overdue raised"), "{}", text(&out.stdout));
     let out = xiezhi(dir.path(), &["deadlines", "notify", "--as-of", "2024-05-20"]);
     assert!(text(&out.stdout).contains("0 临近审限 near, 0 超审限 overdue raised"), "{}", text(&out.stdout));
+}
+
+/// The sample files of docs/samples import as documented, and their deadlines are those worked
+/// by hand in docs/case-events.md.
+#[test]
+fn the_documented_samples_give_the_documented_deadlines() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/samples");
+    for (file, expect) in [("cases.csv", "5 rows read, 5 new"), ("events.csv", "11 read, 11 new")] {
+        std::fs::copy(samples.join(file), dir.path().join(file)).unwrap();
+        let args: &[&str] = if file == "cases.csv" { &["import", file] } else { &["events", "import", file] };
+        let out = xiezhi(dir.path(), args);
+        assert!(out.status.success(), "{file}: {}", text(&out.stderr));
+        assert!(text(&out.stdout).contains(expect), "{file}: {}", text(&out.stdout));
+    }
+    let out = xiezhi(dir.path(), &["deadlines", "--as-of", "2026-10-20", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list: Vec<serde_json::Value> = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let of = |n: &str| list.iter().find(|l| l["case_number"] == n).unwrap_or_else(|| panic!("{n} listed"));
+    let pick = |v: &serde_json::Value| {
+        serde_json::json!([
+            v["start"],
+            v["limit"],
+            v["base_deadline"],
+            v["extension_days"],
+            v["suspended_days"],
+            v["suspended_now"],
+            v["deadline"],
+            v["remaining_days"],
+            v["status"]
+        ])
+    };
+    // 民初101: 简易 → 普通 counted from filing: 6 months from 03-02 = 09-02; 公告 06-01..07-30 =
+    // 60 days → 11-01; 12 days left → near.
+    assert_eq!(
+        pick(of("（2026）粤0703民初101号")),
+        serde_json::json!(["2026-03-02", {"months": 6}, "2026-09-02", 0, 60, false, "2026-11-01", 12, "near"])
+    );
+    // 民初102: 07-15 + 6 months = 2027-01-15 (184 days); 鉴定 running since 08-01: 81 days →
+    // 2027-04-06, 168 days left, suspended.
+    assert_eq!(
+        pick(of("（2026）粤0703民初102号")),
+        serde_json::json!(["2026-01-15", {"months": 6}, "2026-07-15", 184, 81, true, "2027-04-06", 168, "suspended"])
+    );
+    // 执88: 6 months from 02-10 = 08-10; 71 days past.
+    assert_eq!(
+        pick(of("（2026）粤0703执88号")),
+        serde_json::json!(["2026-02-10", {"months": 6}, "2026-08-10", 0, 0, false, "2026-08-10", -71, "overdue"])
+    );
+    // 刑初12: 简易 → 普通 counted from the conversion 08-20: 3 months → 11-20, 31 days left.
+    assert_eq!(
+        pick(of("（2026）粤0703刑初12号")),
+        serde_json::json!(["2026-08-20", {"months": 3}, "2026-11-20", 0, 0, false, "2026-11-20", 31, "normal"])
+    );
+    // 刑初13: the restart on 07-15 drops the earlier extension: 3 months → 10-15, 5 days past.
+    assert_eq!(
+        pick(of("（2026）粤0703刑初13号")),
+        serde_json::json!(["2026-07-15", {"months": 3}, "2026-10-15", 0, 0, false, "2026-10-15", -5, "overdue"])
+    );
+    // The payments become 执行到位金额 (50,000 + 20,000.50) in the export.
+    let out = xiezhi(dir.path(), &["export", "cases.out.csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let exported = std::fs::read_to_string(dir.path().join("cases.out.csv")).unwrap();
+    let header: Vec<&str> = exported.lines().next().unwrap().split(',').collect();
+    let column = header.iter().position(|h| *h == "recovered_amount").expect("recovered_amount column");
+    let row = exported.lines().find(|l| l.contains("执88号")).unwrap();
+    assert_eq!(row.split(',').nth(column), Some("70000.5"), "{row}");
 }

@@ -138,9 +138,9 @@ fn fields(f: &CaseFacts, deadline: Option<xiezhi_domain::Date>) -> Vec<Field> {
         ("结案方式", opt(f.disposition.map(|d| d.label().to_owned()))),
         ("承办人", opt(f.judge.clone())),
         ("承办部门", opt(f.department.clone())),
-        ("标的额（元）", opt(f.claim_amount.map(|a| a.grouped()))),
-        ("申请执行标的额（元）", opt(f.applied_amount.map(|a| a.grouped()))),
-        ("执行到位金额（元）", opt(f.recovered_amount.map(|a| a.grouped()))),
+        ("标的额（元）", opt(f.claim_amount.map(|a| a.yuan()))),
+        ("申请执行标的额（元）", opt(f.applied_amount.map(|a| a.yuan()))),
+        ("执行到位金额（元）", opt(f.recovered_amount.map(|a| a.yuan()))),
         ("延长审限天数", f.extension_days.to_string()),
         ("扣除审限天数", f.suspended_days.to_string()),
         ("审限届满日", opt(deadline.map(|d| d.to_string()))),
@@ -227,27 +227,41 @@ pub(crate) async fn render_case(
     };
     let registered = view.record.source == xiezhi_store::RecordSource::Registered;
     let enforcement = f.case_number.type_code().class() == CaseClass::Enforcement;
+    // Events in date order; each payment shows the running total (执行到位累计).
+    let mut paid: i64 = 0;
     let events: Vec<crate::models::EventLine> = view
         .events
         .iter()
-        .map(|e| crate::models::EventLine {
-            date: e.event.date().to_string(),
-            kind: e.event.kind().label(),
-            detail: crate::routes::casework::event_detail(&e.event),
-            recorded_by: e.recorded_by.clone().unwrap_or_else(|| "命令行/导入".to_owned()),
-            recorded_at: e.recorded_at.clone(),
+        .map(|e| {
+            let mut detail = crate::routes::casework::event_detail(&e.event);
+            if let xiezhi_domain::CaseEvent::Payment { amount, .. } = &e.event {
+                paid += amount.ten_thousandths();
+                detail.push_str(&format!("，累计 {} 元", xiezhi_domain::Amount::from_ten_thousandths(paid).yuan()));
+            }
+            crate::models::EventLine {
+                date: e.event.date().to_string(),
+                kind: e.event.kind().label(),
+                detail,
+                recorded_by: e.recorded_by.clone().unwrap_or_else(|| "命令行/导入".to_owned()),
+                recorded_at: e.recorded_at.clone(),
+            }
         })
         .collect();
     let paid_total = enforcement.then(|| {
-        let paid: i64 = view
-            .events
-            .iter()
-            .filter_map(|e| match &e.event {
-                xiezhi_domain::CaseEvent::Payment { amount, .. } => Some(amount.ten_thousandths()),
-                _ => None,
-            })
-            .sum();
-        format!("{} 元", xiezhi_domain::Amount::from_ten_thousandths(paid).grouped())
+        let total = xiezhi_domain::Amount::from_ten_thousandths(paid).yuan();
+        match f.applied_amount.map(|a| a.ten_thousandths()).filter(|a| *a > 0) {
+            // The share to one decimal, rounded half up on exact integers.
+            Some(applied) => {
+                let permille = (paid as i128 * 1000 * 2 + applied as i128) / (applied as i128 * 2);
+                format!(
+                    "{total} 元，占申请执行标的额 {} 元的 {}.{}%",
+                    xiezhi_domain::Amount::from_ten_thousandths(applied).yuan(),
+                    permille / 10,
+                    permille % 10
+                )
+            }
+            None => format!("{total} 元"),
+        }
     });
     let may_record = matches!(user.access.role, Role::Admin | Role::Manager | Role::Judge | Role::Clerk);
     let record = may_record.then(|| {

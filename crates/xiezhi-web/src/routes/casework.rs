@@ -571,7 +571,7 @@ pub(crate) fn event_detail(e: &CaseEvent) -> String {
         CaseEvent::Restart { reason, .. } => {
             format!("审限重新计算{}", reason.as_deref().map(|r| format!("：{r}")).unwrap_or_default())
         }
-        CaseEvent::Payment { amount, .. } => format!("到位 {} 元", amount.grouped()),
+        CaseEvent::Payment { amount, .. } => format!("到位 {} 元", amount.yuan()),
         CaseEvent::TerminalCheck { items, approval, .. } => {
             let missing: Vec<&str> = items.items().iter().filter(|(_, _, v)| !v).map(|(_, l, _)| *l).collect();
             let state = if missing.is_empty() {

@@ -76,6 +76,31 @@ pub fn openapi_document() -> Json_ {
         "parameters": [csrf, {"name": "file_name", "in": "query", "schema": {"type": "string"}}, {"name": "skip_invalid", "in": "query", "schema": {"type": "string"}}, {"name": "dry_run", "in": "query", "schema": {"type": "string"}}, {"name": "sheet", "in": "query", "schema": {"type": "string"}}],
         "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
         "responses": {"200": {"description": "已导入（或 dry_run 已校验）", "content": {"application/json": {"schema": {"type": "object"}}}}, "422": {"description": "有问题行，未导入；problems[]"}, "400": err, "401": err, "403": err, "413": err}}}));
+    let number =
+        json!({"name": "number", "in": "path", "required": true, "schema": {"type": "string"}, "description": "案号"});
+    let object = |d: &str| json!({"description": d, "content": {"application/json": {"schema": {"type": "object"}}}});
+    let refused =
+        json!({"description": "无法读取（400）或规则不允许（422）{error, message, field, value}；未写入任何内容"});
+    paths.insert("/api/v1/cases/{number}/events", json!({"post": {"summary": "记录案件事件：延长审限（仅经审批）、扣除审限、程序转换、重新计算、执行到位、终本核查、执行信访", "parameters": [csrf, number],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}}},
+        "responses": {"201": object("已记录 {case_number, recorded: inserted, event, deadline}"), "200": object("同一事件已存在或已更新 {recorded: unchanged|updated, …}"),
+            "400": refused, "422": refused, "401": err, "403": err, "404": err}}}));
+    paths.insert("/api/v1/cases/{number}/close", json!({"post": {"summary": "结案（执/执恢以终结本次执行程序结案须通过终本核查）", "parameters": [csrf, number],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["closed_on", "disposition"], "properties": {"closed_on": {"type": "string", "format": "date"}, "disposition": {"type": "string", "description": "结案方式，如 判决、终结本次执行程序"}}}}}},
+        "responses": {"200": object("结案后的案件事实（与案件详情相同的键）"), "400": refused, "422": {"description": "规则不允许（field, value, reason）；以终本结案未通过核查时 reason 逐项列出缺少的事项"}, "401": err, "403": err, "404": err}}}));
+    paths.insert("/api/v1/cases/{number}/extension-requests", json!({"post": {"summary": "申请延长审限（承办法官、书记员；届满前不足15日的申请标为逾期）", "parameters": [csrf, number],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"months": {"type": "integer"}, "days": {"type": "integer"}, "reason": {"type": "string"}}}}}},
+        "responses": {"201": object("{id, case_number, span, reason, requested_by, requested_on, deadline, late, status}"), "400": refused, "422": refused, "401": err, "403": err, "404": err}}}));
+    paths.insert("/api/v1/extension-requests/{id}/decision", json!({"post": {"summary": "审批延长审限（本院院领导/审管办、管理员）；批准即记录延长审限事件", "parameters": [csrf, {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["approve"], "properties": {"approve": {"type": "boolean"}, "note": {"type": "string"}}}}}},
+        "responses": {"200": object("申请的新状态"), "400": refused, "422": refused, "401": err, "403": err, "404": err}}}));
+    paths.insert("/api/v1/deadlines", json!({"get": {"summary": "未结案件的审限（本人范围内）", "parameters": [
+            {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "计算日（默认今天）"},
+            {"name": "scope", "in": "query", "schema": {"type": "string"}, "description": "法院代字（省、市或法院）"},
+            {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["all", "overdue", "near", "suspended", "normal", "no_limit"]}}],
+        "responses": {"200": {"description": "[{case_number, court, judge, type_code, procedure, start, limit, base_deadline, extension_days, suspended_days, suspended_now, deadline, remaining_days, status}]", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}}}}}, "400": err, "401": err}}}));
+    paths.insert("/api/v1/notifications", json!({"get": {"summary": "审限提醒（本人可见案件，近180日）",
+        "responses": {"200": {"description": "[{id, case_number, court, judge, kind: near|overdue, raised_on, deadline, read}]", "content": {"application/json": {"schema": {"type": "array"}}}}, "401": err}}}));
     json!({
         "openapi": "3.1.0",
         "info": {"title": "獬豸 Xiezhi API", "version": "1", "description": "审判执行质效数据平台 JSON API。会话 Cookie 认证；改变状态的调用需 X-CSRF-Token。"},
@@ -83,6 +108,19 @@ pub fn openapi_document() -> Json_ {
         "components": {
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": auth::SESSION_COOKIE}},
             "schemas": {
+                "Event": {"type": "object", "required": ["event"], "properties": {
+                    "event": {"type": "string", "enum": ["extension", "suspension", "conversion", "restart", "payment", "terminal_check", "petition"]},
+                    "on": {"type": "string", "format": "date"}, "months": {"type": "integer"}, "days": {"type": "integer"}, "approver": {"type": "string"}, "reason": {"type": "string"},
+                    "kind": {"type": "string", "description": "公告, 鉴定, 和解, 调解, 管辖异议, 中止, 审计评估, 暂缓执行, 拍卖变卖, 补充侦查, 其他"},
+                    "from": {"type": "string", "format": "date"}, "to": {"type": ["string", "null"], "format": "date"}, "procedure": {"type": "string"},
+                    "amount": {"type": ["string", "number"], "description": "元，两位小数"},
+                    "items": {"type": "object", "properties": {"notice_and_report_order": {"type": "boolean"}, "consumption_restriction": {"type": "boolean"}, "property_search_exhausted": {"type": "boolean"}, "missing_person_searched": {"type": "boolean"}, "obstruction_sanctioned": {"type": "boolean"}, "applicant_consulted": {"type": "boolean"}}},
+                    "approval": {"type": ["string", "null"], "enum": ["applicant_confirmed", "president_approved", null]},
+                    "resolved_on": {"type": ["string", "null"], "format": "date"}}},
+                "Deadline": {"type": "object", "properties": {"case_number": {"type": "string"}, "court": {"type": "string"}, "judge": {"type": ["string", "null"]}, "type_code": {"type": "string"}, "procedure": {"type": ["string", "null"]},
+                    "start": {"type": "string", "format": "date"}, "limit": {"type": ["object", "null"]}, "base_deadline": {"type": ["string", "null"], "format": "date"}, "extension_days": {"type": "integer"}, "suspended_days": {"type": "integer"},
+                    "suspended_now": {"type": "boolean"}, "deadline": {"type": ["string", "null"], "format": "date"}, "remaining_days": {"type": ["integer", "null"]},
+                    "status": {"type": "string", "enum": ["no_limit", "suspended", "overdue", "near", "normal", "closed_on_time", "closed_late"]}}},
                 "Error": {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}, "value": {"type": "string"}}},
                 "Assignment": {"type": "object", "properties": {"mode": {"type": "string", "enum": ["random", "designated"]}, "judge_id": {"type": "string"}, "reason_code": {"type": "string"}, "note": {"type": "string"}}},
                 "Registration": {"type": "object", "required": ["court", "type_code", "filed_on"], "properties": {

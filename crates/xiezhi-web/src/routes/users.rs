@@ -29,6 +29,7 @@ async fn users_html(
             court: u.court_code,
             judge: u.judge_name,
             disabled: u.disabled,
+            email: u.email,
             created_at: u.created_at,
             enc: enc(&u.username),
             username: u.username,
@@ -71,6 +72,7 @@ pub struct UserForm {
     pub court: Option<String>,
     pub judge: Option<String>,
     pub password: Option<String>,
+    pub email: Option<String>,
 }
 
 fn user_form(form: Result<Form<UserForm>, axum::extract::rejection::FormRejection>) -> Result<UserForm, WebError> {
@@ -92,8 +94,17 @@ pub async fn add(
         court: form.court.clone(),
         judge: form.judge.clone(),
     };
+    let email = form.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    if let Some(Err(message)) = email.map(xiezhi_app::accounts::check_email) {
+        return users_html(&state, &user, None, Some(message)).await;
+    }
     match state.app.add_user(Actor::User(&user.access), &new).await {
-        Ok(access) => users_html(&state, &user, Some(format!("已添加用户 {}。", access.username)), None).await,
+        Ok(access) => {
+            if email.is_some() {
+                state.app.set_email(Actor::User(&user.access), &access.username, email).await?;
+            }
+            users_html(&state, &user, Some(format!("已添加用户 {}。", access.username)), None).await
+        }
         Err(xiezhi_app::AppError::BadRequest(message)) => users_html(&state, &user, None, Some(message)).await,
         Err(e) => Err(e.into()),
     }
@@ -112,6 +123,7 @@ async fn change(
     let done = match action {
         "user_disable" => state.app.set_disabled(actor, &username, true).await,
         "user_enable" => state.app.set_disabled(actor, &username, false).await,
+        "user_email" => state.app.set_email(actor, &username, form.email.as_deref()).await,
         _ => state.app.set_password(actor, &username, form.password.as_deref().unwrap_or("")).await,
     };
     match done {
@@ -122,6 +134,10 @@ async fn change(
     let message = match action {
         "user_disable" => format!("已停用 {username}。"),
         "user_enable" => format!("已启用 {username}。"),
+        "user_email" if form.email.as_deref().is_none_or(|e| e.trim().is_empty()) => {
+            format!("已删除 {username} 的电子邮件。")
+        }
+        "user_email" => format!("已设置 {username} 的电子邮件。"),
         _ => format!("已重设 {username} 的密码。"),
     };
     users_html(&state, &user, Some(message), None).await
@@ -152,4 +168,13 @@ pub async fn password(
     form: Result<Form<UserForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, WebError> {
     change(state, user, username, user_form(form)?, "user_password").await
+}
+
+pub async fn email(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(username): Path<String>,
+    form: Result<Form<UserForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, WebError> {
+    change(state, user, username, user_form(form)?, "user_email").await
 }
