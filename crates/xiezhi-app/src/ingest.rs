@@ -481,7 +481,8 @@ pub fn problem_report_bytes(problems: &[Problem]) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record(["行号 row", "列 column", "问题 problem", "值 value"])?;
     for p in problems {
-        w.write_record([p.row.to_string(), p.column.clone(), p.reason.clone(), p.value.clone()])?;
+        let cells = [p.row.to_string(), p.column.clone(), p.reason.clone(), p.value.clone()];
+        w.write_record(cells.iter().map(|c| xiezhi_import::export::neutralise_formula(c)))?;
     }
     w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
 }

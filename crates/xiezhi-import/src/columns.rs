@@ -105,7 +105,13 @@ impl Column {
 /// Strips surrounding spaces, tabs and full-width spaces (U+3000), as the contract requires of
 /// every cell.
 pub fn trim_cell(text: &str) -> &str {
-    text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}')
+    let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}');
+    // The apostrophe that CSV exports put before a formula-like text (see
+    // `export::neutralise_formula`) is Excel's text marker, not part of the value.
+    match trimmed.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(crate::export::FORMULA_STARTS) => rest,
+        _ => trimmed,
+    }
 }
 
 /// Where each known column sits in the file, and in which unit its amounts are.

@@ -99,7 +99,7 @@ impl EventRecord {
                                     row,
                                     column: format!("items.{ik}"),
                                     reason: "应为 true/false".into(),
-                                    value: iv.to_string(),
+                                    value: crate::row::clip_value(&iv.to_string()),
                                 }),
                             }
                         }
@@ -109,7 +109,7 @@ impl EventRecord {
                         row,
                         column: "items".into(),
                         reason: "应为对象 {\"notice_and_report_order\": true, …}".into(),
-                        value: other.to_string(),
+                        value: crate::row::clip_value(&other.to_string()),
                     }),
                 }
                 continue;
@@ -120,7 +120,7 @@ impl EventRecord {
                     row,
                     column: k.clone(),
                     reason: "应为文本、数字或 true/false / not a plain value".into(),
-                    value: v.to_string(),
+                    value: crate::row::clip_value(&v.to_string()),
                 }),
             }
         }
@@ -151,7 +151,12 @@ fn yes_no(text: &str) -> Option<bool> {
 pub fn parse_event(r: &EventRecord, case_number: Option<&CaseNumber>) -> Result<EventRow, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut problem = |key: &'static str, reason: &str, value: &str| {
-        problems.push(Problem { row: r.row, column: r.header(key), reason: reason.to_owned(), value: value.to_owned() })
+        problems.push(Problem {
+            row: r.row,
+            column: r.header(key),
+            reason: reason.to_owned(),
+            value: crate::row::clip_value(value),
+        })
     };
     let number = match case_number {
         Some(n) => {

@@ -43,7 +43,22 @@ fn nonzero(n: u32) -> String {
     if n == 0 { String::new() } else { n.to_string() }
 }
 
-/// Writes CSV (UTF-8 with a BOM, so that Excel opens the Chinese text correctly).
+/// First characters that make a spreadsheet read a CSV cell as a formula (`=HYPERLINK(…)`,
+/// `+cmd|…`, `@SUM(…)`, `-2+3`), or that some spreadsheets strip before doing so.
+pub const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell that a spreadsheet would run as a formula, made text by a leading apostrophe
+/// (Excel's text marker; the importer drops it again). Plain numbers (`-1.07`) stay numbers.
+pub fn neutralise_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) && cell.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Writes CSV (UTF-8 with a BOM, so that Excel opens the Chinese text correctly); text that a
+/// spreadsheet would run as a formula is neutralised ([`neutralise_formula`]).
 pub fn write_csv<W: Write, F: std::borrow::Borrow<CaseFacts>>(
     out: W,
     facts: impl IntoIterator<Item = F>,
@@ -56,7 +71,7 @@ pub fn write_csv<W: Write, F: std::borrow::Borrow<CaseFacts>>(
     let mut n = 0;
     for f in facts {
         let f = f.borrow();
-        writer.write_record(Column::ALL.iter().map(|c| field_text(f, *c)))?;
+        writer.write_record(Column::ALL.iter().map(|c| neutralise_formula(&field_text(f, *c)).into_owned()))?;
         n += 1;
     }
     writer.flush()?;

@@ -16,12 +16,13 @@ pub mod events;
 pub mod export;
 pub mod roster;
 mod row;
+pub mod sheet;
 mod source;
 pub mod table;
 
 pub use columns::{Column, HeaderMap, trim_cell};
 pub use duplicates::{Duplicate, DuplicateFinder};
-pub use row::{Cell, Problem, date_from_serial, parse_date_text, parse_row};
+pub use row::{Cell, ECHOED_CHARS, Problem, clip_value, date_from_serial, parse_date_text, parse_row};
 pub use source::{FactsReader, FileFormat, RowOutcome};
 pub use xiezhi_domain::CaseFacts;
 
@@ -52,6 +53,8 @@ pub enum ImportError {
         "引号不成对：第{from}行“{column}”列的引号没有闭合，第{from}行至第{to}行被读成了一格，其中的行无法读取；请在表格软件中修正后重新导出 / an unbalanced quote in row {from}, column {column} joins lines {from}–{to} into one cell ({value})"
     )]
     UnbalancedQuote { from: u64, to: u64, column: String, value: String },
+    #[error("文件超出读取上限：{what}（上限{limit}）。请拆分文件，或另存为CSV后导入")]
+    TooLarge { what: String, limit: String },
     #[error("无法写入 / writing {path}: {message}")]
     Write { path: String, message: String },
 }

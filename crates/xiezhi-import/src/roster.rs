@@ -139,7 +139,7 @@ pub fn parse_roster(table: &Table) -> Result<Vec<RosterRow>, RosterError> {
                 row: row.row,
                 column: header(c),
                 reason: reason.to_owned(),
-                value: value.to_owned(),
+                value: crate::row::clip_value(value),
             })
         };
         let required = |c: RosterColumn, problem: &mut dyn FnMut(RosterColumn, &str, &str)| {

@@ -28,6 +28,20 @@ pub struct Problem {
     pub value: String,
 }
 
+/// Characters of a value echoed in a problem report; longer values are cut with their length
+/// noted, so a 10 MB cell never becomes a 10 MB error.
+pub const ECHOED_CHARS: usize = 80;
+
+/// `value` as a problem report echoes it: at most [`ECHOED_CHARS`] characters, line breaks shown.
+pub fn clip_value(value: &str) -> String {
+    let mut chars = value.chars();
+    let head: String = chars.by_ref().take(ECHOED_CHARS).collect::<String>().replace('\n', "↵");
+    if chars.next().is_none() {
+        return head;
+    }
+    format!("{head}…（共{}字）", value.chars().count())
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "row {}, column {}: {} ({})", self.row, self.column, self.reason, self.value)
@@ -154,7 +168,7 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
             row: self.row,
             column: self.header.header(column).to_owned(),
             reason: reason.into(),
-            value,
+            value: clip_value(&value),
         });
     }
 

@@ -1,10 +1,10 @@
 //! Row sources: streaming CSV (encoding detected) and XLSX/XLS via calamine.
 
 use std::fs::File;
-use std::io::{BufReader, Cursor, Read, Seek};
+use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
-use calamine::{Data, Reader};
+use calamine::Data;
 use encoding_rs_io::DecodeReaderBytesBuilder;
 use xiezhi_domain::{CaseFacts, CaseNumber};
 
@@ -45,14 +45,11 @@ enum Rows {
         record: csv::ByteRecord,
         lines: std::sync::Arc<std::sync::Mutex<LineIndex>>,
     },
-    Sheet {
-        range: calamine::Range<Data>,
-        next: usize,
-    },
+    Sheet(crate::sheet::SheetRows),
 }
 
 /// Streams the rows of a case-facts file. CSV is read record by record (memory does not grow
-/// with the file); XLSX sheets are read whole by calamine (Excel caps them at 1,048,576 rows).
+/// with the file); XLSX sheets are streamed cell by cell within the limits of [`crate::sheet`].
 pub struct FactsReader {
     header: HeaderMap,
     rows: Rows,
@@ -133,16 +130,12 @@ impl FactsReader {
             return Err(ImportError::Empty);
         }
         if head.starts_with(b"PK\x03\x04") {
-            let bytes = std::fs::read(path).map_err(io)?;
-            let workbook = calamine::Xlsx::new(Cursor::new(bytes))
-                .map_err(|e| ImportError::NotTabular(format!("a ZIP file that is not an XLSX workbook: {e}")))?;
-            return FactsReader::from_workbook(workbook, sheet, FileFormat::Xlsx, total_bytes);
+            let rows = crate::sheet::SheetRows::xlsx(path, sheet, crate::sheet::LIMITS)?;
+            return FactsReader::from_sheet(rows, FileFormat::Xlsx, total_bytes);
         }
         if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            let bytes = std::fs::read(path).map_err(io)?;
-            let workbook = calamine::Xls::new(Cursor::new(bytes))
-                .map_err(|e| ImportError::NotTabular(format!("an OLE file that is not an XLS workbook: {e}")))?;
-            return FactsReader::from_workbook(workbook, sheet, FileFormat::Xls, total_bytes);
+            let rows = crate::sheet::SheetRows::xls(path, sheet, crate::sheet::LIMITS)?;
+            return FactsReader::from_sheet(rows, FileFormat::Xls, total_bytes);
         }
         let format = sniff_text(&head)?;
         let position = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -182,42 +175,25 @@ impl FactsReader {
         })
     }
 
-    fn from_workbook<RS: Read + Seek, W: Reader<RS>>(
-        mut workbook: W,
-        sheet: Option<&str>,
+    fn from_sheet(
+        mut rows: crate::sheet::SheetRows,
         format: FileFormat,
         total_bytes: u64,
-    ) -> Result<FactsReader, ImportError>
-    where
-        W::Error: std::fmt::Display,
-    {
-        let names = workbook.sheet_names();
-        let name = match sheet {
-            Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| ImportError::NoSuchSheet(s.to_owned()))?,
-            None => names.first().cloned().ok_or(ImportError::Empty)?,
-        };
-        let range = workbook.worksheet_range(&name).map_err(|e| ImportError::Spreadsheet(e.to_string()))?;
-        let start_row = u64::from(range.start().map_or(0, |(r, _)| r));
-        let start_col = range.start().map_or(0, |(_, c)| c) as usize;
-        let mut next = 0;
-        let header_cells = loop {
-            let Some(row) = range.rows().nth(next) else {
+    ) -> Result<FactsReader, ImportError> {
+        let (row, header_cells) = loop {
+            let Some((row, cells)) = rows.next_row()? else {
                 return Err(ImportError::Empty);
             };
-            next += 1;
-            let cells: Vec<String> = row.iter().map(data_text).collect();
-            if cells.iter().any(|c| !crate::trim_cell(c).is_empty()) {
-                // Leading empty columns of the sheet keep their positions.
-                let mut padded = vec![String::new(); start_col];
-                padded.extend(cells);
-                break padded;
+            let texts: Vec<String> = dense(&cells, usize::MAX).iter().map(data_text).collect();
+            if texts.iter().any(|c| !crate::trim_cell(c).is_empty()) {
+                break (row, texts);
             }
         };
         let header = HeaderMap::new(&header_cells)?;
         Ok(FactsReader {
             header,
-            row: start_row + next as u64,
-            rows: Rows::Sheet { range, next },
+            row,
+            rows: Rows::Sheet(rows),
             format,
             seen_data: false,
             total_bytes,
@@ -284,7 +260,7 @@ impl FactsReader {
                                 column,
                                 reason: "不是有效的UTF-8文本 / not valid UTF-8 (the file's first megabyte was UTF-8)"
                                     .to_owned(),
-                                value: String::from_utf8_lossy(&record[i]).into_owned(),
+                                value: crate::row::clip_value(&String::from_utf8_lossy(&record[i])),
                             }]),
                             case_number: None,
                         }
@@ -297,18 +273,16 @@ impl FactsReader {
                         RowOutcome::new(self.row, parsed)
                     }
                 }
-                Rows::Sheet { range, next } => {
-                    let Some(cells) = range.rows().nth(*next) else {
+                Rows::Sheet(rows) => {
+                    let Some((row, cells)) = rows.next_row()? else {
                         break;
                     };
-                    *next += 1;
-                    self.row += 1;
-                    if cells.iter().all(|d| data_text(d).trim().is_empty()) {
+                    self.row = row;
+                    if cells.iter().all(|(_, d)| data_text(d).trim().is_empty()) {
                         continue;
                     }
-                    let offset = range.start().map_or(0, |(_, c)| c) as usize;
                     let parsed = parse_row_keeping_number(self.row, &self.header, |i| {
-                        i.checked_sub(offset).and_then(|j| cells.get(j)).map_or(Cell::Empty, data_cell)
+                        crate::sheet::cell_at(&cells, i).map_or(Cell::Empty, data_cell)
                     });
                     RowOutcome::new(self.row, parsed)
                 }
@@ -356,7 +330,7 @@ fn shape_problem(header: &HeaderMap, fields: &[&str], row: u64, embedded: u64) -
                 "本行有{}格，多于表头的{width}列（含逗号的值须加引号，如 \"1,234.50\"）/ the row has more cells than the header",
                 fields.len()
             ),
-            value: fields.join(","),
+            value: crate::row::clip_value(&fields.join(",")),
         }));
     }
     None
@@ -411,6 +385,16 @@ fn serial_1900(dt: &calamine::ExcelDateTime) -> f64 {
         .into_iter()
         .any(|kind| *dt == calamine::ExcelDateTime::new(value, kind, true));
     if in_1904 { value + 1462.0 } else { value }
+}
+
+/// A sparse row as cells from column A up to its last cell (at most `width` cells).
+pub(crate) fn dense(cells: &[(u32, Data)], width: usize) -> Vec<Data> {
+    let len = cells.last().map_or(0, |(c, _)| *c as usize + 1).min(width);
+    let mut out = vec![Data::Empty; len];
+    for (c, d) in cells.iter().filter(|(c, _)| (*c as usize) < len) {
+        out[*c as usize] = d.clone();
+    }
+    out
 }
 
 pub(crate) fn data_text(d: &Data) -> String {

@@ -3,17 +3,20 @@
 //! with the same rules: blank rows skipped, cells trimmed, rows numbered as a spreadsheet shows
 //! them (header = row 1).
 
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::path::Path;
-
-use calamine::Reader;
 
 use crate::ImportError;
 use crate::columns::trim_cell;
-use crate::source::{FileFormat, data_text, sniff_text};
+use crate::sheet::{LIMITS, SheetRows};
+use crate::source::{FileFormat, data_text, dense, sniff_text};
 
 /// Files above this size are not small tables.
 pub const MAX_TABLE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Columns of a small table that are read; cells beyond are ignored (a roster or events file
+/// has a few dozen columns, and a stray cell at XFD must not make every row 16,384 wide).
+pub const MAX_TABLE_COLUMNS: usize = 256;
 
 /// A table: its header cells and its non-blank data rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +41,8 @@ impl TableRow {
     }
 }
 
-/// Reads a whole table file, detecting its format from its content.
+/// Reads a whole table file, detecting its format from its content. Spreadsheets are read
+/// within the limits of [`crate::sheet`].
 pub fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, ImportError> {
     let io = |source| ImportError::Io { path: path.display().to_string(), source };
     let size = std::fs::metadata(path).map_err(io)?.len();
@@ -47,23 +51,36 @@ pub fn read_table(path: &Path, sheet: Option<&str>) -> Result<Table, ImportError
     }
     let mut bytes = Vec::with_capacity(size as usize);
     std::fs::File::open(path).map_err(io)?.read_to_end(&mut bytes).map_err(io)?;
-    read_table_bytes(&bytes, sheet)
+    let rows = if bytes.starts_with(b"PK\x03\x04") {
+        Some((FileFormat::Xlsx, SheetRows::xlsx(path, sheet, LIMITS)?))
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        Some((FileFormat::Xls, SheetRows::xls(path, sheet, LIMITS)?))
+    } else {
+        None
+    };
+    match rows {
+        Some((format, mut rows)) => {
+            let mut grid = Vec::new();
+            while let Some((row, cells)) = rows.next_row()? {
+                let cells =
+                    dense(&cells, MAX_TABLE_COLUMNS).iter().map(|d| trim_cell(&data_text(d)).to_owned()).collect();
+                grid.push((row, cells));
+            }
+            table_of(format, grid)
+        }
+        None => read_table_bytes(&bytes, sheet),
+    }
 }
 
-/// [`read_table`] on bytes in memory.
-pub fn read_table_bytes(bytes: &[u8], sheet: Option<&str>) -> Result<Table, ImportError> {
+/// [`read_table`] on the bytes of a CSV file in memory.
+pub fn read_table_bytes(bytes: &[u8], _sheet: Option<&str>) -> Result<Table, ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty);
     }
-    let (format, grid) = if bytes.starts_with(b"PK\x03\x04") {
-        let workbook = calamine::Xlsx::new(Cursor::new(bytes))
-            .map_err(|e| ImportError::NotTabular(format!("a ZIP file that is not an XLSX workbook: {e}")))?;
-        (FileFormat::Xlsx, sheet_rows(workbook, sheet)?)
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        let workbook = calamine::Xls::new(Cursor::new(bytes))
-            .map_err(|e| ImportError::NotTabular(format!("an OLE file that is not an XLS workbook: {e}")))?;
-        (FileFormat::Xls, sheet_rows(workbook, sheet)?)
-    } else {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(ImportError::NotTabular("a workbook: read it from a file".to_owned()));
+    }
+    let (format, grid) = {
         let head = &bytes[..bytes.len().min(crate::source::SNIFF_BYTES)];
         let format = sniff_text(head)?;
         let text = match format {
@@ -85,6 +102,10 @@ pub fn read_table_bytes(bytes: &[u8], sheet: Option<&str>) -> Result<Table, Impo
         };
         (format, csv_rows(&text)?)
     };
+    table_of(format, grid)
+}
+
+fn table_of(format: FileFormat, grid: Vec<(u64, Vec<String>)>) -> Result<Table, ImportError> {
     let mut rows = grid.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
     let (_, headers) = rows.next().ok_or(ImportError::Empty)?;
     let rows: Vec<TableRow> = rows.map(|(row, cells)| TableRow { row, cells }).collect();
@@ -111,30 +132,4 @@ fn csv_rows(text: &str) -> Result<Vec<(u64, Vec<String>)>, ImportError> {
         out.push((last_line.saturating_sub(embedded), cells));
     }
     Ok(out)
-}
-
-/// The rows of a worksheet as text, numbered as the sheet shows them.
-fn sheet_rows<RS: Read + std::io::Seek, W: Reader<RS>>(
-    mut workbook: W,
-    sheet: Option<&str>,
-) -> Result<Vec<(u64, Vec<String>)>, ImportError>
-where
-    W::Error: std::fmt::Display,
-{
-    let names = workbook.sheet_names();
-    let name = match sheet {
-        Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| ImportError::NoSuchSheet(s.to_owned()))?,
-        None => names.first().cloned().ok_or(ImportError::Empty)?,
-    };
-    let range = workbook.worksheet_range(&name).map_err(|e| ImportError::Spreadsheet(e.to_string()))?;
-    let (start_row, start_col) = range.start().map_or((0, 0), |(r, c)| (u64::from(r), c as usize));
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| {
-            let mut row = vec![String::new(); start_col];
-            row.extend(cells.iter().map(|d| trim_cell(&data_text(d)).to_owned()));
-            (start_row + i as u64 + 1, row)
-        })
-        .collect())
 }

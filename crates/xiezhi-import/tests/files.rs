@@ -308,6 +308,10 @@ fn rich_fixture() -> Vec<CaseFacts> {
     b.has_property = Some(true);
     b.closed_on = Some(d("2024-06-30"));
     b.disposition = Some(Disposition::TerminalEnforcementSuspension);
+    // Formula-like texts: neutralised in CSV, read back as written.
+    b.cause = Some("=HYPERLINK(\"http://x\",\"点此\")".into());
+    b.judge = Some("+cmd|' /C calc'!A0".into());
+    b.department = Some("@SUM(1)".into());
     let mut c = base("(2014)临刑二终字第181号");
     // 18 significant digits: more than an Excel number holds.
     c.claim_amount = Some(Amount::parse("99999999999999.9999", false).unwrap());
@@ -322,6 +326,9 @@ fn export_then_import_is_identity() {
     for chinese in [false, true] {
         let csv = dir.path().join(format!("out-{chinese}.csv"));
         export::write_csv(std::fs::File::create(&csv).unwrap(), &facts, chinese).unwrap();
+        let text = std::fs::read_to_string(&csv).unwrap();
+        assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"点此\"\")\""), "{text}");
+        assert!(text.contains(",'+cmd|' /C calc'!A0,") && text.contains(",'@SUM(1),"), "{text}");
         let (_, back, problems) = read_all(&csv).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(back, facts, "csv chinese={chinese}");

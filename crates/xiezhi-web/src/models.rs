@@ -550,6 +550,8 @@ pub struct UserLine {
 pub struct AuditLine {
     pub at: String,
     pub username: Option<String>,
+    /// The action's Chinese name (操作).
+    pub label: String,
     pub action: String,
     pub object: Option<String>,
     pub detail: Option<String>,

@@ -30,6 +30,22 @@ use xiezhi_app::{Actor, App, AppConfig, Clock, SystemClock};
 use xiezhi_metrics::Catalogue;
 use xiezhi_store::Store;
 
+/// Problems printed in full on the terminal; the rest are counted (the problem report has all).
+const PRINTED_PROBLEMS: usize = 50;
+
+fn print_problems(problems: &[xiezhi_import::Problem]) {
+    for p in problems.iter().take(PRINTED_PROBLEMS) {
+        eprintln!("{p}");
+    }
+    if problems.len() > PRINTED_PROBLEMS {
+        eprintln!(
+            "……另有 {} 个问题未显示 / and {} more (all in the problem report)",
+            problems.len() - PRINTED_PROBLEMS,
+            problems.len() - PRINTED_PROBLEMS
+        );
+    }
+}
+
 /// mimalloc instead of glibc's allocator: imports and snapshot builds allocate and free many
 /// small strings, where glibc's `malloc_consolidate` took a third of a cold `metrics` run.
 #[global_allocator]
@@ -369,16 +385,17 @@ async fn import(store: &Store, file: &Path, skip_invalid: bool, sheet: Option<St
                 summary.skipped
             );
             if let Some(report) = &summary.report {
-                for p in &summary.problems {
-                    eprintln!("{p}");
-                }
+                print_problems(&summary.problems);
                 eprintln!("问题报告 problem report: {}", report.display());
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(ImportFailure::BadRows(problems)) => {
-            for p in &problems {
-                eprintln!("{p}");
+            print_problems(&problems);
+            let report = ingest::report_path(file);
+            match ingest::write_problem_report(&report, &problems) {
+                Ok(()) => eprintln!("问题报告 problem report (全部 {} 个问题): {}", problems.len(), report.display()),
+                Err(e) => eprintln!("警告 warning: cannot write the problem report {}: {e}", report.display()),
             }
             // An ignored column may be why values are missing (e.g. a unit spelt unusually).
             if let Ok(reader) = xiezhi_import::FactsReader::open(file, options.sheet.as_deref()) {

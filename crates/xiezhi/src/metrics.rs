@@ -312,7 +312,7 @@ fn csv_text(report: &MetricsReport, catalogue: &Catalogue, scope: Option<&str>, 
     w.write_record(LONG_HEADER)?;
     for row in long_rows(report, catalogue, scope, ranks) {
         w.write_record(row.iter().map(|c| match c {
-            LongCell::Text(t) => t.clone(),
+            LongCell::Text(t) => xiezhi_import::export::neutralise_formula(t).into_owned(),
             LongCell::Number(n) => n.map(|v| v.to_string()).unwrap_or_default(),
         }))?;
     }

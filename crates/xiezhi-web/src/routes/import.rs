@@ -262,7 +262,7 @@ pub async fn upload(
             } else {
                 let _ = std::fs::remove_file(&path);
             }
-            model.report = Some(trim_problems(report));
+            model.report = Some(report);
             model.validated = ok;
             // A rejected file answers 422, as the API does.
             Ok((status, state.templates.render("import.html", &model)?).into_response())
@@ -276,11 +276,8 @@ pub async fn upload(
 }
 
 /// At most 500 problems on a page (the count says how many there are).
-fn trim_problems(mut report: ImportReport) -> ImportReport {
-    report.problem_count = Some(report.problems.len());
-    report.problems.truncate(500);
-    report
-}
+/// Problems an import's answer lists in full (page and API); `problem_count` has them all.
+pub(crate) const REPORTED_PROBLEMS: usize = 200;
 
 #[derive(Debug, Deserialize)]
 pub struct ConfirmForm {
@@ -312,7 +309,7 @@ pub async fn confirm(
     let mut model = page_model(&state, &user).await?;
     match result {
         Ok((status, report)) => {
-            model.report = Some(trim_problems(report));
+            model.report = Some(report);
             model.done = status == StatusCode::OK;
             Ok(state.templates.render("import.html", &model)?.into_response())
         }
@@ -337,9 +334,11 @@ pub(crate) async fn run_import(
         options.scope = Some(user.access.clone());
     }
     let dry_run = options.dry_run;
+    // The first problems in full; the count says how many there are in all.
     let problem_lines = |problems: &[xiezhi_import::Problem]| -> Vec<ProblemLine> {
         problems
             .iter()
+            .take(REPORTED_PROBLEMS)
             .map(|p| ProblemLine {
                 row: p.row,
                 column: p.column.clone(),
@@ -377,7 +376,7 @@ pub(crate) async fn run_import(
                     skipped: Some(summary.skipped),
                     unknown_columns: Some(summary.unknown_columns.clone()),
                     problems: problem_lines(&summary.problems),
-                    problem_count: None,
+                    problem_count: Some(summary.problems.len()),
                 },
             ))
         }
@@ -394,7 +393,7 @@ pub(crate) async fn run_import(
                 skipped: None,
                 unknown_columns: None,
                 problems: problem_lines(&problems),
-                problem_count: None,
+                problem_count: Some(problems.len()),
             },
         )),
         Err(ImportFailure::File(e)) => Err(WebError::BadRequest(format!("无法读取该文件：{e}"))),

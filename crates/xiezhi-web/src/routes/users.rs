@@ -41,7 +41,17 @@ async fn users_html(
         .audit_entries(50)
         .await?
         .into_iter()
-        .map(|a| AuditLine { at: a.at, username: a.username, action: a.action, object: a.object, detail: a.detail })
+        .map(|a| AuditLine {
+            at: a.at,
+            username: a.username,
+            label: action_label(&a.action).to_owned(),
+            action: a.action,
+            object: a.object,
+            detail: a.detail.map(|d| match d.strip_prefix("cli") {
+                Some(rest) => format!("命令行{rest}"),
+                None => d,
+            }),
+        })
         .collect();
     let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     let model = UsersPage {
@@ -177,4 +187,50 @@ pub async fn email(
     form: Result<Form<UserForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, WebError> {
     change(state, user, username, user_form(form)?, "user_email").await
+}
+
+/// The Chinese name of an audit action (the stored action stays English: it is the log's key).
+pub(crate) fn action_label(action: &str) -> &str {
+    match action {
+        "login" => "登录",
+        "logout" => "退出",
+        "login_failed" => "登录失败",
+        "login_throttled" => "登录受限",
+        "case_view" => "查看案件",
+        "case_view_refused" => "查看案件被拒",
+        "case_list" => "查看案件列表",
+        "case_register" => "立案",
+        "case_notice" => "受理通知书",
+        "case_reassign" => "重新分案",
+        "case_close" => "结案",
+        "assignment_list" => "查看分案记录",
+        "event_add" => "记录事件",
+        "events_import" => "导入事件",
+        "extension_request" => "申请延长审限",
+        "extension_approve" => "批准延长审限",
+        "extension_refuse" => "不予批准延长审限",
+        "deadline_notify" => "审限提醒",
+        "notifications_read" => "提醒已读",
+        "notifications_mailed" => "提醒邮件",
+        "import" => "导入案件",
+        "judges_import" => "导入名册",
+        "roster_import" => "导入名册",
+        "roster_save" => "修改名册",
+        "roster_activate" => "法官在岗",
+        "roster_deactivate" => "法官停用",
+        "conflict_add" => "登记回避关系",
+        "report_download" => "下载通报",
+        "draft_fill" => "讲话稿填数",
+        "user_add" => "添加用户",
+        "user_password" => "重设密码",
+        "user_disable" => "停用用户",
+        "user_enable" => "启用用户",
+        "user_email" | "user_email_set" => "设置提醒邮箱",
+        "user_email_clear" => "清除提醒邮箱",
+        "demo_generate" => "生成演示数据",
+        "demo_events" => "生成演示事件",
+        "bench" | "bench_write" => "性能测试",
+        "audit_archive" => "归档审计日志",
+        other => other,
+    }
 }
