@@ -87,19 +87,55 @@ pub fn check_username(username: &str) -> Result<(), String> {
     }
 }
 
-/// Failed logins per username within the window, and the number of password hashes at once.
+/// Login throttling, and the number of password hashes at once.
+///
+/// Failures are counted per (username, client), per client and per username within
+/// [`AppConfig::throttle_window`]:
+/// - one client guessing one account: after [`AppConfig::max_failed_logins`] failures each
+///   further attempt must wait twice as long as the last (2 s, 4 s, 8 s … up to the window) —
+///   a delay, not a lock, so a mistyped password costs seconds;
+/// - one client trying many usernames: refused after [`AppConfig::max_failed_per_client`]
+///   failures until they expire;
+/// - many clients guessing one account: after [`AppConfig::max_failed_per_username`] failures
+///   the account is closed to every client **except its usual one** (the last client that
+///   signed in to it successfully), so nobody can lock a colleague out from elsewhere.
 #[derive(Debug)]
 pub struct Throttle {
-    failures: Mutex<HashMap<String, Vec<i64>>>,
+    state: Mutex<ThrottleState>,
     /// Password hashes computed at once (argon2 takes 19 MiB and a core's time each): logins
     /// beyond this wait their turn instead of filling the blocking pool.
     hashing: tokio::sync::Semaphore,
 }
 
+#[derive(Debug, Default)]
+struct ThrottleState {
+    by_pair: HashMap<(String, String), Vec<i64>>,
+    by_client: HashMap<String, Vec<i64>>,
+    by_username: HashMap<String, Vec<i64>>,
+    /// The last client that signed in to each username.
+    usual: HashMap<String, String>,
+}
+
 impl Default for Throttle {
     fn default() -> Self {
-        Throttle { failures: Mutex::new(HashMap::new()), hashing: tokio::sync::Semaphore::new(2) }
+        Throttle { state: Mutex::new(ThrottleState::default()), hashing: tokio::sync::Semaphore::new(2) }
     }
+}
+
+/// Drops failures older than the window; `true` when some remain.
+fn expire(list: &mut Vec<i64>, now: i64, window: i64) -> bool {
+    list.retain(|t| now - t < window);
+    !list.is_empty()
+}
+
+/// Seconds the next attempt must wait after `failures` failures (the last at `last`), given
+/// that `free` failures cost nothing: 2, 4, 8 … seconds, at most `window`.
+fn delay(failures: usize, free: usize, window: i64) -> i64 {
+    if failures < free {
+        return 0;
+    }
+    let doublings = (failures - free + 1).min(30) as u32;
+    (1i64 << doublings).min(window)
 }
 
 impl Throttle {
@@ -107,32 +143,64 @@ impl Throttle {
         username.trim().to_lowercase()
     }
 
-    /// Records a login attempt for `username` before its password is checked (it counts as a
-    /// failure until [`Throttle::clear`]), so that parallel guesses are all counted; `false`
-    /// when the username must wait.
-    fn begin(&self, username: &str, now: i64, config: &AppConfig) -> bool {
-        let mut map = self.failures.lock().expect("throttle lock");
-        // Invented usernames cost memory only until their failures expire (never a reset of
-        // every account's lockout).
-        if map.len() > TRACKED_USERNAMES {
-            map.retain(|_, list| {
-                list.retain(|t| now - t < config.throttle_window);
-                !list.is_empty()
-            });
+    /// Records a login attempt of `username` from `client` before its password is checked (it
+    /// counts as a failure until [`Throttle::clear`]), so that parallel guesses are all
+    /// counted; `false` when the attempt must wait.
+    fn begin(&self, username: &str, client: &str, now: i64, config: &AppConfig) -> bool {
+        let mut state = self.state.lock().expect("throttle lock");
+        let window = config.throttle_window;
+        // Invented usernames and clients cost memory only until their failures expire.
+        if state.by_pair.len() + state.by_client.len() + state.by_username.len() > TRACKED_USERNAMES {
+            state.by_pair.retain(|_, l| expire(l, now, window));
+            state.by_client.retain(|_, l| expire(l, now, window));
+            state.by_username.retain(|_, l| expire(l, now, window));
         }
-        let list = map.entry(Throttle::key(username)).or_default();
-        list.retain(|t| now - t < config.throttle_window);
-        if list.len() >= config.max_failed_logins as usize {
+        let user = Throttle::key(username);
+        let pair = (user.clone(), client.to_owned());
+        let st = &mut *state;
+        let client_failures = st.by_client.entry(client.to_owned()).or_default();
+        expire(client_failures, now, window);
+        if client_failures.len() >= config.max_failed_per_client as usize {
             return false;
         }
-        list.push(now);
+        let pair_failures = st.by_pair.entry(pair.clone()).or_default();
+        expire(pair_failures, now, window);
+        let wait = delay(pair_failures.len(), config.max_failed_logins as usize, window);
+        if pair_failures.last().is_some_and(|last| now - last < wait) {
+            return false;
+        }
+        let user_failures = st.by_username.entry(user.clone()).or_default();
+        expire(user_failures, now, window);
+        let usual = st.usual.get(&user).is_some_and(|c| c == client);
+        if !usual && user_failures.len() >= config.max_failed_per_username as usize {
+            return false;
+        }
+        user_failures.push(now);
+        st.by_pair.get_mut(&pair).expect("inserted above").push(now);
+        st.by_client.get_mut(client).expect("inserted above").push(now);
         true
     }
 
-    fn clear(&self, username: &str) {
-        self.failures.lock().expect("throttle lock").remove(&Throttle::key(username));
+    /// A successful login: the attempt was not a failure, and `client` becomes the usual one.
+    fn clear(&self, username: &str, client: &str) {
+        let mut state = self.state.lock().expect("throttle lock");
+        let user = Throttle::key(username);
+        state.by_pair.remove(&(user.clone(), client.to_owned()));
+        if let Some(list) = state.by_client.get_mut(client) {
+            list.pop();
+        }
+        if let Some(list) = state.by_username.get_mut(&user) {
+            list.pop();
+        }
+        if state.usual.len() > TRACKED_USERNAMES {
+            state.usual.clear();
+        }
+        state.usual.insert(user, client.to_owned());
     }
 }
+
+/// The client of logins that do not come over the network (the command line, tests).
+pub const LOCAL_CLIENT: &str = "local";
 
 /// The signed-in user of a session.
 #[derive(Debug, Clone)]
@@ -189,6 +257,18 @@ impl App {
     /// client had: `previous`, if any, is ended). Throttled usernames are refused without their
     /// password being looked at.
     pub async fn login(&self, username: &str, password: &str, previous: Option<&str>) -> Result<CurrentUser, AppError> {
+        self.login_from(LOCAL_CLIENT, username, password, previous).await
+    }
+
+    /// [`App::login`] from `client` (the address the web layer believes: the peer, or the
+    /// forwarded address when the peer is a trusted proxy), for per-client throttling.
+    pub async fn login_from(
+        &self,
+        client: &str,
+        username: &str,
+        password: &str,
+        previous: Option<&str>,
+    ) -> Result<CurrentUser, AppError> {
         let now = self.clock.unix_seconds();
         let username = username.trim();
         let failed = |name: &str, action: &str| self.audit_record(Actor::Cli, action).username_of(name);
@@ -197,7 +277,7 @@ impl App {
             self.audit(&failed(&shown, "login_failed")).await?;
             return Err(AppError::BadCredentials);
         }
-        if !self.throttle.begin(username, now, &self.config) {
+        if !self.throttle.begin(username, client, now, &self.config) {
             self.audit(&failed(username, "login_throttled")).await?;
             return Err(AppError::Throttled);
         }
@@ -224,7 +304,7 @@ impl App {
             }
         };
         let access = access_of(&user)?;
-        self.throttle.clear(username);
+        self.throttle.clear(username, client);
         self.store.delete_expired_sessions(now - self.config.idle_timeout, now - self.config.max_session_age).await?;
         let session = Session {
             id: random_token(),

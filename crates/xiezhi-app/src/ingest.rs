@@ -482,7 +482,7 @@ pub fn problem_report_bytes(problems: &[Problem]) -> std::io::Result<Vec<u8>> {
     w.write_record(["行号 row", "列 column", "问题 problem", "值 value"])?;
     for p in problems {
         let cells = [p.row.to_string(), p.column.clone(), p.reason.clone(), p.value.clone()];
-        w.write_record(cells.iter().map(|c| xiezhi_import::export::neutralise_formula(c)))?;
+        w.write_record(cells.iter().map(|c| xiezhi_import::export::neutralise_formula(c).into_owned()))?;
     }
     w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
 }

@@ -38,7 +38,7 @@ use xiezhi_metrics::Catalogue;
 use xiezhi_store::Store;
 
 pub use access::{Access, AccessError, Role};
-pub use accounts::{CurrentUser, Throttle};
+pub use accounts::{CurrentUser, LOCAL_CLIENT, Throttle};
 pub use cache::{DataCache, Refresh};
 pub use cases::CaseView;
 pub use clock::{Clock, SystemClock};
@@ -59,9 +59,15 @@ pub struct AppConfig {
     pub idle_timeout: i64,
     /// Absolute lifetime of a session, seconds.
     pub max_session_age: i64,
-    /// Failed logins of one username within [`AppConfig::throttle_window`] before refusal.
+    /// Failed logins of one username from one client within [`AppConfig::throttle_window`]
+    /// before each further attempt waits (2 s, 4 s, 8 s …).
     pub max_failed_logins: u32,
-    /// Seconds a failure counts, and how long a throttled username waits.
+    /// Failed logins from one client (any usernames) before it is refused.
+    pub max_failed_per_client: u32,
+    /// Failed logins of one username (any clients) before it is closed to all clients but
+    /// the one that last signed in to it.
+    pub max_failed_per_username: u32,
+    /// Seconds a failure counts.
     pub throttle_window: i64,
     /// Argon2 cost (memory KiB, iterations); tests lower it.
     pub argon2_memory_kib: u32,
@@ -83,6 +89,8 @@ impl Default for AppConfig {
             idle_timeout: 30 * 60,
             max_session_age: 12 * 3600,
             max_failed_logins: 5,
+            max_failed_per_client: 30,
+            max_failed_per_username: 50,
             throttle_window: 15 * 60,
             argon2_memory_kib: 19 * 1024,
             argon2_iterations: 2,

@@ -12,6 +12,39 @@ use xiezhi_app::CurrentUser;
 use crate::error::{ApiError, WebError};
 use crate::{AppState, WebConfig};
 
+/// The client a request comes from, for login throttling: the peer's address, or — only when
+/// the peer is one of [`WebConfig::trusted_proxies`] — the last address in `X-Forwarded-For`
+/// that is not a trusted proxy (a client cannot choose its own address by sending the header).
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddress(client_address(peer, &parts.headers, &state.config.trusted_proxies)))
+    }
+}
+
+/// See [`ClientAddress`]; `peer` is `None` when the server was not given connection info.
+pub fn client_address(peer: Option<std::net::IpAddr>, headers: &HeaderMap, trusted: &[std::net::IpAddr]) -> String {
+    let Some(peer) = peer else {
+        return xiezhi_app::LOCAL_CLIENT.to_owned();
+    };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    forwarded.into_iter().rev().find(|a| !trusted.contains(a)).unwrap_or(peer).to_string()
+}
+
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "xiezhi_session";
 /// The header that carries the CSRF token of state-changing API calls.

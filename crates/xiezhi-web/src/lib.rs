@@ -20,6 +20,7 @@
 //! - Served pages and assets reference no `http://` or `https://` host (tested).
 
 mod auth;
+pub use auth::client_address;
 mod error;
 mod models;
 mod routes;
@@ -51,12 +52,20 @@ pub struct WebConfig {
     pub upload_dir: std::path::PathBuf,
     /// 合成演示数据 banner shown on every page when the data are the synthetic demo.
     pub demo_banner: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (login throttling per client).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl WebConfig {
     /// The defaults, with uploads kept in `upload_dir`.
     pub fn new(upload_dir: std::path::PathBuf) -> WebConfig {
-        WebConfig { max_upload_bytes: 64 * 1024 * 1024, secure_cookies: false, upload_dir, demo_banner: false }
+        WebConfig {
+            max_upload_bytes: 64 * 1024 * 1024,
+            secure_cookies: false,
+            upload_dir,
+            demo_banner: false,
+            trusted_proxies: Vec::new(),
+        }
     }
 }
 
@@ -255,7 +264,8 @@ pub async fn serve(
         tracing::warn!("loading cases at start: {e}");
     }
     let app = state.app.clone();
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await.map_err(ServeError::Serve)?;
+    let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await.map_err(ServeError::Serve)?;
     if let Err(e) = app.data.persist(&app.store).await {
         tracing::warn!("persisting the dataset at shutdown: {e}");
     }

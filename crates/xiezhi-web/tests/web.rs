@@ -26,6 +26,79 @@ async fn each_backend(test: impl AsyncFn(&TestApp)) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_is_per_client_and_never_locks_out_the_usual_client() {
+    each_backend(async |app| {
+        let login = async |peer: &str, user: &str, password: &str| {
+            let body = serde_json::json!({"username": user, "password": password}).to_string();
+            app.request_from(
+                peer,
+                Method::POST,
+                "/api/v1/login",
+                None,
+                Some(body),
+                &[("content-type", "application/json")],
+            )
+            .await
+            .status
+        };
+        // The judge signs in from the office PC (10.0.0.1): it becomes the usual client.
+        assert_eq!(login("10.0.0.1", "judge", support::PASSWORD).await, StatusCode::OK);
+        // Someone else guesses from 10.0.0.9: five failures, then each attempt waits 2 s, 4 s …
+        for _ in 0..5 {
+            assert_eq!(login("10.0.0.9", "judge", "wrong password!").await, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(login("10.0.0.9", "judge", "wrong password!").await, StatusCode::TOO_MANY_REQUESTS);
+        // The judge is not locked out: the right password from the office works at once.
+        assert_eq!(login("10.0.0.1", "judge", support::PASSWORD).await, StatusCode::OK);
+        // A delay, not a lock: after 2 s the guesser may try once more, then must wait 4 s.
+        app.advance(2);
+        assert_eq!(login("10.0.0.9", "judge", "wrong password!").await, StatusCode::UNAUTHORIZED);
+        app.advance(2);
+        assert_eq!(login("10.0.0.9", "judge", "wrong password!").await, StatusCode::TOO_MANY_REQUESTS);
+        app.advance(2);
+        assert_eq!(login("10.0.0.9", "judge", "wrong password!").await, StatusCode::UNAUTHORIZED);
+
+        // One client spraying usernames: 30 failures, then it is refused whatever it sends
+        // (a refused attempt is not a failure; the clerk's right password is refused too).
+        for i in 0..30 {
+            assert_eq!(login("10.0.0.66", &format!("nobody{i}"), "wrong password!").await, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(login("10.0.0.66", "clerk", support::PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+
+        // Many clients guessing one account: after 50 failures it is closed to every client but
+        // the one that last signed in to it.
+        assert_eq!(login("10.0.0.2", "clerk", support::PASSWORD).await, StatusCode::OK);
+        for i in 0..50 {
+            assert_eq!(login(&format!("10.1.0.{i}"), "clerk", "wrong password!").await, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(login("10.2.0.1", "clerk", support::PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(login("10.0.0.2", "clerk", support::PASSWORD).await, StatusCode::OK);
+        // The failures expire with the window (15 minutes).
+        app.advance(15 * 60);
+        assert_eq!(login("10.2.0.1", "clerk", support::PASSWORD).await, StatusCode::OK);
+        assert_eq!(login("10.0.0.66", "clerk", support::PASSWORD).await, StatusCode::OK);
+    })
+    .await;
+}
+
+#[test]
+fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+    use xiezhi_web::client_address;
+    let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert("x-forwarded-for", "1.2.3.4, 10.9.9.9".parse().unwrap());
+    // An untrusted peer that sends the header is itself the client.
+    assert_eq!(client_address(Some(ip("10.0.0.5")), &headers, &[]), "10.0.0.5");
+    // Through the trusted proxy 10.9.9.1, which appends what it saw (10.9.9.9, another trusted
+    // hop): the last untrusted address is the client.
+    let trusted = [ip("10.9.9.1"), ip("10.9.9.9")];
+    assert_eq!(client_address(Some(ip("10.9.9.1")), &headers, &trusted), "1.2.3.4");
+    // A trusted proxy with no header: the proxy is the client.
+    assert_eq!(client_address(Some(ip("10.9.9.1")), &axum::http::HeaderMap::new(), &trusted), "10.9.9.1");
+    assert_eq!(client_address(None, &headers, &trusted), "local");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_sessions_and_throttling() {
     each_backend(async |app| {
         // Unauthenticated: pages redirect to the login page, the API answers 401.

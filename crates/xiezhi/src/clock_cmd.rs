@@ -166,7 +166,7 @@ pub async fn deadlines(app: &App, args: DeadlinesArgs) -> anyhow::Result<ExitCod
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(HEADERS)?;
             for l in &lines {
-                w.write_record(cells(l).iter().map(|c| xiezhi_import::export::neutralise_formula(c)))?;
+                w.write_record(cells(l).iter().map(|c| xiezhi_import::export::neutralise_formula(c).into_owned()))?;
             }
             let bytes = w.into_inner().context("writing CSV")?;
             match &args.out {

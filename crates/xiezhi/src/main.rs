@@ -125,6 +125,10 @@ enum Command {
         /// 邮件提醒 mail deadline notices: smtp://[user:password@]host[:port]?from=ADDRESS (optional)
         #[arg(long)]
         smtp: Option<String>,
+        /// 可信代理 a reverse proxy whose X-Forwarded-For is believed for login throttling
+        /// (repeatable; without it the connecting address is the client)
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// 用户管理 user accounts
     #[command(subcommand)]
@@ -279,16 +283,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print_courts(&store).await?;
             web_cmd::demo_accounts(&app).await?;
             if let Some(listener) = listener {
-                web_cmd::serve(app, listener, true, false, None).await?;
+                web_cmd::serve(app, listener, true, false, None, Vec::new()).await?;
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { addr, secure_cookies, catalogue, smtp } => {
+        Command::Serve { addr, secure_cookies, catalogue, smtp, trusted_proxies } => {
             let catalogue = metrics::load_catalogue(catalogue.as_deref())?;
             let mailer = smtp.as_deref().map(xiezhi_app::mail::Mailer::from_url).transpose().context("--smtp")?;
             let listener = xiezhi_web::bind(addr).await.context("starting the server")?;
             let store = open(&cli.db).await?;
-            web_cmd::serve(app(store, &cli.db, data_dir, catalogue), listener, false, secure_cookies, mailer).await?;
+            let app = app(store, &cli.db, data_dir, catalogue);
+            web_cmd::serve(app, listener, false, secure_cookies, mailer, trusted_proxies).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::User(command) => {

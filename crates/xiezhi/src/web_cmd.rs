@@ -205,6 +205,7 @@ pub async fn serve(
     demo: bool,
     secure_cookies: bool,
     mailer: Option<xiezhi_app::mail::Mailer>,
+    trusted_proxies: Vec<std::net::IpAddr>,
 ) -> anyhow::Result<()> {
     let job = app.clone();
     tokio::spawn(async move {
@@ -228,7 +229,8 @@ pub async fn serve(
     });
     // The banner follows the data: `xiezhi serve` on a demo database shows it too.
     let demo = demo || app.store.has_demo_data().await.context("reading the import history")?;
-    let config = WebConfig { demo_banner: demo, secure_cookies, ..WebConfig::new(std::env::temp_dir()) };
+    let config =
+        WebConfig { demo_banner: demo, secure_cookies, trusted_proxies, ..WebConfig::new(std::env::temp_dir()) };
     let addr = listener.local_addr().context("the listening address")?;
     let state = AppState::new(app, config);
     println!("网页服务 serving on http://{addr}/ (Ctrl-C 停止 to stop)");

@@ -9,7 +9,7 @@ use serde_json::{Value as Json_, json};
 use xiezhi_app::CurrentUser;
 
 use crate::AppState;
-use crate::auth::{self, ApiUser, PageUser};
+use crate::auth::{self, ApiUser, ClientAddress, PageUser};
 use crate::error::{ApiError, WebError};
 use crate::models::LoginPage;
 
@@ -44,6 +44,7 @@ pub async fn form(
 
 pub async fn submit(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, WebError> {
@@ -54,7 +55,12 @@ pub async fn submit(
         return Err(WebError::Csrf);
     }
     let previous = auth::session_cookie(&headers);
-    match state.app.login(&form.username, &form.password, previous.as_deref()).await.map_err(WebError::from) {
+    match state
+        .app
+        .login_from(&client, &form.username, &form.password, previous.as_deref())
+        .await
+        .map_err(WebError::from)
+    {
         Ok(user) => {
             let cookie = auth::session_set_cookie(&user.session_id, &state.config);
             Ok((StatusCode::SEE_OTHER, [(header::SET_COOKIE, cookie), (header::LOCATION, "/".to_owned())])
@@ -107,6 +113,7 @@ fn user_json(user: &CurrentUser) -> Json_ {
 /// `POST /api/v1/login`.
 pub async fn api_login(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     body: Result<Json<LoginBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
@@ -118,7 +125,7 @@ pub async fn api_login(
         }
     })?;
     let previous = auth::session_cookie(&headers);
-    let user = state.app.login(&body.username, &body.password, previous.as_deref()).await?;
+    let user = state.app.login_from(&client, &body.username, &body.password, previous.as_deref()).await?;
     let cookie = auth::session_set_cookie(&user.session_id, &state.config);
     Ok(([(header::SET_COOKIE, cookie)], Json(user_json(&user))).into_response())
 }

@@ -179,7 +179,22 @@ impl TestApp {
         body: Option<String>,
         headers: &[(&str, &str)],
     ) -> Reply {
+        self.request_from("10.0.0.1", method, uri, cookie, body, headers).await
+    }
+
+    /// A request from the client at `peer` (the address the server sees).
+    pub async fn request_from(
+        &self,
+        peer: &str,
+        method: Method,
+        uri: &str,
+        cookie: Option<&str>,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut request = Request::builder().method(method).uri(uri).header("host", "localhost");
+        let peer: std::net::IpAddr = peer.parse().unwrap();
+        request = request.extension(axum::extract::ConnectInfo(std::net::SocketAddr::new(peer, 40_000)));
         if let Some(c) = cookie {
             request = request.header("cookie", c);
         }
