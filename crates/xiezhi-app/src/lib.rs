@@ -101,6 +101,9 @@ impl Default for AppConfig {
     }
 }
 
+/// Audit entries of reads that may wait for a busy database.
+pub const MAX_DEFERRED_AUDIT: usize = 100_000;
+
 /// The application: everything a use case needs; cheap to clone.
 #[derive(Clone)]
 pub struct App {
@@ -109,6 +112,11 @@ pub struct App {
     pub config: Arc<AppConfig>,
     pub data: Arc<DataCache>,
     pub(crate) throttle: Arc<Throttle>,
+    /// Audit entries of reads (views, lists, refused logins) that met a busy database: written
+    /// in order, as soon as it is free, so a long import never turns a page view into an error.
+    pub(crate) deferred_audit: Arc<std::sync::Mutex<std::collections::VecDeque<xiezhi_store::AuditRecord>>>,
+    /// Held while the queue is written, so that no entry is written twice.
+    pub(crate) audit_flush: Arc<tokio::sync::Mutex<()>>,
     /// Where random assignments get their seeds (the OS CSPRNG; tests fix it).
     pub(crate) seeds: Arc<dyn assignment::SeedSource>,
 }
@@ -154,6 +162,8 @@ impl App {
             clock,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
+            deferred_audit: Arc::default(),
+            audit_flush: Arc::default(),
             seeds: Arc::new(assignment::OsSeeds),
         }
     }
@@ -172,8 +182,68 @@ impl App {
 
     /// Records a read use case's trace (a case viewed, a list shown, a refused lookup): one
     /// audit entry in its own transaction.
+    ///
+    /// When the database is busy (another process holds the write lock, e.g. a long CLI import)
+    /// the entry is queued and written, in order, by a background task as soon as it can; at
+    /// most [`MAX_DEFERRED_AUDIT`] entries wait, beyond that the request is refused as busy.
     pub async fn audit(&self, record: &xiezhi_store::AuditRecord) -> Result<(), AppError> {
-        Ok(self.store.audit(record).await?)
+        // Entries already waiting: this one goes behind them (the background task writes them).
+        if self.deferred_audit_entries() > 0 {
+            return self.defer_audit(record);
+        }
+        match self.store.audit(record).await {
+            Err(e) if e.is_busy() => self.defer_audit(record),
+            other => Ok(other?),
+        }
+    }
+
+    /// Entries waiting for a busy database.
+    pub fn deferred_audit_entries(&self) -> usize {
+        self.deferred_audit.lock().expect("audit queue lock").len()
+    }
+
+    fn defer_audit(&self, record: &xiezhi_store::AuditRecord) -> Result<(), AppError> {
+        let first = {
+            let mut queue = self.deferred_audit.lock().expect("audit queue lock");
+            if queue.len() >= MAX_DEFERRED_AUDIT {
+                return Err(AppError::Busy);
+            }
+            queue.push_back(record.clone());
+            queue.len() == 1
+        };
+        if first && let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let app = self.clone();
+            runtime.spawn(async move {
+                while !app.flush_deferred_audit().await {
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                }
+            });
+        }
+        Ok(())
+    }
+
+    /// Writes the queued entries in order; `true` when none is left.
+    pub async fn flush_deferred_audit(&self) -> bool {
+        if self.deferred_audit.lock().expect("audit queue lock").is_empty() {
+            return true;
+        }
+        let _flushing = self.audit_flush.lock().await;
+        loop {
+            let Some(next) = self.deferred_audit.lock().expect("audit queue lock").front().cloned() else {
+                return true;
+            };
+            match self.store.audit(&next).await {
+                Ok(()) => {
+                    self.deferred_audit.lock().expect("audit queue lock").pop_front();
+                }
+                Err(e) => {
+                    if !e.is_busy() {
+                        tracing::warn!("writing a deferred audit entry ({}): {e}", next.action);
+                    }
+                    return false;
+                }
+            }
+        }
     }
 
     /// The current dataset (loaded, or brought up to date with the store's changes).

@@ -290,3 +290,41 @@ async fn the_persisted_dataset_is_used_only_when_it_is_this_databases() {
     })
     .await;
 }
+
+/// While another process holds SQLite's write lock (a long CLI import), a page view's audit
+/// entry waits in a queue instead of failing the view; it is written, in order and chained,
+/// once the lock is released.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn views_audited_while_the_database_is_busy_are_written_when_it_is_free() {
+    let db = TestDb::sqlite().await;
+    let app = app(&db, None);
+    app.audit(&app.audit_record(Actor::Cli, "case_view").object("（2026）粤0103民初1号")).await.unwrap();
+    // Another connection (another process, as far as SQLite knows) takes the write lock.
+    let other = xiezhi_store::Store::open(&db.url).await.unwrap();
+    let held = other.begin_write().await.unwrap();
+    for n in 2..=3 {
+        let record = app.audit_record(Actor::Cli, "case_view").object(format!("（2026）粤0103民初{n}号"));
+        app.audit(&record).await.expect("a busy database never fails a view");
+    }
+    assert_eq!(app.deferred_audit_entries(), 2);
+    held.rollback().await.unwrap();
+    for _ in 0..100 {
+        if app.deferred_audit_entries() == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.deferred_audit_entries(), 0, "the queue is written once the lock is free");
+    let objects: Vec<String> = db
+        .store
+        .audit_entries_with_actions(&["case_view"])
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| e.object)
+        .collect();
+    let mut sorted = objects.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["（2026）粤0103民初1号", "（2026）粤0103民初2号", "（2026）粤0103民初3号"]);
+    assert!(db.store.verify_audit().await.unwrap().broken.is_none());
+}
