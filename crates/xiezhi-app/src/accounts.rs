@@ -436,6 +436,22 @@ impl App {
         Ok(())
     }
 
+    /// 法院名称 renames court `code` (admins; imports never change a name once set).
+    pub async fn rename_court(&self, actor: Actor<'_>, code: &str, name: &str) -> Result<(), AppError> {
+        self.require_admin(actor)?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+            return Err(AppError::BadRequest("法院名称应为1–64个字符，不含控制字符".to_owned()));
+        }
+        let mut tx = self.store.begin_write().await?;
+        if !tx.rename_court(code, name).await? {
+            tx.rollback().await?;
+            return Err(AppError::NotFound);
+        }
+        tx.commit(&self.audit_record(actor, "court_rename").object(code).detail(name.to_owned())).await?;
+        Ok(())
+    }
+
     fn require_admin(&self, actor: Actor<'_>) -> Result<(), AppError> {
         match actor {
             Actor::User(a) if !a.is_admin() => Err(AppError::Forbidden),

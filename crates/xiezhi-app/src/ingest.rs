@@ -269,6 +269,10 @@ impl Pass<'_> {
                 recorded.entry(e.case_number).or_default().push(e.event);
             }
         }
+        // 法院名称 are managed (set once, renamed by admins): a row naming a known court
+        // differently is refused, never applied.
+        let managed_names: HashMap<String, String> =
+            self.store.court_names().await.map_err(store_failure("reading the court names"))?.into_iter().collect();
         let today = xiezhi_domain::Date::parse_iso(self.imported_at.get(..10).unwrap_or(""))
             .unwrap_or_else(|_| xiezhi_domain::Date::from_day_number(0));
         let (mut rows, reader) = spawn_reader(source);
@@ -338,7 +342,19 @@ impl Pass<'_> {
                 if let Some(events) = recorded.get(facts.case_number.as_str()) {
                     contradictions(&facts, events, today, &event_columns, outcome.row, &mut row_problems);
                 }
-                if let (Some(code), Some(name)) = (facts.case_number.court(), &facts.court_name) {
+                if let (Some(code), Some(name)) = (facts.case_number.court(), &facts.court_name)
+                    && let Some(managed) = managed_names.get(&code.to_string())
+                    && managed != name
+                {
+                    row_problems.push(Problem {
+                        row: outcome.row,
+                        column: court_header.clone(),
+                        reason: format!(
+                            "法院名称与系统登记的不一致（{code} 登记为“{managed}”）；法院名称由系统管理员维护（xiezhi courts rename），导入不能修改"
+                        ),
+                        value: xiezhi_import::clip_value(name),
+                    });
+                } else if let (Some(code), Some(name)) = (facts.case_number.court(), &facts.court_name) {
                     match court_names.get(&code) {
                         Some((first, row)) if first != name => row_problems.push(Problem {
                             row: outcome.row,

@@ -286,8 +286,10 @@ pub(crate) fn counts_from(before: u64, now: u64, rows: u64, affected: u64) -> Up
     UpsertCounts { inserted, updated, unchanged: rows.saturating_sub(inserted + updated) }
 }
 
+/// A court's name is set by the first import that gives one; later imports never change it
+/// (the app refuses rows that disagree; admins rename with [`WriteTx::rename_court`]).
 pub(crate) const UPSERT_COURT_SQL: &str = "INSERT INTO courts (code, name, level, city_code, province) \
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO UPDATE SET name = COALESCE(excluded.name, courts.name)";
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO UPDATE SET name = COALESCE(courts.name, excluded.name)";
 
 pub(crate) const INSERT_IMPORT_SQL: &str =
     "INSERT INTO imports (file_name, imported_at, rows, inserted, updated, skipped) VALUES ($1, $2, $3, $4, $5, $6)";

@@ -83,6 +83,22 @@ impl WriteTx {
         Ok(())
     }
 
+    /// 法院名称 sets the name of court `code` (admins: the managed table of names). `false`
+    /// when no such court is known. Every case's court name may show differently: the
+    /// dataset is rebuilt.
+    pub async fn rename_court(&mut self, code: &str, name: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE courts SET name = $1 WHERE code = $2")
+            .bind(name.to_owned())
+            .bind(code.to_owned())
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+        if done > 0 {
+            self.touch_all();
+        }
+        Ok(done > 0)
+    }
+
     /// Abandons the transaction: nothing it did is kept.
     pub async fn rollback(self) -> Result<(), StoreError> {
         self.tx.rollback().await?;

@@ -30,6 +30,18 @@ use xiezhi_app::{Actor, App, AppConfig, Clock, SystemClock};
 use xiezhi_metrics::Catalogue;
 use xiezhi_store::Store;
 
+/// `xiezhi courts …`.
+#[derive(Debug, Subcommand)]
+enum CourtsAction {
+    /// 法院更名 set a court's name (imports never change a name once set)
+    Rename {
+        /// 法院代字 the court's code, e.g. 粤0113
+        code: String,
+        /// 法院名称 the new name, e.g. 广州市番禺区人民法院
+        name: String,
+    },
+}
+
 /// Problems printed in full on the terminal; the rest are counted (the problem report has all).
 const PRINTED_PROBLEMS: usize = 50;
 
@@ -147,8 +159,11 @@ enum Command {
     Events(clock_cmd::EventsCommand),
     /// 审限 open cases with their deadlines (json/csv/xlsx), and the daily notifications
     Deadlines(clock_cmd::DeadlinesArgs),
-    /// 法院列表 list the courts in the database with their case counts
-    Courts,
+    /// 法院列表 list the courts with their case counts; `courts rename` sets a court's name
+    Courts {
+        #[command(subcommand)]
+        action: Option<CourtsAction>,
+    },
     /// 质效指标 compute every indicator for a period
     Metrics(metrics::MetricsArgs),
     /// 性能测试 benchmarks (writes figures to stdout)
@@ -320,10 +335,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open(&cli.db).await?;
             audit_verify(&store).await
         }
-        Command::Courts => {
+        Command::Courts { action: None } => {
             let store = open(&cli.db).await?;
             print_courts(&store).await?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Courts { action: Some(CourtsAction::Rename { code, name }) } => {
+            let app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
+            match app.rename_court(Actor::Cli, &code, &name).await {
+                Ok(()) => {
+                    println!("已更名 renamed {code}: {}", name.trim());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(xiezhi_app::AppError::NotFound) => bail!("没有法院 {code} / no court {code} in the database"),
+                Err(e) => Err(anyhow::Error::new(e).context(format!("renaming {code}"))),
+            }
         }
         Command::Metrics(args) => metrics::run(&cli.db, data_dir, args).await,
         Command::Bench(command) => bench::run(command).await,

@@ -88,6 +88,45 @@ fn import_is_idempotent_and_lists_courts() {
     assert_eq!(&numbers[2..4], ["2", "1"], "{line}");
 }
 
+/// A court's name is set once and managed by admins: an import naming it differently is
+/// refused with the registered name (a basic court cannot rename its court for everyone).
+#[test]
+fn court_names_are_managed_not_renamed_by_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.csv", GOOD);
+    assert!(xiezhi(dir.path(), &["import", "good.csv"]).status.success());
+    write(
+        dir.path(),
+        "rename.csv",
+        "案号,立案日期,法院名称
+(2024)粤0703民初9号,2024-02-01,别的名字法院
+",
+    );
+    let out = xiezhi(dir.path(), &["import", "rename.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("登记为“江门市蓬江区人民法院”") && err.contains("别的名字法院"), "{err}");
+    assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3, "nothing imported");
+    // A court not yet named takes the first name an import gives.
+    write(
+        dir.path(),
+        "new.csv",
+        "案号,立案日期,法院名称
+(2024)粤0704民初1号,2024-02-01,江门市江海区人民法院
+",
+    );
+    assert!(xiezhi(dir.path(), &["import", "new.csv"]).status.success());
+    // The admin renames; the listing shows it, and imports must now agree with it.
+    let out = xiezhi(dir.path(), &["courts", "rename", "粤0703", "江门市蓬江区人民法院（新）"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listing = text(&xiezhi(dir.path(), &["courts"]).stdout);
+    assert!(listing.contains("江门市蓬江区人民法院（新）"), "{listing}");
+    assert_eq!(xiezhi(dir.path(), &["import", "good.csv"]).status.code(), Some(1));
+    let out = xiezhi(dir.path(), &["courts", "rename", "粤9999", "无"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("没有法院 粤9999"), "{}", text(&out.stderr));
+}
+
 #[test]
 fn courts_says_how_many_legacy_cases_have_no_court_code() {
     let dir = tempfile::tempdir().unwrap();

@@ -219,6 +219,7 @@ pub(crate) fn action_label(action: &str) -> &str {
         "roster_activate" => "法官在岗",
         "roster_deactivate" => "法官停用",
         "conflict_add" => "登记回避关系",
+        "court_rename" => "法院更名",
         "report_download" => "下载通报",
         "draft_fill" => "讲话稿填数",
         "user_add" => "添加用户",
