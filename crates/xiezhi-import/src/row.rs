@@ -280,7 +280,10 @@ pub(crate) fn parse_row_keeping_number<'c>(
     let disposition = p.optional(Column::Disposition, |p, c| {
         let text = c.display();
         Disposition::parse(&text)
-            .map_err(|e| p.problem(Column::Disposition, format!("结案方式不在词表中 / {e}"), text))
+            .map_err(|_| {
+                let allowed: Vec<&str> = Disposition::ALL.iter().map(|d| d.label()).collect();
+                p.problem(Column::Disposition, format!("结案方式不在词表中，应为：{}", allowed.join("、")), text)
+            })
             .ok()
     });
     let claim_amount = p.optional(Column::ClaimAmount, |p, c| p.amount(Column::ClaimAmount, c));

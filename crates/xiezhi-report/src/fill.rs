@@ -20,7 +20,8 @@ use crate::data::ReportScope;
 use crate::error::ReportError;
 use crate::format::table_value;
 use crate::prose::{
-    Shown, Sign, difference_change, direction_word, has_province_peers, province_difference, relative_change,
+    PER_JUDGE_DECIMALS, Shown, Sign, change_word, difference_change, direction_word, has_province_peers,
+    province_difference, relative_change,
 };
 
 mod docx;
@@ -47,9 +48,17 @@ impl<'a> FillContext<'a> {
 
 /// Values for non-data placeholders: a phrase as written in the draft (e.g. `XX法院`) and the
 /// text that replaces the whole phrase (e.g. `江门法院`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FillConfig {
     pub phrases: Vec<(String, String)>,
+    /// Decimal places of per-judge figures (法官人均结案) and their changes; default 1.
+    pub per_judge_decimals: usize,
+}
+
+impl Default for FillConfig {
+    fn default() -> FillConfig {
+        FillConfig { phrases: Vec::new(), per_judge_decimals: PER_JUDGE_DECIMALS }
+    }
 }
 
 /// One line of the log.
@@ -79,6 +88,10 @@ pub enum LogEntry {
     },
     /// A phrase replaced from the configuration.
     Configured { sentence: String, phrase: String, written: String },
+    /// Something the reader should check; the draft's words are never changed for it: the
+    /// draft's subject is not the filled scope (“全市法院…” filled with one court), or its
+    /// fixed words say the opposite of the figures (稳步提升 beside a decline).
+    Warning { sentence: String, message: String },
 }
 
 /// What fill did, in document order.
@@ -106,12 +119,24 @@ impl FillLog {
                     json!({"kind": "configured", "sentence": sentence, "phrase": phrase,
                     "written": written})
                 }
+                LogEntry::Warning { sentence, message } => {
+                    json!({"kind": "warning", "sentence": sentence, "message": message})
+                }
             })
             .collect();
         json!({
             "slots": self.slots().count(),
             "left": self.entries.iter().filter(|e| matches!(e, LogEntry::Left { .. })).count(),
+            "warnings": self.warnings().count(),
             "entries": entries,
+        })
+    }
+
+    /// The warnings' messages.
+    pub fn warnings(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().filter_map(|e| match e {
+            LogEntry::Warning { message, .. } => Some(message.as_str()),
+            _ => None,
         })
     }
 
@@ -139,6 +164,7 @@ impl FillLog {
                 LogEntry::Configured { sentence, phrase, written } => {
                     (sentence, format!("配置 set     {phrase} → “{written}”"))
                 }
+                LogEntry::Warning { sentence, message } => (sentence, format!("注意 warning {message}")),
             };
             if last_sentence != Some(sentence.as_str()) {
                 out.push_str(&format!("句 sentence: {sentence}\n"));
@@ -257,6 +283,9 @@ const NAMES: &[(&str, IndicatorId)] = {
     ]
 };
 
+/// Words before a value that make it a threshold (`结案超过XX件`), not a figure.
+const THRESHOLD_WORDS: [&str; 9] = ["超过", "多于", "高于", "少于", "低于", "不足", "不到", "不少于", "不超过"];
+
 /// Markdown emphasis and code marks that may wrap a figure.
 const MARKUP: &[char] = &['*', '_', '`'];
 
@@ -265,8 +294,8 @@ const MARKUP: &[char] = &['*', '_', '`'];
 const CONNECTIVES: [&str; 13] =
     ["", "达到", "达", "为", "是", "共", "计", "共计", "合计", "总计", "约", "约为", "分别为"];
 
-const DIRECTION_WORDS: [&str; 11] =
-    ["增长", "提高", "上升", "增加", "下降", "降低", "减少", "高于", "低于", "多于", "少于"];
+const DIRECTION_WORDS: [&str; 13] =
+    ["增长", "提高", "上升", "增加", "下降", "降低", "减少", "高于", "低于", "多于", "少于", "延长", "缩短"];
 
 fn is_x(c: char) -> bool {
     c == 'X' || c == 'Ｘ'
@@ -347,11 +376,71 @@ pub fn plan(paragraph: &str, ctx: &FillContext<'_>, config: &FillConfig, log: &m
         if matches!(c, '。' | '！' | '？' | '!' | '?') || i + c.len_utf8() == paragraph.len() {
             let end = i + c.len_utf8();
             let sentence = Sentence { text: &paragraph[start..end], base: start };
+            let first_entry = log.entries.len();
             plan_sentence(&sentence, ctx, config, &lexicon, log, &mut edits);
+            check_sentence(sentence.text, ctx, first_entry, log);
             start = end;
         }
     }
     edits
+}
+
+/// Subjects a draft may write, and the scopes they fit.
+const SUBJECTS: [(&str, &str); 3] = [("全省法院", "province"), ("全市法院", "city"), ("全市两级法院", "city")];
+
+/// Fixed words that say the figures improved.
+const IMPROVEMENT_WORDS: [&str; 8] =
+    ["稳步提升", "持续提升", "明显提升", "大幅提升", "不断提高", "稳中有升", "持续向好", "显著提高"];
+
+/// Warnings for one sentence (after its slots were planned from `first_entry` on): a subject
+/// that is not the filled scope (once per draft), and improvement words beside a worsening.
+fn check_sentence(text: &str, ctx: &FillContext<'_>, first_entry: usize, log: &mut FillLog) {
+    let sentence = text.trim().to_owned();
+    let scope_kind = match &ctx.group.key {
+        GroupKey::Province(_) => "province",
+        GroupKey::City(_) => "city",
+        GroupKey::Court(_) | GroupKey::Judge { .. } => "court",
+    };
+    let warned_scope =
+        log.entries.iter().any(|e| matches!(e, LogEntry::Warning { message, .. } if message.starts_with("主语")));
+    if !warned_scope
+        && let Some((subject, _)) = SUBJECTS.iter().find(|(s, kind)| text.contains(*s) && *kind != scope_kind)
+    {
+        let scope = match &ctx.group.key {
+            GroupKey::Judge { court, judge } => format!("{court} {judge}"),
+            GroupKey::Province(c) | GroupKey::City(c) | GroupKey::Court(c) => c.to_string(),
+        };
+        log.entries.push(LogEntry::Warning {
+            sentence: sentence.clone(),
+            message: format!(
+                "主语“{subject}”与填数范围{scope}（{}）不符：数字是{scope}的，请核对范围或改写主语",
+                scope_words(&ctx.group.key)
+            ),
+        });
+    }
+    let Some(word) = IMPROVEMENT_WORDS.iter().find(|w| text.contains(**w)) else { return };
+    let worse: Vec<String> = log.entries[first_entry..]
+        .iter()
+        .filter_map(|e| match e {
+            LogEntry::Slot { indicator, quantity: "yoy_change", value, .. } => {
+                let id = IndicatorId::from_str_id(indicator)?;
+                let change = value.as_f64()?;
+                let worse = match ctx.catalogue.entry(id).direction {
+                    xiezhi_metrics::Direction::Higher => change < 0.0,
+                    xiezhi_metrics::Direction::Lower => change > 0.0,
+                    xiezhi_metrics::Direction::None => false,
+                };
+                worse.then(|| ctx.catalogue.entry(id).name.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    if !worse.is_empty() {
+        log.entries.push(LogEntry::Warning {
+            sentence,
+            message: format!("原文“{word}”与数据不符：{}同比变差；原文未改动，请核对措辞", worse.join("、")),
+        });
+    }
 }
 
 fn plan_sentence(
@@ -393,9 +482,23 @@ fn plan_sentence(
         if let Some(len) = placeholder_len(rest) {
             let preceded_by_letter = text[..i].chars().next_back().is_some_and(|c| c.is_ascii_alphabetic());
             if !preceded_by_letter {
-                i = placeholder(s, i, len, ctx, &mut st, log, edits, &sentence_text);
+                i = placeholder(s, i, len, ctx, config, &mut st, log, edits, &sentence_text);
                 continue;
             }
+        }
+        // 超12个月未结案件XX件，占未结（审判）案件的XX%: the share is over_12m_ratio.
+        if let Some(share) = ["占未结审判案件的", "占未结审判案件", "占未结案件的", "占未结案件", "占全部未结案件的"]
+            .iter()
+            .find(|p| rest.starts_with(**p))
+        {
+            st.current = match st.current {
+                Some(IndicatorId::PendingOver12m) => Some(IndicatorId::Over12mRatio),
+                _ => None,
+            };
+            st.mode = Mode::None;
+            st.named_in_clause = st.current.is_some();
+            i += share.len();
+            continue;
         }
         if let Some((name, id)) = lexicon.iter().find(|(n, _)| rest.starts_with(n.as_str())) {
             st.current = Some(*id);
@@ -483,7 +586,7 @@ fn comparison_word(
 }
 
 /// The figure of a value slot, as officials write it; `Err` with the reason when there is none.
-fn value_text(id: IndicatorId, value: &Value, unit: &str) -> Result<String, String> {
+fn value_text(id: IndicatorId, value: &Value, unit: &str, per_judge_decimals: usize) -> Result<String, String> {
     match value {
         Value::Undefined => return Err("指标无定义（分母为0）".to_owned()),
         Value::Unavailable(reason) => return Err(format!("指标不可得：{reason}")),
@@ -516,6 +619,10 @@ fn value_text(id: IndicatorId, value: &Value, unit: &str) -> Result<String, Stri
         }
         (Unit::Ratio, v) => table_value(v, Unit::Ratio).trim_end_matches('%').to_owned(),
         (Unit::Count, v) => table_value(v, Unit::Count),
+        (Unit::PerJudge, v) => match v.as_f64() {
+            Some(x) => format!("{x:.per_judge_decimals$}"),
+            None => table_value(v, Unit::Days),
+        },
         (_, v) => table_value(v, Unit::Days),
     })
 }
@@ -534,6 +641,7 @@ fn placeholder(
     i: usize,
     len: usize,
     ctx: &FillContext<'_>,
+    config: &FillConfig,
     st: &mut State,
     log: &mut FillLog,
     edits: &mut Vec<Edit>,
@@ -580,6 +688,17 @@ fn placeholder(
         let (year, month, day) = to.ymd();
         if from.ymd() != (year, 1, 1) || day != xiezhi_domain::days_in_month(year, month) {
             left(log, None, format!("统计期间{from}至{to}不是自1月1日起的整月，“前X个月”无法表述，请改写该句"));
+            return i + len;
+        }
+        slot(log, edits, "period_month", "month", json!(month), month.to_string());
+        return i + len;
+    }
+    // 截至X月底 / 截止X月末: the month the period ends in.
+    if matches!(unit, Some("月")) && (before.ends_with("截至") || before.ends_with("截止")) {
+        let to = ctx.report.period.to();
+        let (year, month, day) = to.ymd();
+        if day != xiezhi_domain::days_in_month(year, month) && after["月".len()..].starts_with(['底', '末']) {
+            left(log, None, format!("统计期间截至{to}，不是月底，“截至X月底”无法表述，请改写该句"));
             return i + len;
         }
         slot(log, edits, "period_month", "month", json!(month), month.to_string());
@@ -719,10 +838,17 @@ fn placeholder(
         } else {
             ("province_difference", "高于", "与全省平均水平持平")
         };
+        // Per-judge figures in the configured precision.
+        let shown = shown.map(|mut sh| {
+            if id.unit() == Unit::PerJudge && unit == "件" {
+                sh.figure = format!("{:.*}", config.per_judge_decimals, sh.value.abs());
+            }
+            sh
+        });
         match shown {
             Ok(sh) => {
                 let dir = st.direction.take();
-                let word = direction_word(dir.as_ref().map_or(default_word, |d| d.1), sh.sign);
+                let word = change_word(dir.as_ref().map_or(default_word, |d| d.1), sh.sign, unit);
                 match (word, &dir) {
                     (Some(w), Some((range, _))) => {
                         edits.push(Edit { range: at(range.clone()), text: w.to_owned() });
@@ -752,12 +878,17 @@ fn placeholder(
         }
         return i + len;
     }
+    // “XX名法官结案超过XX件”: a threshold the writer chooses, not a figure of the data.
+    if let Some(word) = THRESHOLD_WORDS.iter().find(|w| before.ends_with(**w)) {
+        left(log, None, format!("“{word}XX{unit}”是一个门槛值，不是指标数值，保留原文"));
+        return i + len;
+    }
     let lead = text[st.clause_start.min(i)..i].trim().trim_matches(MARKUP);
     if !st.named_in_clause && !CONNECTIVES.contains(&lead) {
         left(log, None, format!("本分句没有可识别的指标名称（“{lead}”不是指标名称）"));
         return i + len;
     }
-    match value_text(id, ctx.group.value(id), unit) {
+    match value_text(id, ctx.group.value(id), unit, config.per_judge_decimals) {
         Ok(figure) => {
             let value = ctx.group.value(id).to_json();
             slot(log, edits, id.as_str(), "value", value, figure);

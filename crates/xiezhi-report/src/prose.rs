@@ -5,8 +5,6 @@ use std::cmp::Ordering;
 
 use xiezhi_metrics::{GroupReport, IndicatorId, MetricsReport, Unit, Value};
 
-use crate::format::{rounds_to_zero, two_decimals};
-
 /// The sign of a change or difference, as it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sign {
@@ -29,8 +27,14 @@ pub struct Shown {
 
 impl Shown {
     fn from(ordering: Ordering, value: f64) -> Shown {
-        let figure = two_decimals(value);
-        let sign = if ordering == Ordering::Equal || rounds_to_zero(value) {
+        Shown::with_decimals(ordering, value, 2)
+    }
+
+    /// The figure with `decimals` places (0 for counts: a number of cases has no decimals).
+    fn with_decimals(ordering: Ordering, value: f64, decimals: usize) -> Shown {
+        let figure = format!("{:.*}", decimals, value.abs());
+        let zero = figure.chars().all(|c| c == '0' || c == '.');
+        let sign = if ordering == Ordering::Equal || zero {
             Sign::Flat
         } else if ordering == Ordering::Greater {
             Sign::Up
@@ -65,7 +69,7 @@ pub fn difference_change(group: &GroupReport, id: IndicatorId) -> Result<Shown, 
     };
     let scale = if id.unit() == Unit::Ratio { 100.0 } else { 1.0 };
     let ordering = now.compare(before).unwrap_or(Ordering::Equal);
-    Ok(Shown::from(ordering, (n - b) * scale))
+    Ok(Shown::with_decimals(ordering, (n - b) * scale, decimals_of(id.unit())))
 }
 
 /// The province's value of `id` for the scope group's province (pooled), if the data has one.
@@ -135,7 +139,40 @@ pub fn province_difference(
     };
     let scale = if id.unit() == Unit::Ratio { 100.0 } else { 1.0 };
     let ordering = now.compare(province).unwrap_or(Ordering::Equal);
-    Ok(Shown::from(ordering, (n - p) * scale))
+    Ok(Shown::with_decimals(ordering, (n - p) * scale, decimals_of(id.unit())))
+}
+
+/// Decimal places of a difference in `unit`: none for counts of cases, one for per-judge
+/// figures ([`PER_JUDGE_DECIMALS`]), two otherwise (days, percentage points).
+pub fn decimals_of(unit: Unit) -> usize {
+    match unit {
+        Unit::Count => 0,
+        Unit::PerJudge => PER_JUDGE_DECIMALS,
+        _ => 2,
+    }
+}
+
+/// Decimal places of per-judge figures (法官人均结案) in prose.
+pub const PER_JUDGE_DECIMALS: usize = 1;
+
+/// The word for a change of a figure in `unit` (件, 天, 个百分点, %): days lengthen or shorten
+/// (延长/缩短), rates rise or fall by points (提高/降低), whatever change word the writer
+/// used, and a number of cases increases or decreases (增加/减少, not 增长); comparisons (高于/低于, 多于/少于) and other change words keep their register.
+pub fn change_word(original: &str, sign: Sign, unit: &str) -> Option<&'static str> {
+    let comparison = matches!(original, "高于" | "低于" | "多于" | "少于");
+    let pair = match unit {
+        "天" if !comparison => Some(("延长", "缩短")),
+        // A number of cases increases or decreases (增加/减少), it does not grow (增长).
+        "件" if matches!(original, "增长" | "下降" | "上升") => Some(("增加", "减少")),
+        "个百分点" if !comparison => Some(("提高", "降低")),
+        _ => None,
+    };
+    match (pair, sign) {
+        (Some((up, _)), Sign::Up) => Some(up),
+        (Some((_, down)), Sign::Down) => Some(down),
+        (Some(_), Sign::Flat) => None,
+        (None, _) => direction_word(original, sign),
+    }
 }
 
 /// The word for a change, keeping the register of the word the writer chose: 增长/下降,
@@ -148,6 +185,7 @@ pub fn direction_word(original: &str, sign: Sign) -> Option<&'static str> {
         "增加" | "减少" => ("增加", "减少"),
         "高于" | "低于" => ("高于", "低于"),
         "多于" | "少于" => ("多于", "少于"),
+        "延长" | "缩短" => ("延长", "缩短"),
         _ => ("增长", "下降"),
     };
     match sign {

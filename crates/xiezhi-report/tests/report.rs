@@ -94,7 +94,7 @@ fn seed_draft_section_one_is_filled_with_hand_worked_figures() {
     // 2024-01-01), accepted 8, closed 6 (all but 民初3号 and 执2号).
     // P': filed 5, carried over 0, accepted 5, closed 3 (民初2号, 民初3号, 执1号 of 粤0703).
     //   受理 (8 − 5) / 5 = 60.00 %; 审执结 (6 − 3) / 3 = 100.00 %.
-    // 法官人均结案: 6 closed / 5 judges (东城 张三 李四 赵六, 西城 王五 孙七) = 1.20;
+    // 法官人均结案: 6 closed / 5 judges (东城 张三 李四 赵六, 西城 王五 孙七) = 1.2 (one decimal);
     //   P': 3 / 3 (张三 李四 赵六) = 1.00; (1.20 − 1.00) / 1.00 = 20.00 %.
     // 结收比 6/7 = 85.714 % → 85.71; P' 3/5 = 60 % → +25.71 个百分点;
     //   province (粤07 + 粤01 pooled): closed 6 + 3 = 9, filed 7 + 4 = 11 → 81.818 %;
@@ -104,7 +104,7 @@ fn seed_draft_section_one_is_filled_with_hand_worked_figures() {
     // 执行: 粤07 closed 2 (执1号 ×2), accepted 3 → 执结率 66.67 %; province (2 + 2) / (3 + 2) = 80 %
     //   → 低于; 粤01 2/2 = 100 % → 粤07 2nd. 实际执结率 粤07 1/2 = 50 % vs 粤01 2/2 → 2nd.
     // 执行到位金额 150 000 000 + 50 000 000 = 2.00 亿元.
-    let expected = "一是审判执行质效稳步提升。去年年底至今年年初，全市法院通过集中开展规范立案行为专项行动和办案纪律专项审务督察，以及年初以来持续开展执行工作“春雷行动”和“夏日闪电”专项行动，进一步强化审判执行管理，提升审判执行质效。今年前6个月，全市法院共受理案件8件，审执结6件，比去年同期分别增长60.00%和100.00%；法官人均结案1.20件，同比提高20.00%；案件结收比85.71%，同比提高25.71个百分点，高于全省平均水平3.90个百分点，居全省第1位；整体结案率75.00%，同比提高15.00个百分点，与全省平均水平持平，居全省第1位。全市法院共执行结案2件，执结率66.67%，低于全省平均水平，居全省第2位，实际执结率居全省第2位，执行到位金额2.00亿元，执行工作四项核心指标和18项质效指标稳步提升。";
+    let expected = "一是审判执行质效稳步提升。去年年底至今年年初，全市法院通过集中开展规范立案行为专项行动和办案纪律专项审务督察，以及年初以来持续开展执行工作“春雷行动”和“夏日闪电”专项行动，进一步强化审判执行管理，提升审判执行质效。今年前6个月，全市法院共受理案件8件，审执结6件，比去年同期分别增长60.00%和100.00%；法官人均结案1.2件，同比提高20.00%；案件结收比85.71%，同比提高25.71个百分点，高于全省平均水平3.90个百分点，居全省第1位；整体结案率75.00%，同比提高15.00个百分点，与全省平均水平持平，居全省第1位。全市法院共执行结案2件，执结率66.67%，低于全省平均水平，居全省第2位，实际执结率居全省第2位，执行到位金额2.00亿元，执行工作四项核心指标和18项质效指标稳步提升。";
     let line = filled.lines().find(|l| l.starts_with("一是")).unwrap();
     // The seed uses ASCII punctuation in places; compare after normalising commas and colons.
     let normalise = |s: &str| s.replace(',', "，").replace(';', "；").replace(':', "：");
@@ -176,6 +176,62 @@ fn negative_changes_flip_the_direction_words() {
     let reasons: Vec<String> = left_entries(&log).into_iter().map(|e| e.reason).collect();
     assert_eq!(reasons.len(), 3, "{}", log.to_text());
     assert!(reasons.iter().all(|r| r.contains("只有本市一个地级市")), "{reasons:?}");
+}
+
+/// The shrinking city and one case open since 2023-03-01 (over 12 months at 2024-06-30).
+fn shrinking_city_with_an_old_case() -> Vec<CaseFacts> {
+    let mut facts = shrinking_city();
+    facts.push(case("(2023)粤0703民初9号", "2023-03-01", None, "李四"));
+    facts
+}
+
+#[test]
+fn counts_are_whole_days_lengthen_rates_move_by_points_and_thresholds_stay() {
+    let (_, report) = compute(&shrinking_city_with_an_old_case());
+    let catalogue = Catalogue::default();
+    let ctx = FillContext::new(&report, &catalogue, &ReportScope::parse("粤07").unwrap()).unwrap();
+    // P (2024-01-01..06-30): filed 2, carried over 1 (民初9号) → accepted 3; closed 1 (民初1号,
+    // 31 days); pending at 06-30: 民初2号 and 民初9号 (16 months) → over 12 months 1 of 2 = 50 %.
+    // P' (2023-01-01..06-30): filed 5 (four closed 2023-03-01 after 28 days, and 民初9号) →
+    // accepted 5; closed 4.
+    // 受理 3 − 5 = −2 件 (whole cases); 平均审理天数 31 − 28 = +3 天 (延长, not 增长);
+    // 结收比 1/2 = 50 % against 4/5 = 80 % → −30 个百分点 (降低).
+    let draft = "截至X月底，全市法院受理案件XX件，同比增长XX件；平均审理天数XX天，同比增加XX天；        超12个月未结案件XX件，占未结审判案件的XX%。全市法院审判质效稳步提升，结收比XX%，同比提高XX个百分点。        全市XX名法官结案超过XX件。";
+    let (filled, log) = fill_text(draft, &ctx, &FillConfig::default());
+    assert_eq!(
+        filled,
+        "截至6月底，全市法院受理案件3件，同比减少2件；平均审理天数31.00天，同比延长3.00天；        超12个月未结案件1件，占未结审判案件的50.00%。全市法院审判质效稳步提升，结收比50.00%，同比降低30.00个百分点。        全市XX名法官结案超过XX件。",
+        "{}",
+        log.to_text()
+    );
+    let reasons: Vec<String> = left_entries(&log).into_iter().map(|e| e.reason).collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons[1].contains("门槛值"), "{reasons:?}");
+    // The fixed words 稳步提升 beside a fall of 结收比 are kept, with a warning.
+    let warnings: Vec<&str> = log.warnings().collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("稳步提升") && warnings[0].contains("结收比"), "{warnings:?}");
+
+    // The same draft filled with one basic court: the subject 全市法院 does not fit.
+    let ctx = FillContext::new(&report, &catalogue, &ReportScope::parse("粤0703").unwrap()).unwrap();
+    let (_, log) = fill_text(draft, &ctx, &FillConfig::default());
+    let warnings: Vec<&str> = log.warnings().collect();
+    assert!(warnings[0].contains("主语“全市法院”与填数范围粤0703"), "{warnings:?}");
+    assert_eq!(warnings.iter().filter(|w| w.starts_with("主语")).count(), 1, "once per draft");
+}
+
+#[test]
+fn per_judge_figures_follow_the_configured_precision() {
+    let (_, report) = compute(&province());
+    let catalogue = Catalogue::default();
+    let ctx = FillContext::new(&report, &catalogue, &ReportScope::parse("粤07").unwrap()).unwrap();
+    // 6 closed / 5 judges = 1.2; P' 3 / 3 = 1.0; +0.2 件.
+    let draft = "法官人均结案XX件，同比增加XX件。";
+    let (filled, _) = fill_text(draft, &ctx, &FillConfig::default());
+    assert_eq!(filled, "法官人均结案1.2件，同比增加0.2件。");
+    let two = FillConfig { per_judge_decimals: 2, ..FillConfig::default() };
+    let (filled, _) = fill_text(draft, &ctx, &two);
+    assert_eq!(filled, "法官人均结案1.20件，同比增加0.20件。");
 }
 
 /// A placeholder the fill left alone, as its log entry gives it.
@@ -305,7 +361,8 @@ fn unfillable_slots_stay_xx_with_a_reason_and_configured_phrases_are_replaced() 
     // 粤0101 over P' has no case: its year-on-year change cannot be computed; and a court has
     // no rank among cities.
     let ctx = FillContext::new(&report, &catalogue, &ReportScope::parse("粤0101").unwrap()).unwrap();
-    let config = FillConfig { phrases: vec![("XX法院".to_owned(), "南岭法院".to_owned())] };
+    let config =
+        FillConfig { phrases: vec![("XX法院".to_owned(), "南岭法院".to_owned())], ..FillConfig::default() };
     let (filled, log) = fill_text("推动XX法院高质量发展。受理XX件，同比增长XX%，居全省第X位。", &ctx, &config);
     assert_eq!(filled, "推动南岭法院高质量发展。受理4件，同比增长XX%，居全省第X位。");
     let reasons: Vec<String> = left_entries(&log).into_iter().map(|e| e.reason).collect();

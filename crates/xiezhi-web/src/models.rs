@@ -519,6 +519,8 @@ pub struct FillResult {
     pub log: String,
     pub slots: usize,
     pub left: usize,
+    /// Warnings to check (scope against the draft's subject, words against the figures).
+    pub warnings: Vec<String>,
 }
 
 /// 用户管理.

@@ -30,6 +30,33 @@ use xiezhi_app::{Actor, App, AppConfig, Clock, SystemClock};
 use xiezhi_metrics::Catalogue;
 use xiezhi_store::Store;
 
+/// The arguments with subcommand names in any case (`xiezhi help IMPORT`, `xiezhi Import`)
+/// lowered to the names clap knows; everything else as given.
+fn subcommands_in_any_case(args: impl Iterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let known: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+    let mut out: Vec<std::ffi::OsString> = Vec::new();
+    let mut takes_value = false;
+    let mut lowered = false;
+    for (i, arg) in args.enumerate() {
+        let text = arg.to_string_lossy().into_owned();
+        let after_help = out.last().is_some_and(|a| a == "help");
+        let candidate = i > 0 && !takes_value && !text.starts_with('-') && (!lowered || after_help);
+        if candidate && let Some(name) = known.iter().find(|k| k.eq_ignore_ascii_case(&text)) {
+            out.push(name.into());
+            lowered = true;
+            continue;
+        }
+        if i > 0 && !takes_value && !text.starts_with('-') {
+            lowered = true;
+        }
+        takes_value = matches!(text.as_str(), "--db" | "--data-dir");
+        out.push(arg);
+    }
+    out
+}
+
 /// `xiezhi courts …`.
 #[derive(Debug, Subcommand)]
 enum CourtsAction {
@@ -193,7 +220,7 @@ pub fn parse_date(text: &str) -> Result<xiezhi_domain::Date, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(subcommands_in_any_case(std::env::args_os()));
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("XIEZHI_LOG"))
         .with_writer(std::io::stderr)

@@ -81,6 +81,9 @@ pub struct FillArgs {
     /// 配置 a value for a non-data phrase, e.g. --set XX法院=江门法院 (repeatable)
     #[arg(long = "set", value_name = "PHRASE=TEXT")]
     set: Vec<String>,
+    /// 人均小数位 decimal places of per-judge figures (法官人均结案) and their changes
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=4))]
+    per_judge_decimals: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,7 +190,8 @@ pub async fn fill_draft(db: &str, data_dir: Option<&Path>, args: FillArgs) -> an
     if extension(&args.out) != extension(&args.draft) {
         bail!("the output {} must have the draft's format (.{})", args.out.display(), extension(&args.draft));
     }
-    let mut config = fill::FillConfig::default();
+    let mut config =
+        fill::FillConfig { per_judge_decimals: usize::from(args.per_judge_decimals), ..Default::default() };
     for item in &args.set {
         let (phrase, text) = item.split_once('=').with_context(|| format!("--set {item:?}: expected PHRASE=TEXT"))?;
         config.phrases.push((phrase.to_owned(), text.to_owned()));
@@ -217,6 +221,9 @@ pub async fn fill_draft(db: &str, data_dir: Option<&Path>, args: FillArgs) -> an
         write_atomically(path, json.as_bytes())?;
     }
     write_atomically(&args.out, &bytes)?;
+    for warning in log.warnings() {
+        eprintln!("注意 warning: {warning}");
+    }
     let slots = log.slots().count();
     println!(
         "已写入 written: {} ({slots} slots filled, {} placeholders left)",

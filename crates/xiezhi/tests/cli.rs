@@ -162,7 +162,8 @@ fn a_file_with_bad_rows_imports_nothing_and_lists_every_problem() {
         "row 5, column 案号: 案号在文件中重复 / duplicate 案号 in the file (first at row 2) (（2024）粤0703民初10号)",
         "row 6, column 标的额: 金额无效 / amount must not be negative (-3)",
         "row 6, column 原审案号: 案号无法识别 / not a case number: must end with 号 ((2023))",
-        "row 7, column 结案方式: 结案方式不在词表中 / not a 结案方式 of the vocabulary (胜诉)",
+        // The allowed values, in the order of the import format's table.
+        "row 7, column 结案方式: 结案方式不在词表中，应为：判决、调解、撤诉、驳回起诉、不予受理、移送、维持、改判、发回重审、撤回上诉、执行完毕、终结本次执行程序、终结执行、销案、不予执行、驳回申请、其他 (胜诉)",
         "nothing was imported",
     ] {
         assert!(err.contains(expected), "missing {expected:?} in\n{err}");

@@ -217,7 +217,14 @@ pub async fn fill_upload(
         base: Base::new(&state, &user, "reports", "报表"),
         period: shared::period_view(period, &report),
         scopes: report_scopes(&report, &user.access, &data),
-        fill: Some(FillResult { token, name: out_name, log: log_text, slots, left }),
+        fill: Some(FillResult {
+            token,
+            name: out_name,
+            log: log_text,
+            slots,
+            left,
+            warnings: log.warnings().map(str::to_owned).collect(),
+        }),
     };
     Ok(state.templates.render("reports.html", &model)?.into_response())
 }
