@@ -49,6 +49,8 @@ pub struct DataCache {
     near_days: i32,
     /// The catalogue cached figures are computed with (they follow changes).
     catalogue: xiezhi_metrics::Catalogue,
+    /// 数据截至 of the dataset last handed out (a day number; `i64::MIN` before any).
+    last_day: std::sync::atomic::AtomicI64,
 }
 
 impl DataCache {
@@ -66,7 +68,20 @@ impl DataCache {
             snapshot_path,
             near_days,
             catalogue,
+            last_day: std::sync::atomic::AtomicI64::new(i64::MIN),
         }
+    }
+
+    /// 数据截至: the latest 立案 or 结案 day of the dataset last handed out (None before the
+    /// first load, or with no case).
+    pub fn last_day(&self) -> Option<xiezhi_domain::Date> {
+        let day = self.last_day.load(std::sync::atomic::Ordering::Relaxed);
+        i32::try_from(day).ok().map(xiezhi_domain::Date::from_day_number)
+    }
+
+    fn note_last_day(&self, dataset: &Dataset) {
+        let day = dataset.last_day().map_or(i64::MIN, |d| i64::from(d.day_number()));
+        self.last_day.store(day, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The dataset: loaded if needed; brought up to date when the last check of the store's
@@ -82,13 +97,15 @@ impl DataCache {
             due
         };
         let loaded = self.current.read().await.as_ref().map(|c| c.dataset.clone());
-        match loaded {
-            Some(d) if !due => Ok(d),
+        let dataset = match loaded {
+            Some(d) if !due => d,
             _ => {
                 self.refresh(store).await?;
-                Ok(self.current.read().await.as_ref().map(|c| c.dataset.clone()).expect("loaded by refresh"))
+                self.current.read().await.as_ref().map(|c| c.dataset.clone()).expect("loaded by refresh")
             }
-        }
+        };
+        self.note_last_day(&dataset);
+        Ok(dataset)
     }
 
     /// Brings the dataset up to date with the store now (loading it if needed).

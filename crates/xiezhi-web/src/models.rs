@@ -14,6 +14,8 @@ pub struct Base {
     pub csrf: String,
     pub user: UserView,
     pub demo: bool,
+    /// 数据截至: the latest 立案 or 结案 day in the data.
+    pub data_end: Option<String>,
     pub today: String,
 }
 
@@ -61,6 +63,7 @@ impl Base {
             },
             demo: state.config.demo_banner,
             today: state.app.clock.today().to_string(),
+            data_end: state.app.data.last_day().map(|d| d.to_string()),
         }
     }
 }

@@ -39,12 +39,34 @@ pub fn parse_day(text: Option<&str>, what: &str) -> Result<Option<Date>, WebErro
 /// The longest period a page or API call may ask for.
 pub const MAX_PERIOD_YEARS: i32 = 10;
 
-/// The period of `from`/`to`, by default this year to date (1 January of today's year to today).
+/// The default period of pages and bulletins: from 1 January to the end of the last whole
+/// month that has data. The month of 数据截至 (`data_end`, never after today) counts when it is
+/// over by today's date — an export taken on 2026-10-30 with nothing filed on the 31st still
+/// covers October —, otherwise the month before it: data ending 2026-10-31 (or 10-30) seen on
+/// 2026-12-05 gives 2026-01-01..2026-10-31; a live system whose data run to today gives the
+/// last month before this one. The year-ago period follows from it.
+pub fn default_period(today: Date, data_end: Option<Date>) -> (Date, Date) {
+    let last = data_end.map_or(today, |d| d.min(today));
+    let (year, month, _) = last.ymd();
+    let month_end = Date::from_ymd(year, month, xiezhi_domain::days_in_month(year, month)).expect("a month's last day");
+    let end = if today > month_end {
+        month_end
+    } else {
+        Date::from_day_number(Date::from_ymd(year, month, 1).expect("the first exists").day_number() - 1)
+    };
+    (Date::from_ymd(end.year(), 1, 1).expect("1 January exists"), end)
+}
+
+/// The period of `from`/`to`; a missing bound is the default period's ([`default_period`]).
 pub fn period_of(state: &AppState, from: Option<&str>, to: Option<&str>) -> Result<Period, WebError> {
     let today = state.app.clock.today();
-    let from =
-        parse_day(from, "起始日期")?.unwrap_or_else(|| Date::from_ymd(today.year(), 1, 1).expect("1 January exists"));
-    let to = parse_day(to, "截止日期")?.unwrap_or(today);
+    let (default_from, default_to) = default_period(today, state.app.data.last_day());
+    let to = parse_day(to, "截止日期")?.unwrap_or(default_to);
+    let from = parse_day(from, "起始日期")?.unwrap_or(if to >= default_from {
+        default_from
+    } else {
+        Date::from_ymd(to.year(), 1, 1).expect("1 January exists")
+    });
     // Monthly trends and caches are sized by the period: a bound keeps one request from
     // occupying the shared computation (a century would be 1,200 monthly runs).
     if to.days_since(from) > MAX_PERIOD_YEARS * 366 {
@@ -416,4 +438,25 @@ pub fn facts_json(f: &CaseFacts, deadline: Option<Date>) -> Json {
         "has_property": f.has_property,
         "deadline": deadline.map(|d| d.to_string()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_period_ends_with_the_last_whole_month_of_data() {
+        let d = |t: &str| Date::parse_iso(t).unwrap();
+        // Data to 2026-10-31, asked on 2026-12-05: January to October, not to today.
+        assert_eq!(default_period(d("2026-12-05"), Some(d("2026-10-31"))), (d("2026-01-01"), d("2026-10-31")));
+        // An export taken on 10-30 (nothing on the 31st) still covers October.
+        assert_eq!(default_period(d("2026-12-05"), Some(d("2026-10-30"))), (d("2026-01-01"), d("2026-10-31")));
+        // Data running to today (cases registered in Xiezhi): this month is not whole yet.
+        assert_eq!(default_period(d("2026-12-05"), Some(d("2026-12-05"))), (d("2026-01-01"), d("2026-11-30")));
+        // Data into January: the whole of last year.
+        assert_eq!(default_period(d("2027-01-10"), Some(d("2027-01-09"))), (d("2026-01-01"), d("2026-12-31")));
+        // A leap February; no data at all; data dated after today (never past today).
+        assert_eq!(default_period(d("2024-03-01"), None), (d("2024-01-01"), d("2024-02-29")));
+        assert_eq!(default_period(d("2026-06-30"), Some(d("2026-08-01"))), (d("2026-01-01"), d("2026-05-31")));
+    }
 }

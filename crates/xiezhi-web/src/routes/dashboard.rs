@@ -134,8 +134,8 @@ pub async fn page(
     PageUser(user): PageUser,
     Query(q): Query<GroupQuery>,
 ) -> Result<Response, WebError> {
-    let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
     let data = dataset(&state).await?;
+    let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
     let base = Base::new(&state, &user, "home", "首页");
     if data.is_empty() {
         let page = Dashboard {

@@ -24,8 +24,8 @@ pub async fn page(
     PageUser(user): PageUser,
     Query(q): Query<GroupQuery>,
 ) -> Result<Response, WebError> {
-    let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
     let data = dataset(&state).await?;
+    let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
     let key = chosen_group(&q, &user.access, &data)?;
     let report = report(&state, &data, period).await?;
     let catalogue = &state.app.config.catalogue;
@@ -127,6 +127,7 @@ pub async fn explain_page(
     PageUser(user): PageUser,
     Query(q): Query<ExplainQuery>,
 ) -> Result<Response, WebError> {
+    dataset(&state).await?;
     let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
     let id_text = q.id.clone().unwrap_or_default();
     let id =
@@ -210,8 +211,8 @@ pub async fn api_metrics(
     ApiUser(user): ApiUser,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, ApiError> {
-    let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
     let data = dataset(&state).await?;
+    let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
     // Each group's object is serialised once and kept current with the data; bodies per viewer.
     let body = {
         let (access, catalogue) = (user.access.clone(), state.app.config.catalogue.clone());

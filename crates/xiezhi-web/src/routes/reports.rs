@@ -6,8 +6,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use xiezhi_app::{Access, CurrentUser, Dataset, Role};
-use xiezhi_domain::Date;
-use xiezhi_metrics::{GroupKey, MetricsReport, Period};
+
+use xiezhi_metrics::{GroupKey, MetricsReport};
 use xiezhi_report::ReportScope;
 
 use crate::AppState;
@@ -44,14 +44,6 @@ fn report_scopes(report: &MetricsReport, access: &Access, data: &Dataset) -> Vec
         .collect()
 }
 
-/// 1 January to the last day of the month before `today`'s (both in that month's year).
-fn last_complete_months(today: Date) -> Period {
-    let (year, month, _) = today.ymd();
-    let end = Date::from_ymd(year, month, 1).expect("the 1st exists").add_days(-1);
-    let start = Date::from_ymd(end.year(), 1, 1).expect("1 January exists");
-    Period::new(start, end).expect("start ≤ end")
-}
-
 pub async fn page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -59,13 +51,9 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     require_reports(&user)?;
     // Bulletins and speeches report whole months: by default 1 January to the end of the last
-    // complete month (in January, the whole of last year), so that 前X个月 can be filled.
-    let period = if q.from.is_none() && q.to.is_none() {
-        last_complete_months(state.app.clock.today())
-    } else {
-        period_of(&state, q.from.as_deref(), q.to.as_deref())?
-    };
+    // whole month with data (shared::default_period), so that 前X个月 can be filled.
     let data = dataset(&state).await?;
+    let period = period_of(&state, q.from.as_deref(), q.to.as_deref())?;
     let report = report(&state, &data, period).await?;
     let model = ReportsPage {
         base: Base::new(&state, &user, "reports", "报表"),
@@ -150,6 +138,7 @@ pub async fn fill_upload(
     let upload = read_multipart(&state, multipart).await?;
     auth::check_csrf(&user, upload.fields.get("csrf").map(String::as_str))?;
     let scope = report_scope(upload.fields.get("scope").map(String::as_str), &user.access)?;
+    dataset(&state).await?;
     let period =
         period_of(&state, upload.fields.get("from").map(String::as_str), upload.fields.get("to").map(String::as_str))?;
     let Some((file_name, bytes)) = upload.file else {
@@ -246,20 +235,4 @@ pub async fn filled_download(
         draft.bytes.clone(),
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reports_default_to_whole_months_of_the_year() {
-        let d = |t: &str| Date::parse_iso(t).unwrap();
-        let p = last_complete_months(d("2026-11-27"));
-        assert_eq!((p.from(), p.to()), (d("2026-01-01"), d("2026-10-31")));
-        let p = last_complete_months(d("2027-01-10"));
-        assert_eq!((p.from(), p.to()), (d("2026-01-01"), d("2026-12-31")));
-        let p = last_complete_months(d("2024-03-01"));
-        assert_eq!((p.from(), p.to()), (d("2024-01-01"), d("2024-02-29")));
-    }
 }
