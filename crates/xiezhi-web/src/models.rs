@@ -155,12 +155,20 @@ pub struct Card {
     pub previous: String,
     pub change: String,
     pub change_class: &'static str,
-    pub compare_label: Option<&'static str>,
-    pub compare: Option<String>,
+    /// The same figure of the groups it is set against (全市, 全省, 本院); none for counts
+    /// and amounts.
+    pub compares: Vec<Compared>,
     pub band: Option<String>,
     pub band_text: Option<String>,
     pub band_label: Option<&'static str>,
     pub link: String,
+}
+
+/// A figure of a group a card is set against.
+#[derive(Debug, Serialize)]
+pub struct Compared {
+    pub label: &'static str,
+    pub text: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -215,7 +223,8 @@ pub struct MetricsPage {
     pub group_title: String,
     pub group_kind: &'static str,
     pub groups: Vec<GroupOption>,
-    pub compare_label: Option<&'static str>,
+    /// The groups the figures are set against (全市, 全省, 本院).
+    pub compare_labels: Vec<&'static str>,
     pub has_rank: bool,
     pub rank_toggle: Option<String>,
     pub sections: Vec<Section>,
@@ -241,7 +250,8 @@ pub struct MetricRow {
     pub previous: String,
     pub change: String,
     pub change_class: &'static str,
-    pub compare: Option<String>,
+    /// The figure in each compared group (`—` for counts and amounts).
+    pub compares: Vec<String>,
     pub rank: Option<String>,
     pub band: Option<&'static str>,
     pub band_class: &'static str,

@@ -80,12 +80,64 @@ pub async fn favicon() -> Response {
 
 /// The value as the metrics table prints it (95.12%, 1234, 12.50).
 pub fn value_text(value: &Value, unit: Unit) -> String {
-    xiezhi_report::format::table_value(value, unit)
+    match (unit, value.as_f64()) {
+        (Unit::Count, Some(v)) => grouped(&format!("{v:.0}")),
+        (Unit::Amount, Some(v)) => money(v),
+        _ => xiezhi_report::format::table_value(value, unit),
+    }
 }
 
-/// 同比 as the metrics table prints it.
+/// Thousands separators on the whole part of a plain decimal text (`1234567.5` → `1,234,567.5`).
+pub fn grouped(text: &str) -> String {
+    let (sign, digits) = text.strip_prefix('-').map_or(("", text), |rest| ("-", rest));
+    let (whole, fraction) = digits.split_once('.').map_or((digits, None), |(w, f)| (w, Some(f)));
+    let mut out = String::with_capacity(text.len() + whole.len() / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match fraction {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+/// Yuan as officials read them: 亿 from a hundred million, 万 from ten thousand, two decimals,
+/// thousands separators (the unit 元 follows in the page: `2.35亿` 元, `1,234.56万` 元).
+pub fn money(yuan: f64) -> String {
+    let (value, suffix) = if yuan.abs() >= 1e8 {
+        (yuan / 1e8, "亿")
+    } else if yuan.abs() >= 1e4 {
+        (yuan / 1e4, "万")
+    } else {
+        (yuan, "")
+    };
+    format!("{}{suffix}", grouped(&format!("{value:.2}")))
+}
+
+/// 同比 with its unit: `+9.98%` for counts and amounts (relative), `+0.29个百分点` for rates,
+/// `-4.28天`, `+7.00件/人`; `持平` when it rounds to nothing (never `-0.00个百分点`); `—` when
+/// there is none.
 pub fn change_text(change: Option<Change>, unit: Unit) -> String {
-    xiezhi_report::format::table_change(change, unit)
+    let (value, suffix) = match change {
+        None => return "—".to_owned(),
+        Some(Change::Relative(r)) => (r * 100.0, "%"),
+        Some(Change::Difference(d)) => match unit {
+            Unit::Ratio => (d * 100.0, "个百分点"),
+            Unit::Days => (d, "天"),
+            Unit::PerJudge => (d, "件/人"),
+            Unit::Count => (d, "件"),
+            Unit::Amount => (d, "元"),
+            Unit::PerDispute => (d, ""),
+        },
+    };
+    let figure = format!("{:.2}", value.abs());
+    if figure == "0.00" {
+        return "持平".to_owned();
+    }
+    format!("{}{}{suffix}", if value > 0.0 { "+" } else { "-" }, grouped(&figure))
 }
 
 /// `up`, `down` or `flat`, and whether the change is good (`good`/`bad`/``) for the direction.
@@ -174,5 +226,22 @@ mod tests {
         let s = band_svg(Some(0.95), 0.9, 1.0, Unit::Ratio);
         assert!(s.contains("#1b7f3b") && !s.contains("http"));
         assert!(band_svg(Some(0.5), 0.9, 1.0, Unit::Ratio).contains("#c0392b"));
+    }
+
+    #[test]
+    fn numbers_read_as_officials_write_them() {
+        assert_eq!(grouped("1234567"), "1,234,567");
+        assert_eq!(grouped("-1234.50"), "-1,234.50");
+        assert_eq!(grouped("999"), "999");
+        assert_eq!(money(234_567_890.0), "2.35亿");
+        assert_eq!(money(12_345_678.0), "1,234.57万");
+        assert_eq!(money(9_999.5), "9,999.50");
+        assert_eq!(value_text(&Value::Count(24_434), Unit::Count), "24,434");
+        assert_eq!(change_text(Some(Change::Relative(0.0998)), Unit::Count), "+9.98%");
+        assert_eq!(change_text(Some(Change::Difference(-0.0000001)), Unit::Ratio), "持平");
+        assert_eq!(change_text(Some(Change::Difference(-0.0112)), Unit::Ratio), "-1.12个百分点");
+        assert_eq!(change_text(Some(Change::Difference(-4.28)), Unit::Days), "-4.28天");
+        assert_eq!(change_text(Some(Change::Difference(7.0)), Unit::PerJudge), "+7.00件/人");
+        assert_eq!(change_text(None, Unit::Days), "—");
     }
 }

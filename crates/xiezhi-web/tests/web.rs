@@ -119,6 +119,44 @@ async fn the_default_period_ends_with_the_last_month_of_data() {
     .await;
 }
 
+/// A basic court is set against its city and its province on rates and days, never on counts
+/// (a count is the larger group's total, not an average); 同比 carries its unit; ranks say
+/// among how many.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_basic_court_is_compared_with_its_city_and_province_but_not_on_counts() {
+    each_backend(async |app| {
+        let s = app.login("manager-basic").await;
+        let r = app.request(Method::GET, "/", Some(&s.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let card = |id: &str| -> String {
+            let at = r.body.find(&format!("data-id=\"{id}\"")).unwrap_or_else(|| panic!("card {id}"));
+            let end = at + r.body[at..].find("</a>").unwrap();
+            r.body[at..end].to_owned()
+        };
+        let clearance = card("clearance_rate");
+        assert!(clearance.contains("· 全市 ") && clearance.contains("· 全省 "), "{clearance}");
+        assert!(clearance.contains("个百分点") || clearance.contains("持平") || clearance.contains("—"), "{clearance}");
+        let accepted = card("accepted");
+        assert!(!accepted.contains("全市") && !accepted.contains("全省"), "counts are not compared: {accepted}");
+        let days = card("avg_days");
+        assert!(days.contains("天</span>") || days.contains(">持平<") || days.contains(">—<"), "{days}");
+        // The city's metrics page with ranks: 第N位/共M个, and only for indicators with a direction.
+        let m = app.login("manager-city").await;
+        let r = app.request(Method::GET, "/metrics?ranks=1", Some(&m.cookie), None, &[]).await;
+        let admin = app.login("admin").await;
+        let cities = app.get_json("/api/v1/metrics", &admin).await["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["kind"] == "city")
+            .count();
+        assert!(cities >= 2, "the demo province has several cities");
+        // (minijinja escapes the slash.)
+        assert!(r.body.contains(&format!("位&#x2f;共{cities}个")), "ranked among the {cities} cities");
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_sessions_and_throttling() {
     each_backend(async |app| {
@@ -937,13 +975,34 @@ mod browser;
 /// The text the pages show for a contract JSON value of a unit (the metrics table's formats).
 fn shown(value: &serde_json::Value, id: &str) -> String {
     let Some(v) = value.as_f64() else { return "—".to_owned() };
+    // Thousands separators on the whole part, written out independently of the page's code.
+    let group = |text: String| -> String {
+        let (whole, fraction) = text.split_once('.').map_or((text.as_str(), ""), |(w, f)| (w, f));
+        let digits: Vec<char> = whole.chars().collect();
+        let mut out = String::new();
+        for (i, c) in digits.iter().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(*c);
+        }
+        if fraction.is_empty() { out } else { format!("{out}.{fraction}") }
+    };
     let ratio = id.ends_with("_rate") || id == "over_12m_ratio";
     if ratio {
         format!("{:.2}%", v * 100.0)
-    } else if ["avg_days", "avg_net_days", "closed_per_judge", "case_chain_ratio", "recovered_amount"].contains(&id) {
+    } else if id == "recovered_amount" {
+        if v >= 1e8 {
+            format!("{}亿", group(format!("{:.2}", v / 1e8)))
+        } else if v >= 1e4 {
+            format!("{}万", group(format!("{:.2}", v / 1e4)))
+        } else {
+            group(format!("{v:.2}"))
+        }
+    } else if ["avg_days", "avg_net_days", "closed_per_judge", "case_chain_ratio"].contains(&id) {
         format!("{v:.2}")
     } else {
-        format!("{v:.0}")
+        group(format!("{v:.0}"))
     }
 }
 

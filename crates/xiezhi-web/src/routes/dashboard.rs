@@ -9,7 +9,7 @@ use xiezhi_report::{ChartData, ChartKind};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
-use crate::models::{ActionLine, ActionPanel, Base, Card, Cell, Column, Dashboard, SideRow};
+use crate::models::{ActionLine, ActionPanel, Base, Card, Cell, Column, Compared, Dashboard, SideRow};
 use crate::shared::{
     self, GroupQuery, blocking, chosen_group, dataset, enc, group_options, group_query, group_title, period_of, report,
 };
@@ -91,26 +91,42 @@ pub fn member_label(key: &GroupKey) -> &'static str {
 }
 
 /// A comparison value for a group: its province (visible to the user), or for a judge their court.
-pub fn comparison<'r>(
+/// What a group's figures are set against: a basic court against its city (全市) and its
+/// province (全省), a city against its province, a judge against their court (本院). "全省"
+/// only when the data holds another city of it (else it is this city again).
+pub fn comparisons<'r>(
     report: &'r MetricsReport,
     key: &GroupKey,
     access: &xiezhi_app::Access,
-) -> Option<(&'static str, &'r GroupReport)> {
-    let (label, other) = match key {
-        // "全省" only when the data holds another city of it (else it is this city again).
-        GroupKey::City(c) | GroupKey::Court(c)
-            if xiezhi_report::prose::province_comparison_refused(report, report.group(key)?).is_none() =>
-        {
-            ("全省", GroupKey::Province(c.province_code()?))
+) -> Vec<(&'static str, &'r GroupReport)> {
+    let mut out: Vec<(&'static str, GroupKey)> = Vec::new();
+    match key {
+        GroupKey::Court(c) | GroupKey::City(c) => {
+            if let (GroupKey::Court(_), Some(city)) = (key, c.city())
+                && city != *c
+            {
+                out.push(("全市", GroupKey::City(city)));
+            }
+            let refused = report
+                .group(key)
+                .is_none_or(|g| xiezhi_report::prose::province_comparison_refused(report, g).is_some());
+            if let (false, Some(p)) = (refused, c.province_code()) {
+                out.push(("全省", GroupKey::Province(p)));
+            }
         }
-        GroupKey::City(_) | GroupKey::Court(_) => return None,
-        GroupKey::Judge { court, .. } => ("本院", GroupKey::Court(*court)),
-        GroupKey::Province(_) => return None,
-    };
-    if !access.sees_group(&other) {
-        return None;
+        GroupKey::Judge { court, .. } => out.push(("本院", GroupKey::Court(*court))),
+        GroupKey::Province(_) => {}
     }
-    report.group(&other).map(|g| (label, g))
+    out.into_iter()
+        .filter(|(_, other)| access.sees_group(other))
+        .filter_map(|(label, other)| report.group(&other).map(|g| (label, g)))
+        .collect()
+}
+
+/// Whether an indicator of `unit` is set against a larger group: counts and amounts are that
+/// group's totals, not an average, so they are not.
+pub fn comparable(unit: xiezhi_metrics::Unit) -> bool {
+    !matches!(unit, xiezhi_metrics::Unit::Count | xiezhi_metrics::Unit::Amount)
 }
 
 fn short_name(name: &str) -> String {
@@ -160,7 +176,7 @@ pub async fn page(
     let report = report(&state, &data, period).await?;
     let catalogue = &state.app.config.catalogue;
     let group = report.group(&key);
-    let compare = comparison(&report, &key, &user.access);
+    let compare = comparisons(&report, &key, &user.access);
     let cards: Vec<Card> = HEADLINE
         .iter()
         .map(|id| {
@@ -178,8 +194,14 @@ pub async fn page(
                 previous: group.map_or("—".to_owned(), |g| value_text(&g.previous[i], entry.unit)),
                 change: change_text(change, entry.unit),
                 change_class: change_class(change, entry),
-                compare_label: compare.map(|(l, _)| l),
-                compare: compare.map(|(_, c)| value_text(&c.values[i], entry.unit)),
+                compares: if comparable(entry.unit) {
+                    compare
+                        .iter()
+                        .map(|(label, c)| Compared { label, text: value_text(&c.values[i], entry.unit) })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 band: reference.map(|r| band_svg(value.and_then(|v| v.as_f64()), r.low, r.high, entry.unit)),
                 band_text: reference
                     .map(|r| format!("{}–{}", interval_text(r.low, entry.unit), interval_text(r.high, entry.unit))),

@@ -4,14 +4,14 @@
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use xiezhi_metrics::IndicatorId;
+use xiezhi_metrics::{GroupKey, IndicatorId};
 
 use crate::AppState;
 use crate::auth::{ApiUser, PageUser};
 use crate::error::{ApiError, WebError};
 use crate::models::{Base, Cell, ExplainPage, IndicatorHead, MetricRow, MetricsPage, Pager, Section, SideRow};
 use crate::routes::dashboard::{
-    SIDE_BY_SIDE, comparison, explain_link, interval_text, member_label, member_title, members,
+    SIDE_BY_SIDE, comparable, comparisons, explain_link, interval_text, member_label, member_title, members,
 };
 use crate::shared::{
     self, GroupQuery, blocking, case_line, chosen_group, dataset, group_options, group_query, group_title, period_of,
@@ -30,7 +30,7 @@ pub async fn page(
     let report = report(&state, &data, period).await?;
     let catalogue = &state.app.config.catalogue;
     let group = report.group(&key).ok_or(WebError::NotFound)?;
-    let compare = comparison(&report, &key, &user.access);
+    let compare = comparisons(&report, &key, &user.access);
     // Ranks among the province's cities mean something only with two cities or more in the
     // data, and are shown only when asked for.
     let rankable = group.province.is_some() && xiezhi_report::prose::has_province_peers(&report, group);
@@ -49,8 +49,21 @@ pub async fn page(
             previous: value_text(&group.previous[i], entry.unit),
             change: change_text(group.change[i], entry.unit),
             change_class: change_class(group.change[i], entry),
-            compare: compare.map(|(_, c)| value_text(&c.values[i], entry.unit)),
-            rank: group.province.as_ref().filter(|_| ranked).and_then(|p| p.rank[i]).map(|r| format!("第{r}位")),
+            compares: compare
+                .iter()
+                .map(
+                    |(_, c)| {
+                        if comparable(entry.unit) { value_text(&c.values[i], entry.unit) } else { "—".to_owned() }
+                    },
+                )
+                .collect(),
+            // Only indicators with a direction are ranked; the rank says among how many.
+            rank: group
+                .province
+                .as_ref()
+                .filter(|_| ranked && entry.direction != xiezhi_metrics::Direction::None)
+                .and_then(|p| p.rank[i])
+                .map(|r| format!("第{r}位/共{}个", ranked_cities(&report, group, entry.id))),
             band: group.band[i].map(|b| xiezhi_report::format::band_label(Some(b))),
             band_class: match group.band[i] {
                 Some(xiezhi_metrics::Band::Inside) => "in",
@@ -94,7 +107,7 @@ pub async fn page(
         group_title: group_title(&data, Some(group), &key),
         group_kind: key.kind_label(),
         groups: group_options(&report, &user.access, &data, &key),
-        compare_label: compare.map(|(l, _)| l),
+        compare_labels: compare.iter().map(|(l, _)| *l).collect(),
         has_rank: ranked,
         rank_toggle,
         sections,
@@ -229,4 +242,22 @@ impl AsRef<[u8]> for ArcBody {
     fn as_ref(&self) -> &[u8] {
         &self.0
     }
+}
+
+/// The cities of the group's province that have a value of `id` (those a rank is among).
+fn ranked_cities(
+    report: &xiezhi_metrics::MetricsReport,
+    group: &xiezhi_metrics::GroupReport,
+    id: IndicatorId,
+) -> usize {
+    let province = match &group.key {
+        GroupKey::City(c) | GroupKey::Court(c) => c.province_code(),
+        _ => None,
+    };
+    report
+        .groups
+        .iter()
+        .filter(|g| matches!(&g.key, GroupKey::City(c) if c.province_code() == province))
+        .filter(|g| g.values[id.index()].as_f64().is_some())
+        .count()
 }
