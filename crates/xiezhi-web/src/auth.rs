@@ -113,8 +113,30 @@ impl FromRequestParts<AppState> for PageUser {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        current_user(&parts.headers, state).await.map(PageUser)
+        current_user(&parts.headers, state).await.map(PageUser).map_err(|e| {
+            // A page opened without a session comes back after login (only what a GET shows:
+            // a form posted meanwhile is not replayed).
+            let next = (parts.method == axum::http::Method::GET)
+                .then(|| parts.uri.path_and_query().map(|p| p.as_str().to_owned()))
+                .flatten();
+            match e {
+                WebError::Unauthenticated => WebError::SignIn { expired: false, next },
+                WebError::SessionExpired => WebError::SignIn { expired: true, next },
+                other => other,
+            }
+        })
     }
+}
+
+/// Whether `next` is a path of this site to return to after login (`/cases?x=1`), not another
+/// site (`//evil.example`, `/\\evil`, `https://…`) or a login loop.
+pub fn safe_next(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.starts_with("/login")
+        && !next.chars().any(char::is_control)
+        && next.len() <= 2048
 }
 
 impl FromRequestParts<AppState> for ApiUser {

@@ -15,6 +15,10 @@ pub enum WebError {
     /// A session cookie whose session has ended (idle timeout, logout elsewhere, disabled).
     #[error("session expired")]
     SessionExpired,
+    /// A page asked for without a live session: to the login page, which returns to `next`
+    /// (the page's path and query) afterwards.
+    #[error("sign in needed")]
+    SignIn { expired: bool, next: Option<String> },
     /// Outside the user's role or scope.
     #[error("forbidden")]
     Forbidden,
@@ -75,7 +79,10 @@ impl From<xiezhi_app::AppError> for WebError {
 impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
-            WebError::Unauthenticated | WebError::SessionExpired | WebError::BadCredentials => StatusCode::UNAUTHORIZED,
+            WebError::Unauthenticated
+            | WebError::SessionExpired
+            | WebError::SignIn { .. }
+            | WebError::BadCredentials => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -95,6 +102,8 @@ impl WebError {
         match self {
             WebError::Unauthenticated => "未登录，请先登录。".to_owned(),
             WebError::SessionExpired => "会话已过期，请重新登录。".to_owned(),
+            WebError::SignIn { expired: true, .. } => "会话已过期，请重新登录。".to_owned(),
+            WebError::SignIn { expired: false, .. } => "未登录，请先登录。".to_owned(),
             WebError::Forbidden => "无权访问。".to_owned(),
             WebError::Csrf => "页面已过期或请求来源无效，请刷新页面后重试。".to_owned(),
             WebError::NotFound => "未找到。".to_owned(),
@@ -160,6 +169,17 @@ impl IntoResponse for WebError {
         self.log();
         match self {
             WebError::Unauthenticated => Redirect::to("/login").into_response(),
+            WebError::SignIn { expired, next } => {
+                let mut query = Vec::new();
+                if expired {
+                    query.push("expired=1".to_owned());
+                }
+                if let Some(next) = next.filter(|n| crate::auth::safe_next(n) && n != "/") {
+                    query.push(format!("next={}", crate::shared::enc(&next)));
+                }
+                let target = if query.is_empty() { "/login".to_owned() } else { format!("/login?{}", query.join("&")) };
+                Redirect::to(&target).into_response()
+            }
             // The login page then says why (a form posted meanwhile is not kept).
             WebError::SessionExpired => Redirect::to("/login?expired=1").into_response(),
             other => error_page(other.status(), &other.message()),
@@ -193,7 +213,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
         let code = match &self.0 {
-            WebError::Unauthenticated | WebError::SessionExpired => "unauthenticated",
+            WebError::Unauthenticated | WebError::SessionExpired | WebError::SignIn { .. } => "unauthenticated",
             WebError::Forbidden => "forbidden",
             WebError::Csrf => "csrf",
             WebError::NotFound => "not_found",

@@ -21,6 +21,7 @@
 
 mod auth;
 pub use auth::client_address;
+pub use shared::enc as enc_query;
 mod error;
 mod models;
 mod routes;

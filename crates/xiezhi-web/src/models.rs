@@ -578,6 +578,8 @@ pub struct LoginPage {
     pub title: &'static str,
     pub error: Option<String>,
     pub demo: bool,
+    /// Where to go after signing in (a path of this site).
+    pub next: Option<String>,
 }
 
 /// An option whose key and label are computed.

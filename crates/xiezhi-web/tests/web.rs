@@ -119,6 +119,26 @@ async fn the_default_period_ends_with_the_last_month_of_data() {
     .await;
 }
 
+/// A judge's dashboard has no card that says nothing: no 法官人均结案 (the judge's own count),
+/// no 执行 card when the judge hears no enforcement case.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_judges_dashboard_has_no_meaningless_cards() {
+    each_backend(async |app| {
+        let s = app.login("judge").await;
+        let r = app.request(Method::GET, "/", Some(&s.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("data-id=\"closed\""), "the judge's own figures are there");
+        assert!(!r.body.contains("data-id=\"closed_per_judge\""));
+        // The demo judge hears 民事 cases only.
+        assert!(!r.body.contains("data-id=\"recovery_rate\"") && !r.body.contains("data-id=\"enf_closure_rate\""));
+        // The city still shows all twelve.
+        let m = app.login("manager-city").await;
+        let r = app.request(Method::GET, "/", Some(&m.cookie), None, &[]).await;
+        assert_eq!(r.body.matches("class=\"card\"").count(), 12);
+    })
+    .await;
+}
+
 /// A basic court is set against its city and its province on rates and days, never on counts
 /// (a count is the larger group's total, not an average); 同比 carries its unit; ranks say
 /// among how many.
@@ -202,11 +222,35 @@ async fn login_sessions_and_throttling() {
             app.request(Method::GET, "/api/v1/session", Some(&renewed), None, &[]).await.status,
             StatusCode::UNAUTHORIZED
         );
-        let r = app.request(Method::GET, "/cases", Some(&renewed), None, &[]).await;
+        let r = app.request(Method::GET, "/cases?status=pending", Some(&renewed), None, &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
-        assert_eq!(r.header("location").as_deref(), Some("/login?expired=1"));
-        let r = app.request(Method::GET, "/login?expired=1", None, None, &[]).await;
+        // The login page returns to the page that asked for it.
+        assert_eq!(r.header("location").as_deref(), Some("/login?expired=1&next=%2Fcases%3Fstatus%3Dpending"));
+        let r = app.request(Method::GET, "/login?expired=1&next=%2Fcases%3Fstatus%3Dpending", None, None, &[]).await;
         assert!(r.body.contains("会话已过期，请重新登录。"), "{}", r.body);
+        assert!(r.body.contains("name=\"next\" value=\"&#x2f;cases?status=pending\""), "{}", r.body);
+        let form =
+            |next: &str| format!("username=clerk&password={}&next={}", support::PASSWORD, xiezhi_web::enc_query(next));
+        for (next, expected) in [
+            ("/cases?status=pending", "/cases?status=pending"),
+            // Another site, a scheme-relative address, a login loop: home instead.
+            ("https://evil.example/", "/"),
+            ("//evil.example/", "/"),
+            ("/\\evil.example", "/"),
+            ("/login?next=/login", "/"),
+        ] {
+            let r = app
+                .request(
+                    Method::POST,
+                    "/login",
+                    None,
+                    Some(form(next)),
+                    &[("content-type", "application/x-www-form-urlencoded")],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{next}");
+            assert_eq!(r.header("location").as_deref(), Some(expected), "{next}");
+        }
 
         // Wrong passwords: 401 five times, then 429 even with the right password.
         for _ in 0..5 {

@@ -179,6 +179,15 @@ pub async fn page(
     let compare = comparisons(&report, &key, &user.access);
     let cards: Vec<Card> = HEADLINE
         .iter()
+        // Cards that say nothing here: 法官人均结案 of one judge (the judge's own count), and a
+        // figure with nothing to count in either period (执行 cards of a judge who hears no
+        // enforcement case).
+        .filter(|id| {
+            let empty = |v: &xiezhi_metrics::Value| v.as_f64().is_none();
+            let judge = matches!(key, GroupKey::Judge { .. });
+            !(judge && **id == IndicatorId::ClosedPerJudge)
+                && !group.is_some_and(|g| empty(&g.values[id.index()]) && empty(&g.previous[id.index()]))
+        })
         .map(|id| {
             let entry = catalogue.entry(*id);
             let i = id.index();

@@ -17,15 +17,24 @@ use crate::models::LoginPage;
 pub struct LoginForm {
     pub username: String,
     pub password: String,
+    /// The page to return to (see [`auth::safe_next`]).
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
 pub struct LoginQuery {
     pub expired: Option<String>,
+    pub next: Option<String>,
 }
 
-fn login_html(state: &AppState, error: Option<String>, status: StatusCode) -> Result<Response, WebError> {
-    let page = LoginPage { title: "登录", error, demo: state.config.demo_banner };
+fn login_html(
+    state: &AppState,
+    error: Option<String>,
+    status: StatusCode,
+    next: Option<String>,
+) -> Result<Response, WebError> {
+    let next = next.filter(|n| auth::safe_next(n));
+    let page = LoginPage { title: "登录", error, demo: state.config.demo_banner, next };
     let html = state.templates.render("login.html", &page)?;
     Ok((status, [(header::CACHE_CONTROL, "no-store")], html).into_response())
 }
@@ -39,7 +48,7 @@ pub async fn form(
         return Ok(Redirect::to("/").into_response());
     }
     let note = q.expired.map(|_| "会话已过期，请重新登录。".to_owned());
-    login_html(&state, note, StatusCode::OK)
+    login_html(&state, note, StatusCode::OK, q.next)
 }
 
 pub async fn submit(
@@ -49,7 +58,7 @@ pub async fn submit(
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, WebError> {
     let Ok(Form(form)) = form else {
-        return login_html(&state, Some("请填写用户名和密码。".to_owned()), StatusCode::BAD_REQUEST);
+        return login_html(&state, Some("请填写用户名和密码。".to_owned()), StatusCode::BAD_REQUEST, None);
     };
     if !auth::same_origin(&headers) {
         return Err(WebError::Csrf);
@@ -63,10 +72,12 @@ pub async fn submit(
     {
         Ok(user) => {
             let cookie = auth::session_set_cookie(&user.session_id, &state.config);
-            Ok((StatusCode::SEE_OTHER, [(header::SET_COOKIE, cookie), (header::LOCATION, "/".to_owned())])
-                .into_response())
+            let target = form.next.filter(|n| auth::safe_next(n)).unwrap_or_else(|| "/".to_owned());
+            Ok((StatusCode::SEE_OTHER, [(header::SET_COOKIE, cookie), (header::LOCATION, target)]).into_response())
         }
-        Err(e @ (WebError::BadCredentials | WebError::Throttled)) => login_html(&state, Some(e.message()), e.status()),
+        Err(e @ (WebError::BadCredentials | WebError::Throttled)) => {
+            login_html(&state, Some(e.message()), e.status(), form.next)
+        }
         Err(e) => Err(e),
     }
 }
