@@ -6,6 +6,14 @@
   document.querySelectorAll("select[data-group-select]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
+  // 自定义 puts the cursor in the period's first date.
+  document.querySelectorAll("a[data-custom-period]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      var input = link.closest("form").querySelector("input[name=from]");
+      if (input) { input.focus(); input.select(); }
+    });
+  });
   // "Back" goes to the previous page when there is one.
   document.querySelectorAll("a[data-back]").forEach(function (link) {
     link.addEventListener("click", function (event) {

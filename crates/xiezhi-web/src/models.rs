@@ -75,12 +75,26 @@ pub struct PeriodView {
     pub to: String,
     pub prev_from: String,
     pub prev_to: String,
+    /// 本月, 本季, 本年, 上年同期: periods around this one's end, one click away.
+    pub presets: Vec<Preset>,
+}
+
+/// A period one click away.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preset {
+    pub label: &'static str,
+    pub from: String,
+    pub to: String,
+    /// Whether it is the period shown.
+    pub on: bool,
 }
 
 /// One entry of the scope picker.
 #[derive(Debug, Serialize)]
 pub struct GroupOption {
     pub query: String,
+    /// `query` percent-encoded, for links.
+    pub query_enc: String,
     pub label: String,
     pub selected: bool,
 }

@@ -81,7 +81,31 @@ pub fn period_view(period: Period, report: &MetricsReport) -> PeriodView {
         to: period.to().to_string(),
         prev_from: report.previous_period.from().to_string(),
         prev_to: report.previous_period.to().to_string(),
+        presets: presets(period),
     }
+}
+
+/// 本月, 本季, 本年 (each up to the period's end) and 上年同期 (the period a year earlier).
+pub fn presets(period: Period) -> Vec<crate::models::Preset> {
+    let end = period.to();
+    let (year, month, _) = end.ymd();
+    let first = |m: u32| Date::from_ymd(year, m, 1).expect("the first of a month exists");
+    let quarter = (month - 1) / 3 * 3 + 1;
+    let a_year_back = |d: Date| d.add_months(-12);
+    [
+        ("本月", first(month), end),
+        ("本季", first(quarter), end),
+        ("本年", first(1), end),
+        ("上年同期", a_year_back(period.from()), a_year_back(end)),
+    ]
+    .into_iter()
+    .map(|(label, from, to)| crate::models::Preset {
+        label,
+        from: from.to_string(),
+        to: to.to_string(),
+        on: from == period.from() && to == period.to(),
+    })
+    .collect()
 }
 
 pub async fn dataset(state: &AppState) -> Result<Arc<Dataset>, WebError> {
@@ -173,11 +197,13 @@ pub fn group_options(report: &MetricsReport, access: &Access, data: &Dataset, se
         .iter()
         .filter(|g| !matches!(g.key, GroupKey::Judge { .. }) && access.sees_group(&g.key))
         .map(|g| GroupOption {
+            query_enc: enc(&group_value(&g.key)),
             query: group_value(&g.key),
             label: format!("{} {}", g.key.kind_label(), group_title(data, Some(g), &g.key)),
             selected: &g.key == selected,
         })
         .chain(access.home_group(None).filter(|k| matches!(k, GroupKey::Judge { .. })).map(|k| GroupOption {
+            query_enc: enc(&group_value(&k)),
             query: group_value(&k),
             label: format!("法官 {}", group_title(data, None, &k)),
             selected: &k == selected,

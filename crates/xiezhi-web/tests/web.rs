@@ -115,6 +115,20 @@ async fn the_default_period_ends_with_the_last_month_of_data() {
         }
         let r = app.request(Method::GET, "/", Some(&s.cookie), None, &[]).await;
         assert!(r.body.contains("2025-01-01") && r.body.contains("2025-10-31"), "the year-ago period");
+        // Presets one click away, keeping the scope: 本月, 本季, 本年 (the shown one), 上年同期.
+        for (label, from, to) in [
+            ("本月", "2026-10-01", "2026-10-31"),
+            ("本季", "2026-10-01", "2026-10-31"),
+            ("本年", "2026-01-01", "2026-10-31"),
+            ("上年同期", "2025-01-01", "2025-10-31"),
+        ] {
+            let link = format!("from={from}&amp;to={to}&amp;group=city%7C%E7%B2%A401%7C\">{label}</a>");
+            assert!(r.body.contains(&link), "{label}: {link}");
+        }
+        assert!(
+            r.body.contains("class=\"on\" href=\"&#x2f;?from=2026-01-01&amp;to=2026-10-31"),
+            "本年 is the period shown"
+        );
     })
     .await;
 }

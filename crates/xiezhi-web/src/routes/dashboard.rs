@@ -185,8 +185,9 @@ pub async fn page(
         .filter(|id| {
             let empty = |v: &xiezhi_metrics::Value| v.as_f64().is_none();
             let judge = matches!(key, GroupKey::Judge { .. });
-            !(judge && **id == IndicatorId::ClosedPerJudge)
-                && !group.is_some_and(|g| empty(&g.values[id.index()]) && empty(&g.previous[id.index()]))
+            let own_count = judge && **id == IndicatorId::ClosedPerJudge;
+            let nothing = group.is_some_and(|g| empty(&g.values[id.index()]) && empty(&g.previous[id.index()]));
+            !own_count && !nothing
         })
         .map(|id| {
             let entry = catalogue.entry(*id);
