@@ -28,6 +28,7 @@ pub mod html;
 pub mod notice;
 pub mod prose;
 mod raster;
+pub mod table_xlsx;
 pub mod xlsx;
 
 pub use bulletin::{

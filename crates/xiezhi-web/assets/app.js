@@ -188,4 +188,75 @@
     select.addEventListener("change", sync);
     sync();
   });
+  // Every table: click a column heading to sort (numbers as numbers, 案号 and names as text;
+  // again to reverse), and 导出XLSX for the table as shown.
+  var csrf = document.querySelector("meta[name=csrf-token]");
+  function cellText(cell) { return (cell ? cell.textContent : "").replace(/\s+/g, " ").trim(); }
+  function sortKey(text) {
+    var t = text.replace(/[,，]/g, "").replace(/(个百分点|件\/人|件|天|%|元|位.*)$/, "");
+    if (/^[+-]?\d+(\.\d+)?$/.test(t)) { return { n: parseFloat(t) }; }
+    if (/^\d{4}-\d{2}-\d{2}$/.test(text)) { return { s: text }; }
+    return { s: text };
+  }
+  function compare(a, b) {
+    if (a.n !== undefined && b.n !== undefined) { return a.n - b.n; }
+    if (a.n !== undefined) { return -1; }
+    if (b.n !== undefined) { return 1; }
+    return a.s.localeCompare(b.s, "zh-CN");
+  }
+  document.querySelectorAll("table.grid").forEach(function (table) {
+    var head = table.tHead && table.tHead.rows[0];
+    var body = table.tBodies[0];
+    if (!head || !body) { return; }
+    Array.prototype.forEach.call(head.cells, function (th, column) {
+      th.classList.add("sortable");
+      th.title = "点击排序";
+      th.addEventListener("click", function () {
+        var descending = th.getAttribute("aria-sort") === "ascending";
+        Array.prototype.forEach.call(head.cells, function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+        var rows = Array.prototype.slice.call(body.rows).filter(function (r) { return r.cells.length === head.cells.length; });
+        rows.sort(function (x, y) {
+          var order = compare(sortKey(cellText(x.cells[column])), sortKey(cellText(y.cells[column])));
+          return descending ? -order : order;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+    if (!csrf || table.classList.contains("noexport")) { return; }
+    var panel = table.closest("section, .panel");
+    var heading = panel && panel.querySelector("h2");
+    var title = cellText(heading) || cellText(document.querySelector("h1")) || "表格";
+    title = title.replace(/\s*\d+\s*件$/, "").replace(/（点击.*?）/, "");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "link export";
+    button.textContent = "导出XLSX";
+    button.addEventListener("click", function () {
+      var data = {
+        title: title,
+        headers: Array.prototype.map.call(head.cells, cellText),
+        rows: Array.prototype.map.call(body.rows, function (r) { return Array.prototype.map.call(r.cells, cellText); })
+          .filter(function (r) { return r.length > 1 || r[0] !== ""; })
+      };
+      fetch("/export/table", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": csrf.content },
+        credentials: "same-origin",
+        body: JSON.stringify(data)
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.blob();
+      }).then(function (blob) {
+        var a = document.createElement("a");
+        a.href = URL.createObjectURL(blob);
+        a.download = title + ".xlsx";
+        document.body.appendChild(a);
+        a.click();
+        setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+      }).catch(function () { window.alert("导出失败，请刷新页面后重试。"); });
+    });
+    var holder = table.parentElement.classList.contains("scroll") ? table.parentElement : table;
+    holder.insertAdjacentElement("afterend", button);
+  });
 })();

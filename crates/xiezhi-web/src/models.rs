@@ -335,6 +335,9 @@ pub struct CaseQueryView {
     pub over_limit: Option<String>,
     pub near_limit: Option<String>,
     pub q: Option<String>,
+    /// Kept through the form: the group a dashboard link scoped the list to, and its day.
+    pub scope: Option<String>,
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

@@ -133,6 +133,46 @@ async fn the_default_period_ends_with_the_last_month_of_data() {
     .await;
 }
 
+/// Any table a page shows comes back as an XLSX: figures as numbers, dates as dates, text as
+/// text (a formula-like cell stays text); only with the session's CSRF token; audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_of_a_page_exports_as_xlsx() {
+    each_backend(async |app| {
+        let s = app.login("manager-basic").await;
+        let body = serde_json::json!({
+            "title": "超审限未结",
+            "headers": ["案号", "承办人", "案龄(天)", "结案率", "立案日期"],
+            "rows": [["（2024）粤0103民初1号", "=HYPERLINK(\"x\")", "1,647", "80.54%", "2024-03-05"]],
+        })
+        .to_string();
+        let json = [("content-type", "application/json")];
+        let r = app.request(Method::POST, "/export/table", Some(&s.cookie), Some(body.clone()), &json).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token");
+        let headers = [("content-type", "application/json"), ("x-csrf-token", s.csrf.as_str())];
+        let r = app.request(Method::POST, "/export/table", Some(&s.cookie), Some(body), &headers).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(
+            r.header("content-disposition").unwrap().contains("%E8%B6%85%E5%AE%A1%E9%99%90%E6%9C%AA%E7%BB%93.xlsx")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        std::fs::write(&path, &r.bytes).unwrap();
+        let table = xiezhi_import::table::read_table(&path, None).unwrap();
+        // The title row heads the sheet; then the headers and the row.
+        assert_eq!(table.headers[0], "超审限未结");
+        assert_eq!(table.rows[0].cells, ["案号", "承办人", "案龄(天)", "结案率", "立案日期"]);
+        let row = &table.rows[1].cells;
+        assert_eq!(row[0], "（2024）粤0103民初1号");
+        assert_eq!(row[1], "=HYPERLINK(\"x\")", "text, not a formula");
+        assert_eq!(row[2], "1647", "a number");
+        assert!(row[3].starts_with("0.805"), "a percentage as a number: {}", row[3]);
+        // 2024-03-05 is Excel day 45356.
+        assert_eq!(row[4], "45356", "a date cell");
+        assert!(app.audit_actions().await.iter().any(|a| a == "table_export"));
+    })
+    .await;
+}
+
 /// A judge's dashboard has no card that says nothing: no 法官人均结案 (the judge's own count),
 /// no 执行 card when the judge hears no enforcement case.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

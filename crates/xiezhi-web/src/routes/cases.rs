@@ -105,6 +105,8 @@ pub async fn list_page(
             over_limit: q.over_limit.clone(),
             near_limit: q.near_limit.clone(),
             q: q.q.clone(),
+            scope: q.scope.clone().filter(|s| !s.trim().is_empty()),
+            as_of: q.as_of.clone().filter(|s| !s.trim().is_empty()),
         },
         courts,
         judges,

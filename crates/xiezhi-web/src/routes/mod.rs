@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod registration;
 pub mod reports;
 pub mod roster;
+pub mod tables;
 pub mod users;
 
 use crate::error::WebError;

@@ -221,6 +221,7 @@ pub(crate) fn action_label(action: &str) -> &str {
         "conflict_add" => "登记回避关系",
         "court_rename" => "法院更名",
         "report_download" => "下载通报",
+        "table_export" => "导出表格",
         "draft_fill" => "讲话稿填数",
         "user_add" => "添加用户",
         "user_password" => "重设密码",
