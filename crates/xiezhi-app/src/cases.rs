@@ -15,8 +15,19 @@ pub struct CaseView {
     pub deadline: Deadline,
     /// The origin case, when it exists and the user may see it.
     pub origin: Option<CaseFacts>,
-    /// The later cases (appeals, retrials, enforcement) the user may see.
-    pub followers: Vec<CaseFacts>,
+    /// The later cases (appeals, retrials, enforcement) of this case: the origin court sees
+    /// them and their results even when they are heard elsewhere (a first-instance judge
+    /// learns of the appeal's 改判 or 发回重审); `openable` says whether the user may open
+    /// the later case itself.
+    pub followers: Vec<Follower>,
+}
+
+/// A later case in a case's chain.
+#[derive(Debug, Clone)]
+pub struct Follower {
+    pub facts: CaseFacts,
+    /// Whether the user may open the case (it is in their scope).
+    pub openable: bool,
 }
 
 impl App {
@@ -46,8 +57,7 @@ impl App {
             .records_following(record.facts.case_number.as_str())
             .await?
             .into_iter()
-            .filter(|r| sees(r))
-            .map(|r| r.facts)
+            .map(|r| Follower { openable: sees(&r), facts: r.facts })
             .collect();
         let events = self.store.events_of(record.facts.case_number.as_str()).await?;
         let plain: Vec<_> = events.iter().map(|e| e.event.clone()).collect();

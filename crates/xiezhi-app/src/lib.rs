@@ -40,7 +40,7 @@ use xiezhi_store::Store;
 pub use access::{Access, AccessError, Role};
 pub use accounts::{CurrentUser, LOCAL_CLIENT, Throttle};
 pub use cache::{DataCache, Refresh};
-pub use cases::CaseView;
+pub use cases::{CaseView, Follower};
 pub use clock::{Clock, SystemClock};
 pub use dataset::{
     ActionRows, CaseFilter, CaseRow, CourtLists, Dataset, LoadedCase, MonthCounts, action_rows, bulletin_actions,

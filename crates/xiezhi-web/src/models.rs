@@ -459,7 +459,10 @@ pub struct Field {
 #[derive(Debug, Serialize)]
 pub struct ChainLink {
     pub number: String,
+    /// Empty when the user may not open the case (a later case heard elsewhere).
     pub link: String,
+    /// The court hearing it, when it is not the user's.
+    pub court: Option<String>,
     pub class: &'static str,
     pub filed: String,
     pub closed: Option<String>,

@@ -133,6 +133,44 @@ async fn the_default_period_ends_with_the_last_month_of_data() {
     .await;
 }
 
+/// The origin court sees the later cases of its own cases and their results (the appeal
+/// heard at the 中院), without being able to open them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lower_court_sees_the_appeals_of_its_own_cases() {
+    each_backend(async |app| {
+        let admin = app.login("admin").await;
+        let appeals = app.get_json("/api/v1/cases?type=%E6%B0%91%E7%BB%88&per_page=200", &admin).await;
+        let mut found = None;
+        for c in appeals["cases"].as_array().unwrap() {
+            let number = c["case_number"].as_str().unwrap();
+            let case = app.get_json(&format!("/api/v1/cases/{}", xiezhi_web::enc_query(number)), &admin).await;
+            if let Some(origin) = case["origin_case_number"].as_str().filter(|o| o.contains("粤0103")) {
+                found = Some((number.to_owned(), origin.to_owned()));
+                break;
+            }
+        }
+        let (appeal, origin) = found.expect("the demo has an appeal of a 粤0103 case");
+        let s = app.login("manager-basic").await;
+        let r = app
+            .request(Method::GET, &format!("/cases/{}", xiezhi_web::enc_query(&origin)), Some(&s.cookie), None, &[])
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let at = r.body.find("后续案件").unwrap();
+        let chain = &r.body[at..];
+        assert!(chain.contains(&appeal), "the appeal is listed under 后续案件");
+        assert!(chain.contains("不在本院查看范围"), "and marked as heard elsewhere");
+        // The API says the same, and the appeal itself stays closed to the basic court.
+        let json = app.get_json(&format!("/api/v1/cases/{}", xiezhi_web::enc_query(&origin)), &s).await;
+        let followers = json["followers"].as_array().unwrap();
+        assert!(followers.iter().any(|f| f["case_number"] == appeal.as_str() && f["openable"] == false));
+        let r = app
+            .request(Method::GET, &format!("/cases/{}", xiezhi_web::enc_query(&appeal)), Some(&s.cookie), None, &[])
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
 /// Any table a page shows comes back as an XLSX: figures as numbers, dates as dates, text as
 /// text (a formula-like cell stays text); only with the session's CSRF token; audited.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

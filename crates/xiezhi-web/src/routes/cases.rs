@@ -158,6 +158,7 @@ fn chain_link(f: &CaseFacts) -> ChainLink {
     ChainLink {
         number: f.case_number.as_str().to_owned(),
         link: format!("/cases/{}", enc(f.case_number.as_str())),
+        court: None,
         class: f.case_number.type_code().class().label(),
         filed: f.filed_on.to_string(),
         closed: f.closed_on.map(|d| d.to_string()),
@@ -342,7 +343,19 @@ pub(crate) async fn render_case(
         origin: view.origin.as_ref().map(chain_link),
         origin_hidden: f.origin_case_number.is_some() && view.origin.is_none(),
         origin_number: f.origin_case_number.as_ref().map(|n| n.as_str().to_owned()),
-        followers: view.followers.iter().map(chain_link).collect(),
+        followers: view
+            .followers
+            .iter()
+            .map(|f| {
+                let mut link = chain_link(&f.facts);
+                if !f.openable {
+                    // Shown with its result, but outside the user's scope: no link.
+                    link.link = String::new();
+                    link.court = f.facts.case_number.court().map(|c| c.to_string());
+                }
+                link
+            })
+            .collect(),
         assignments: history.iter().map(|a| crate::routes::assignments::assignment_view(a, &user.access)).collect(),
         reassign,
         notice: registered.then(|| format!("/register/{}/notice", enc(f.case_number.as_str()))),
@@ -420,7 +433,15 @@ pub async fn api_case(
             .collect(),
     );
     body["origin"] = view.origin.as_ref().map_or(Json_::Null, |o| facts_json(o, xiezhi_metrics::imported_deadline(o)));
-    body["followers"] =
-        Json_::Array(view.followers.iter().map(|f| facts_json(f, xiezhi_metrics::imported_deadline(f))).collect());
+    body["followers"] = Json_::Array(
+        view.followers
+            .iter()
+            .map(|f| {
+                let mut json = facts_json(&f.facts, xiezhi_metrics::imported_deadline(&f.facts));
+                json["openable"] = Json_::Bool(f.openable);
+                json
+            })
+            .collect(),
+    );
     Ok(Json(body))
 }
