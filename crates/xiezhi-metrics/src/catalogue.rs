@@ -65,6 +65,8 @@ pub struct Entry {
     pub id: IndicatorId,
     /// 中文名称.
     pub name: String,
+    /// 口径: the formula and scope in Chinese, as users read it.
+    pub definition: String,
     /// 质量 / 效率 / 效果.
     pub group: String,
     pub direction: Direction,
@@ -277,6 +279,7 @@ fn level_words(level: CourtLevel) -> &'static str {
 struct RawEntry {
     id: String,
     name: Option<String>,
+    definition: Option<String>,
     group: Option<String>,
     direction: Option<String>,
     scope: Option<String>,
@@ -329,6 +332,7 @@ impl Catalogue {
             let mut entry = Entry {
                 id,
                 name: raw_entry.name.clone().ok_or_else(|| problem("missing name"))?,
+                definition: raw_entry.definition.clone().ok_or_else(|| problem("missing definition (口径)"))?,
                 group: raw_entry.group.clone().ok_or_else(|| problem("missing group"))?,
                 direction: Direction::None,
                 scope: Scope::All,
@@ -491,6 +495,9 @@ fn merge_into(entry: &mut Entry, raw: RawEntry) -> Result<(), MetricsError> {
     }
     if let Some(note) = raw.note {
         entry.note = Some(note);
+    }
+    if let Some(definition) = raw.definition {
+        entry.definition = definition;
     }
     if let Some(r) = raw.reference {
         let valid_from =

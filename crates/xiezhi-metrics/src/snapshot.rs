@@ -505,6 +505,11 @@ pub struct RowView<'a> {
 }
 
 impl Snapshot {
+    /// (申请执行标的额, 执行到位金额) of `row` in ten-thousandths of a yuan (0 when blank).
+    pub fn amounts(&self, row: usize) -> (i64, i64) {
+        (self.applied[row], self.recovered[row])
+    }
+
     /// Row `row`, decoded.
     pub fn row(&self, row: usize) -> RowView<'_> {
         let court = self.court[row];

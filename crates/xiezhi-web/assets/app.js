@@ -208,7 +208,7 @@
     var head = table.tHead && table.tHead.rows[0];
     var body = table.tBodies[0];
     if (!head || !body) { return; }
-    Array.prototype.forEach.call(head.cells, function (th, column) {
+    Array.prototype.forEach.call(table.tBodies.length > 1 ? [] : head.cells, function (th, column) {
       th.classList.add("sortable");
       th.title = "点击排序";
       th.addEventListener("click", function () {

@@ -136,6 +136,17 @@ pub struct CaseLine {
     pub judge: String,
     pub deadline: String,
     pub status: &'static str,
+    /// 申请执行标的额 and 执行到位金额 (元), on drill-downs of the enforcement amounts.
+    pub applied: Option<String>,
+    pub recovered: Option<String>,
+}
+
+/// A judge counted in 法官人均结案's denominator, with the cases they closed.
+#[derive(Debug, Serialize)]
+pub struct JudgeLine {
+    pub court: String,
+    pub judge: String,
+    pub closed: usize,
 }
 
 /// 首页.
@@ -272,6 +283,8 @@ pub struct MetricRow {
     pub interval: Option<String>,
     pub link: Option<String>,
     pub note: Option<String>,
+    /// 口径: formula and scope in Chinese.
+    pub definition: String,
 }
 
 /// 指标穿透.
@@ -294,6 +307,14 @@ pub struct ExplainPage {
     pub hidden: usize,
     pub rows: Vec<CaseLine>,
     pub paging: Pager,
+    /// 未达标: the cases of the denominator not in the numerator (rates where higher is
+    /// better: the late cases behind 审限内结案率).
+    pub missed_count: Option<usize>,
+    pub missed_link: String,
+    /// Whether the rows carry the enforcement amounts.
+    pub amounts: bool,
+    /// 法官人均结案's denominator: judges, not cases.
+    pub judges: Vec<JudgeLine>,
 }
 
 #[derive(Debug, Serialize)]
@@ -301,6 +322,8 @@ pub struct IndicatorHead {
     pub id: &'static str,
     pub name: String,
     pub value: Option<String>,
+    /// 口径.
+    pub definition: String,
 }
 
 /// 案件 list.

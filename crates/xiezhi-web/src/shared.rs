@@ -417,6 +417,8 @@ pub fn case_line(data: &Dataset, row: usize, today: Date) -> CaseLine {
         judge: r.judge.unwrap_or("").to_owned(),
         deadline: deadline.deadline.map(|d| d.to_string()).unwrap_or_default(),
         status: deadline.status.label(),
+        applied: None,
+        recovered: None,
     }
 }
 

@@ -133,6 +133,47 @@ async fn the_default_period_ends_with_the_last_month_of_data() {
     .await;
 }
 
+/// A drill-down shows its 口径, a 未达标 tab for rates (the late cases behind 审限内结案率),
+/// the amounts behind 执行到位率, and judges (not cases) as 法官人均结案's denominator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drill_downs_surface_the_problem_cases() {
+    each_backend(async |app| {
+        let s = app.login("manager-basic").await;
+        let page = |path: String| {
+            let cookie = s.cookie.clone();
+            async move { app.request(Method::GET, &path, Some(&cookie), None, &[]).await }
+        };
+        let base = "/metrics/explain?kind=court&code=%E7%B2%A40103&from=2026-01-01&to=2026-09-30";
+        let r = page(format!("{base}&id=on_time_rate")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("口径</strong>"), "the definition is on the page");
+        let count = |body: &str, label: &str| -> usize {
+            let at = body.find(label).unwrap_or_else(|| panic!("{label}")) + label.len();
+            body[at..].trim_start().split(' ').next().unwrap().parse().unwrap()
+        };
+        let (numerator, denominator, missed) =
+            (count(&r.body, "分子"), count(&r.body, "分母"), count(&r.body, "未达标"));
+        assert!(denominator > 0);
+        assert_eq!(missed, denominator - numerator, "未达标 = the denominator's cases outside the numerator");
+        let r = page(format!("{base}&id=on_time_rate&side=missed")).await;
+        assert!(r.body.contains("class=\"on\">未达标"), "the tab opens");
+        // 上诉率 is a rate where lower is better: no 未达标 tab.
+        let r = page(format!("{base}&id=appeal_rate")).await;
+        assert!(!r.body.contains("未达标"));
+        // 法官人均结案: the denominator lists judges.
+        let r = page(format!("{base}&id=closed_per_judge&side=denominator")).await;
+        assert!(r.body.contains("id=\"judges\"") && r.body.contains("分母是法官人数"), "judges, not cases");
+        // 执行到位率: the amounts are columns.
+        let r = page(format!("{base}&id=recovery_rate&side=denominator")).await;
+        assert!(r.body.contains("申请执行标的额（元）") && r.body.contains("执行到位金额（元）"));
+        // The metrics page: every indicator's 口径 one click away.
+        let r = page("/metrics".to_owned()).await;
+        assert!(r.body.contains("<details class=\"def\"><summary>审限内结案率</summary>"));
+        assert!(r.body.contains("于审限届满日"), "the on-time definition");
+    })
+    .await;
+}
+
 /// The origin court sees the later cases of its own cases and their results (the appeal
 /// heard at the 中院), without being able to open them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

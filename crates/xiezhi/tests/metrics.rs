@@ -134,7 +134,7 @@ fn table_csv_xlsx_and_explain() {
     assert!(line.contains("80.00%") && line.contains("83.33%") && !line.contains("第2位"), "{line}");
     assert!(table.contains("排名未显示"), "{table}");
     // [ours] indicators are marked.
-    assert!(table.lines().any(|l| l.trim_start().starts_with("案-件比 (件/案) *")), "{table}");
+    assert!(table.lines().any(|l| l.trim_start().starts_with("案-件比（件/案） *")), "{table}");
     let out =
         xiezhi(dir.path(), &["metrics", "--from", "2024-01-01", "--to", "2024-06-30", "--scope", "粤07", "--ranks"]);
     let table = text(&out.stdout);

@@ -9,7 +9,9 @@ use xiezhi_metrics::{GroupKey, IndicatorId};
 use crate::AppState;
 use crate::auth::{ApiUser, PageUser};
 use crate::error::{ApiError, WebError};
-use crate::models::{Base, Cell, ExplainPage, IndicatorHead, MetricRow, MetricsPage, Pager, Section, SideRow};
+use crate::models::{
+    Base, Cell, ExplainPage, IndicatorHead, JudgeLine, MetricRow, MetricsPage, Pager, Section, SideRow,
+};
 use crate::routes::dashboard::{
     SIDE_BY_SIDE, comparable, comparisons, explain_link, interval_text, member_label, member_title, members,
 };
@@ -76,6 +78,7 @@ pub async fn page(
                 .map(|r| format!("{}–{}", interval_text(r.low, entry.unit), interval_text(r.high, entry.unit))),
             link: (!unavailable).then(|| explain_link(entry.id, &key, period)),
             note: entry.note.clone(),
+            definition: entry.definition.clone(),
         };
         match sections.iter_mut().find(|s| s.name == entry.group) {
             Some(s) => s.rows.push(row),
@@ -166,10 +169,44 @@ pub async fn explain_page(
         xiezhi_metrics::MetricsError::UnknownGroup(_) => WebError::NotFound,
         other => WebError::Internal(other.to_string()),
     })?;
-    let side = if q.side.as_deref() == Some("denominator") { "denominator" } else { "numerator" };
-    let mut list: Vec<usize> =
-        if side == "denominator" { explanation.denominator.clone() } else { explanation.numerator.clone() };
+    // 未达标: for rates where higher is better, the denominator's cases outside the numerator.
+    let has_missed = entry.unit == xiezhi_metrics::Unit::Ratio
+        && entry.direction == xiezhi_metrics::Direction::Higher
+        && !explanation.denominator.is_empty();
+    let missed: Vec<usize> = if has_missed {
+        let counted: std::collections::HashSet<usize> = explanation.numerator.iter().copied().collect();
+        let mut rows: Vec<usize> = explanation.denominator.iter().copied().filter(|r| !counted.contains(r)).collect();
+        rows.dedup();
+        rows
+    } else {
+        Vec::new()
+    };
+    let side = match q.side.as_deref() {
+        Some("denominator") => "denominator",
+        Some("missed") if has_missed => "missed",
+        _ => "numerator",
+    };
+    let mut list: Vec<usize> = match side {
+        "denominator" => explanation.denominator.clone(),
+        "missed" => missed.clone(),
+        _ => explanation.numerator.clone(),
+    };
     list.dedup();
+    // 法官人均结案's denominator is judges: each (court, judge) of the closed cases, with its count.
+    let judges: Vec<JudgeLine> = if id == IndicatorId::ClosedPerJudge && side == "denominator" {
+        let mut counts: std::collections::BTreeMap<(String, String), usize> = std::collections::BTreeMap::new();
+        for &row in list.iter().filter(|&&r| data.visible(&user.access, r)) {
+            let r = data.case(row);
+            if let Some(judge) = r.judge.map(str::trim).filter(|j| !j.is_empty()) {
+                let court = r.court.map(|c| data.court_label(c)).unwrap_or_default();
+                *counts.entry((court, judge.to_owned())).or_default() += 1;
+            }
+        }
+        counts.into_iter().map(|((court, judge), closed)| JudgeLine { court, judge, closed }).collect()
+    } else {
+        Vec::new()
+    };
+    let amounts = matches!(id, IndicatorId::RecoveryRate | IndicatorId::RecoveredAmount);
     let total = list.len();
     let visible: Vec<usize> = list.into_iter().filter(|&r| data.visible(&user.access, r)).collect();
     let page: usize = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
@@ -179,7 +216,16 @@ pub async fn explain_page(
         .iter()
         .skip((page - 1).saturating_mul(per_page))
         .take(per_page)
-        .map(|&r| case_line(&data, r, today))
+        .map(|&r| {
+            let mut line = case_line(&data, r, today);
+            if amounts {
+                let (applied, recovered) = data.snapshot.amounts(r);
+                let yuan = |t: i64| crate::views::grouped(&format!("{:.2}", t as f64 / 10_000.0));
+                line.applied = Some(yuan(applied));
+                line.recovered = Some(yuan(recovered));
+            }
+            line
+        })
         .collect();
     let value = report.group(&key).map(|g| value_text(&g.values[id.index()], entry.unit));
     let base_link =
@@ -194,7 +240,12 @@ pub async fn explain_page(
     let page_model = ExplainPage {
         base: Base::new(&state, &user, "metrics", "指标穿透"),
         period: shared::period_view(period, &report),
-        indicator: IndicatorHead { id: id.as_str(), name: entry.name.clone(), value },
+        indicator: IndicatorHead {
+            id: id.as_str(),
+            name: entry.name.clone(),
+            value,
+            definition: entry.definition.clone(),
+        },
         group_title: group_title(&data, report.group(&key), &key),
         metrics_link: format!("/metrics?{}&from={}&to={}", group_query(&key), period.from(), period.to()),
         side,
@@ -203,6 +254,10 @@ pub async fn explain_page(
         has_denominator: !explanation.denominator.is_empty() || is_ratio(entry.unit),
         numerator_link: format!("{base_link}&side=numerator"),
         denominator_link: format!("{base_link}&side=denominator"),
+        missed_count: has_missed.then_some(missed.len()),
+        missed_link: format!("{base_link}&side=missed"),
+        amounts,
+        judges,
         total,
         visible: visible.len(),
         hidden: total - visible.len(),
