@@ -190,8 +190,12 @@ pub fn chosen_group(q: &GroupQuery, access: &Access, data: &Dataset) -> Result<G
     Ok(key)
 }
 
-/// The groups a user may pick.
+/// The groups a user may pick: courts, cities and the province they see, their own judge
+/// group, and — so that changing the dates keeps it — the judge being looked at.
 pub fn group_options(report: &MetricsReport, access: &Access, data: &Dataset, selected: &GroupKey) -> Vec<GroupOption> {
+    let home = access.home_group(None).filter(|k| matches!(k, GroupKey::Judge { .. }));
+    let judge_shown = matches!(selected, GroupKey::Judge { .. }) && home.as_ref() != Some(selected);
+    let shown = judge_shown.then(|| selected.clone());
     report
         .groups
         .iter()
@@ -202,7 +206,7 @@ pub fn group_options(report: &MetricsReport, access: &Access, data: &Dataset, se
             label: format!("{} {}", g.key.kind_label(), group_title(data, Some(g), &g.key)),
             selected: &g.key == selected,
         })
-        .chain(access.home_group(None).filter(|k| matches!(k, GroupKey::Judge { .. })).map(|k| GroupOption {
+        .chain(home.into_iter().chain(shown).map(|k| GroupOption {
             query_enc: enc(&group_value(&k)),
             query: group_value(&k),
             label: format!("法官 {}", group_title(data, None, &k)),

@@ -133,6 +133,23 @@ async fn the_default_period_ends_with_the_last_month_of_data() {
     .await;
 }
 
+/// A judge's metrics page keeps the judge when the dates change: the picker holds the judge
+/// being looked at, selected, so the form submits it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_judge_metrics_page_keeps_its_scope_when_the_dates_change() {
+    each_backend(async |app| {
+        let s = app.login("manager-basic").await;
+        let judge = xiezhi_web::enc_query(&app.judge);
+        let path = format!("/metrics?kind=judge&code={judge}&court=%E7%B2%A40103&from=2026-02-01&to=2026-03-31");
+        let r = app.request(Method::GET, &path, Some(&s.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let option = format!("<option value=\"judge|{}|粤0103\" selected>", app.judge);
+        assert!(r.body.contains(&option), "the judge is the selected option of the picker");
+        assert!(r.body.contains(&app.judge));
+    })
+    .await;
+}
+
 /// A drill-down shows its 口径, a 未达标 tab for rates (the late cases behind 审限内结案率),
 /// the amounts behind 执行到位率, and judges (not cases) as 法官人均结案's denominator.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
