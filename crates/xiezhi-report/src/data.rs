@@ -16,9 +16,33 @@ pub struct ReportScope {
 
 impl ReportScope {
     /// Parses a scope code: a province, a city (中院 code) or a basic court.
+    /// A scope from a court code (`粤07` is 全市法院, `粤` 全省, `粤0703` one court), or with
+    /// its kind spelt out: `court:粤07` is the 中院 itself (中院本院), `city:粤07` 全市法院,
+    /// `province:粤` 全省.
     pub fn parse(code: &str) -> Result<ReportScope, ReportError> {
-        let court = CourtCode::parse(code.trim()).ok_or_else(|| ReportError::UnknownScope(code.into()))?;
-        Ok(ReportScope { key: GroupKey::for_code(court) })
+        let unknown = || ReportError::UnknownScope(code.into());
+        let text = code.trim();
+        let (kind, text) = match text.split_once(':') {
+            Some((kind, rest)) => (Some(kind), rest.trim()),
+            None => (None, text),
+        };
+        let court = CourtCode::parse(text).ok_or_else(unknown)?;
+        let key = match kind {
+            None => GroupKey::for_code(court),
+            Some("court") => GroupKey::Court(court),
+            Some("city") if court.city() == Some(court) => GroupKey::City(court),
+            Some("province") if court.province_code() == Some(court) => GroupKey::Province(court),
+            Some(_) => return Err(unknown()),
+        };
+        Ok(ReportScope { key })
+    }
+
+    /// The scope's text for [`ReportScope::parse`] (`court:粤07` for a 中院 itself).
+    pub fn code(&self) -> String {
+        match &self.key {
+            GroupKey::Court(c) if c.city() == Some(*c) || c.province_code() == Some(*c) => format!("court:{c}"),
+            other => other.code(),
+        }
     }
 
     /// Whether a case of court `court` belongs to the scope.

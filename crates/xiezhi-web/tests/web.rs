@@ -908,6 +908,22 @@ async fn bulletins_download_in_every_format_within_the_scope() {
         };
         let m = app.login("manager-city").await;
         let metrics = app.get_json(&format!("/api/v1/metrics?from={from}&to={to}"), &m).await;
+        // 全市 and 中院本院 are two scopes on the reports page.
+        let page = app.request(Method::GET, "/reports", Some(&m.cookie), None, &[]).await;
+        let at = page.body.find("<select name=\"scope\">").unwrap();
+        let picker = &page.body[at..at + page.body[at..].find("</select>").unwrap()];
+        assert!(
+            picker.contains("<option value=\"粤01\">广州市全市法院")
+                && picker.contains("<option value=\"court:粤01\">中院本院："),
+            "{picker}"
+        );
+        let city = app.request(Method::GET, &bulletin("粤01", "html"), Some(&m.cookie), None, &[]).await;
+        let own = app.request(Method::GET, &bulletin("court:粤01", "html"), Some(&m.cookie), None, &[]).await;
+        assert_eq!(own.status, StatusCode::OK);
+        let accepted_of =
+            |kind: &str| format!("共受理案件{}件", count_text(group_of(&metrics, kind, "粤01"), "accepted"));
+        assert!(city.body.contains(&accepted_of("city")) && own.body.contains(&accepted_of("court")));
+        assert_ne!(accepted_of("city"), accepted_of("court"));
         for (kind, code) in [("city", "粤01"), ("court", "粤0103")] {
             let group = group_of(&metrics, kind, code);
             // HTML: the overview states the scope's figures exactly as the metrics JSON has them.
@@ -915,6 +931,10 @@ async fn bulletins_download_in_every_format_within_the_scope() {
             assert_eq!(r.status, StatusCode::OK, "{code} html: {}", &r.body[..r.body.len().min(300)]);
             assert!(r.header("content-type").unwrap().starts_with("text/html"));
             assert!(r.header("content-disposition").unwrap().starts_with("attachment;"));
+            // Named in Chinese: …审判执行质效通报-2026年1-10月.html.
+            let disposition = r.header("content-disposition").unwrap();
+            let named = support::enc("审判执行质效通报-2026年1-10月.html");
+            assert!(disposition.contains(&named), "{disposition}");
             let accepted = format!("共受理案件{}件", count_text(group, "accepted"));
             assert!(r.body.contains(&accepted), "{code}: the bulletin lacks “{accepted}”");
             let closed = format!("审执结{}件", count_text(group, "closed"));

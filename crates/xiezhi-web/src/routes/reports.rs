@@ -37,9 +37,15 @@ fn report_scopes(report: &MetricsReport, access: &Access, data: &Dataset) -> Vec
         .groups
         .iter()
         .filter(|g| may_report_on(access, &g.key))
-        .map(|g| ScopeOption {
-            code: g.key.code(),
-            label: format!("{} {}", g.key.kind_label(), group_title(data, Some(g), &g.key)),
+        .map(|g| {
+            let scope = ReportScope { key: g.key.clone() };
+            // 中院本院 and 全市法院 share a code: the court itself is named so.
+            let title = group_title(data, Some(g), &g.key);
+            let label = match &g.key {
+                GroupKey::Court(c) if c.city() == Some(*c) => format!("中院本院：{title}"),
+                _ => title,
+            };
+            ScopeOption { code: scope.code(), label }
         })
         .collect()
 }
@@ -109,6 +115,7 @@ pub async fn bulletin_download(
         fonts_dir: state.app.config.fonts_dir.clone(),
     };
     let (access, catalogue) = (user.access.clone(), state.app.config.catalogue.clone());
+    let data_for_name = data.clone();
     let rendered =
         blocking("bulletin", move || xiezhi_app::bulletin::render(&data, &access, &catalogue, &request)).await??;
     let record = state
@@ -117,11 +124,13 @@ pub async fn bulletin_download(
         .object(scope.key.code())
         .detail(format!("{} {}–{}", format.extension(), period.from(), period.to()));
     state.app.audit(&record).await?;
-    let name = format!("bulletin-{}-{}-{}.{}", enc(&scope.key.code()), period.from(), period.to(), format.extension());
+    let title = group_title(&data_for_name, report.group(&scope.key), &scope.key);
+    let name = format!("{}-{}.{}", bulletin_title(&title, &scope.key), period_label(period), format.extension());
+    let ascii = format!("bulletin-{}-{}.{}", period.from(), period.to(), format.extension());
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", enc(&name))),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         rendered.bytes,
@@ -235,4 +244,47 @@ pub async fn filled_download(
         draft.bytes.clone(),
     )
         .into_response())
+}
+
+/// 广州市全市法院审判执行质效通报, 番禺区人民法院审判执行质效通报, 中院本院 as the court.
+fn bulletin_title(title: &str, key: &GroupKey) -> String {
+    let subject = match key {
+        GroupKey::City(_) => format!(
+            "{}全市法院",
+            title.trim_end_matches("全市法院").trim_end_matches("法院").trim_end_matches("中级人民")
+        ),
+        _ => title.to_owned(),
+    };
+    format!("{subject}审判执行质效通报")
+}
+
+/// The period as a file name says it: 2026年1-10月, 2026年10月, or the two days.
+fn period_label(period: xiezhi_metrics::Period) -> String {
+    let (from, to) = (period.from(), period.to());
+    let (fy, fm, fd) = from.ymd();
+    let (ty, tm, td) = to.ymd();
+    let whole_months = fd == 1 && td == xiezhi_domain::days_in_month(ty, tm);
+    match (whole_months, fy == ty, fm == tm) {
+        (true, true, true) => format!("{ty}年{tm}月"),
+        (true, true, false) => format!("{ty}年{fm}-{tm}月"),
+        _ => format!("{from}至{to}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulletins_are_named_in_chinese() {
+        let d = |t: &str| xiezhi_domain::Date::parse_iso(t).unwrap();
+        let p = |a: &str, b: &str| xiezhi_metrics::Period::new(d(a), d(b)).unwrap();
+        assert_eq!(period_label(p("2026-01-01", "2026-10-31")), "2026年1-10月");
+        assert_eq!(period_label(p("2026-10-01", "2026-10-31")), "2026年10月");
+        assert_eq!(period_label(p("2026-01-05", "2026-10-31")), "2026-01-05至2026-10-31");
+        let city = GroupKey::City(xiezhi_domain::CourtCode::parse("粤01").unwrap());
+        assert_eq!(bulletin_title("广州市中级人民法院", &city), "广州市全市法院审判执行质效通报");
+        let court = GroupKey::Court(xiezhi_domain::CourtCode::parse("粤0113").unwrap());
+        assert_eq!(bulletin_title("广州市番禺区人民法院", &court), "广州市番禺区人民法院审判执行质效通报");
+    }
 }
