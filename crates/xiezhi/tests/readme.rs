@@ -97,13 +97,14 @@ fn the_readme_runs_as_written() {
     }
     let filled = std::fs::read_to_string(dir.path().join("讲话稿-已填.txt")).unwrap();
     // At the time of `fill` the database holds the samples only: in 2026 粤07 received the five
-    // cases of cases.csv and the one good row of cases-with-problems.csv (民初201号, closed
-    // 2026-04-10), so 受理 6, 结案率 1/6 = 16.67 %, 未结 5, nothing recovered; last year is
-    // empty, so 同比 stays XX with its reason, and 审结 is not an indicator's name.
+    // cases of cases.csv and the two good rows of cases-with-problems.csv (民初201号, closed
+    // 2026-04-10, and the 中院's 民终31号), so 受理 7, 结案率 1/7 = 14.29 %, 未结 6, nothing
+    // recovered; last year is empty, so 同比 stays XX with its reason, and 审结 is not an
+    // indicator's name.
     assert_eq!(
         filled,
-        "同志们：\n年初以来，全市法院共受理案件6件，同比增长XX%；审结XX件，结案率16.67%。\n\
-         截至10月底，全市法院未结案件5件。执行到位金额0.00万元。\n\
+        "同志们：\n年初以来，全市法院共受理案件7件，同比增长XX%；审结XX件，结案率14.29%。\n\
+         截至10月底，全市法院未结案件6件。执行到位金额0.00万元。\n\
          下一阶段，各级法院要坚持问题导向，持续提升审判执行质效。\n"
     );
     // The demo the README made later is in the same database, marked as such.
