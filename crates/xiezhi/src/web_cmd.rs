@@ -232,11 +232,16 @@ pub async fn serve(
     let config =
         WebConfig { demo_banner: demo, secure_cookies, trusted_proxies, ..WebConfig::new(std::env::temp_dir()) };
     let addr = listener.local_addr().context("the listening address")?;
+    let store = app.store.clone();
     let state = AppState::new(app, config);
     println!("网页服务 serving on http://{addr}/ (Ctrl-C 停止 to stop)");
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
     xiezhi_web::serve(state, listener, shutdown).await.context("serving the web platform")?;
+    // Every connection closed: SQLite checkpoints its write-ahead log and removes it, so a
+    // Ctrl-C leaves the database as one file.
+    store.close().await;
+    println!("已停止 stopped");
     Ok(())
 }

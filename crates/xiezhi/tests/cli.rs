@@ -667,3 +667,39 @@ fn the_documented_samples_give_the_documented_deadlines() {
     let row = exported.lines().find(|l| l.contains("执88号")).unwrap();
     assert_eq!(row.split(',').nth(column), Some("70000.5"), "{row}");
 }
+
+/// Ctrl-C stops `serve` cleanly: the dataset is persisted and SQLite's write-ahead log is
+/// checkpointed and removed, so the database is one file again.
+#[test]
+fn ctrl_c_leaves_no_write_ahead_log() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.csv", GOOD);
+    assert!(xiezhi(dir.path(), &["import", "good.csv"]).status.success());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let mut server = Command::new(env!("CARGO_BIN_EXE_xiezhi"))
+        .current_dir(dir.path())
+        .env_remove("XIEZHI_DB")
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until it answers.
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(dir.path().join("xiezhi.db-wal").exists(), "while serving, SQLite keeps its log");
+    let status = Command::new("kill").args(["-INT", &server.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = server.wait().unwrap();
+    assert!(exit.success(), "Ctrl-C is a clean stop: {exit:?}");
+    let mut out = String::new();
+    std::io::Read::read_to_string(server.stdout.as_mut().unwrap(), &mut out).unwrap();
+    assert!(out.contains("已停止"), "{out}");
+    assert!(!dir.path().join("xiezhi.db-wal").exists(), "no write-ahead log left behind");
+    assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3);
+}
