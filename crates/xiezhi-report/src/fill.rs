@@ -53,13 +53,19 @@ pub struct FillConfig {
     pub phrases: Vec<(String, String)>,
     /// Decimal places of per-judge figures (法官人均结案) and their changes; default 1.
     pub per_judge_decimals: usize,
+    /// A line put before the draft's first paragraph (合成演示数据 when the figures come
+    /// from the synthetic demo), and logged as a warning.
+    pub marker: Option<String>,
 }
 
 impl Default for FillConfig {
     fn default() -> FillConfig {
-        FillConfig { phrases: Vec::new(), per_judge_decimals: PER_JUDGE_DECIMALS }
+        FillConfig { phrases: Vec::new(), per_judge_decimals: PER_JUDGE_DECIMALS, marker: None }
     }
 }
+
+/// The marker of drafts filled from the synthetic demo.
+pub const SYNTHETIC_MARKER: &str = "【合成演示数据 — 非真实案件，数字不得引用】";
 
 /// One line of the log.
 #[derive(Debug, Clone, PartialEq)]
@@ -239,6 +245,14 @@ pub fn encode_text_draft(text: &str, encoding: TextEncoding) -> Vec<u8> {
 pub fn fill_text(text: &str, ctx: &FillContext<'_>, config: &FillConfig) -> (String, FillLog) {
     let mut log = FillLog::default();
     let mut out = String::with_capacity(text.len() + 256);
+    if let Some(marker) = &config.marker {
+        out.push_str(marker);
+        out.push('\n');
+        log.entries.push(LogEntry::Warning {
+            sentence: marker.clone(),
+            message: format!("填入的数字来自合成演示数据：{marker}"),
+        });
+    }
     for line in text.split_inclusive('\n') {
         let edits = plan(line, ctx, config, &mut log);
         out.push_str(&apply(line, &edits));

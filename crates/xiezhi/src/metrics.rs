@@ -126,6 +126,9 @@ pub async fn run(db: &str, data_dir: Option<&Path>, args: MetricsArgs) -> anyhow
     let synthetic = store.has_demo_data().await?;
     let app = crate::app(store, db, data_dir, catalogue.clone());
     if let Some(MetricsCommand::Explain { id, group, kind, court }) = args.explain {
+        if synthetic {
+            println!("{}", crate::demo::SYNTHETIC_NOTICE);
+        }
         return explain(&app, period, &catalogue, &id, &group, kind, court.as_deref()).await;
     }
     let snapshot = app.snapshot().await.context("reading cases")?;

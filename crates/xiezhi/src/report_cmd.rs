@@ -204,7 +204,10 @@ pub async fn fill_draft(db: &str, data_dir: Option<&Path>, args: FillArgs) -> an
         DraftFormat::Docx => None,
     };
     let (period, scope, catalogue) = args.subject.resolve()?;
-    let (_app, data, _) = load(db, data_dir, &scope, period, &catalogue).await?;
+    let (_app, data, synthetic) = load(db, data_dir, &scope, period, &catalogue).await?;
+    if synthetic {
+        config.marker = Some(fill::SYNTHETIC_MARKER.to_owned());
+    }
     let report = data.report(period, &catalogue);
     let ctx = fill::FillContext::new(&report, &catalogue, &scope).map_err(scope_error)?;
     let (bytes, log) = match text {

@@ -703,3 +703,46 @@ fn ctrl_c_leaves_no_write_ahead_log() {
     assert!(!dir.path().join("xiezhi.db-wal").exists(), "no write-ahead log left behind");
     assert_eq!(sqlite_count(&dir.path().join("xiezhi.db")), 3);
 }
+
+/// Figures from the synthetic demo are marked wherever they go: the filled draft's first line
+/// and its log, a drill-down, the export's message.
+#[test]
+fn synthetic_data_is_marked_in_fill_explain_and_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = xiezhi(dir.path(), &["demo", "--no-serve", "--cases", "2000"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    write(dir.path(), "draft.txt", "全市法院共受理案件XX件。\n");
+    let out = xiezhi(
+        dir.path(),
+        &[
+            "fill",
+            "--draft",
+            "draft.txt",
+            "--scope",
+            "粤01",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-09-30",
+            "--out",
+            "filled.txt",
+            "--log",
+            "log.json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let filled = std::fs::read_to_string(dir.path().join("filled.txt")).unwrap();
+    assert!(filled.starts_with("【合成演示数据 — 非真实案件，数字不得引用】\n全市法院共受理案件"), "{filled}");
+    assert!(!filled.contains("XX件"), "{filled}");
+    let log = std::fs::read_to_string(dir.path().join("log.json")).unwrap();
+    assert!(log.contains("\"kind\": \"warning\"") && log.contains("合成演示数据"), "{log}");
+    assert!(text(&out.stderr).contains("合成演示数据"));
+    let out = xiezhi(
+        dir.path(),
+        &["metrics", "explain", "closed", "--group", "粤01", "--from", "2026-01-01", "--to", "2026-09-30"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("【合成演示数据"), "{}", text(&out.stdout));
+    let out = xiezhi(dir.path(), &["export", "all.csv"]);
+    assert!(text(&out.stdout).contains("合成演示数据"));
+}

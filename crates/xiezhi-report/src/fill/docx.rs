@@ -8,7 +8,7 @@ use std::io::{Cursor, Read, Write};
 
 use quick_xml::events::Event;
 
-use super::{Edit, FillConfig, FillContext, FillLog, plan};
+use super::{Edit, FillConfig, FillContext, FillLog, LogEntry, plan};
 use crate::error::ReportError;
 
 /// One `w:t` element's text in the part: byte range of its content and of its start tag.
@@ -164,7 +164,22 @@ pub fn fill_docx(bytes: &[u8], ctx: &FillContext<'_>, config: &FillConfig) -> Re
                 .compression_method(zip::CompressionMethod::Deflated)
                 .last_modified_time(file.last_modified().unwrap_or_default());
             drop(file);
-            let filled = fill_part(&xml, ctx, config, &mut log)?;
+            let mut filled = fill_part(&xml, ctx, config, &mut log)?;
+            if name == "word/document.xml"
+                && let Some(marker) = &config.marker
+                && let Some(at) = filled.find("<w:body>").map(|i| i + "<w:body>".len())
+            {
+                // The marker as the document's first paragraph, in red.
+                let paragraph = format!(
+                    "<w:p><w:r><w:rPr><w:b/><w:color w:val=\"C00000\"/></w:rPr><w:t>{}</w:t></w:r></w:p>",
+                    xml_escape(marker)
+                );
+                filled.insert_str(at, &paragraph);
+                log.entries.push(LogEntry::Warning {
+                    sentence: marker.clone(),
+                    message: format!("填入的数字来自合成演示数据：{marker}"),
+                });
+            }
             writer.start_file(name.as_str(), options)?;
             writer
                 .write_all(filled.as_bytes())

@@ -160,7 +160,10 @@ pub async fn fill_upload(
     let catalogue = state.app.config.catalogue.clone();
     let ctx = xiezhi_report::fill::FillContext::new(&report, &catalogue, &scope)
         .map_err(|_| WebError::BadRequest("该范围在所选期间没有案件。".to_owned()))?;
-    let config = xiezhi_report::fill::FillConfig::default();
+    let config = xiezhi_report::fill::FillConfig {
+        marker: state.config.demo_banner.then(|| xiezhi_report::fill::SYNTHETIC_MARKER.to_owned()),
+        ..Default::default()
+    };
     let (filled, log, content_type) = match ext.as_str() {
         "txt" | "md" | "markdown" | "text" => {
             let (text, encoding) = xiezhi_report::fill::decode_text_draft(&bytes)
