@@ -150,14 +150,21 @@ impl Engine {
         (Some(k), roster.speed[k])
     }
 
-    fn claim(&mut self, median: f64, sigma: f64) -> Option<Amount> {
+    /// A claim (标的额) around `median` yuan, at most `ceiling`: the court's jurisdiction by
+    /// amount (级别管辖: a basic court hears first-instance civil claims under 5亿元, a 中院 under
+    /// 50亿元), so no basic court's single case outweighs the rest of the province.
+    fn claim(&mut self, median: f64, sigma: f64, ceiling: f64) -> Option<Amount> {
         if median <= 0.0 {
             return None;
         }
         let mut x = self.rng.log_normal(median, sigma);
-        if self.rng.chance(0.015) {
-            // Heavy tail: a few claims one to two and a half orders of magnitude larger.
-            x *= crate::rng::exp(std::f64::consts::LN_10 * self.rng.uniform(1.0, 2.5));
+        if self.rng.chance(0.01) {
+            // Heavy tail: a few claims half an order to one and a half orders of magnitude larger.
+            x *= crate::rng::exp(std::f64::consts::LN_10 * self.rng.uniform(0.5, 1.5));
+        }
+        // A large claim is refiled where it belongs: here it stays below the court's ceiling.
+        if x > ceiling {
+            x = ceiling * self.rng.uniform(0.05, 0.6);
         }
         let cents = x < 100_000.0 && self.rng.chance(0.3);
         Some(money(x.max(200.0), cents))
@@ -321,7 +328,12 @@ impl Engine {
                     if basic { (causes::CIVIL_BASIC, &w.civil_basic) } else { (causes::CIVIL_UPPER, &w.civil_upper) };
                 let cause = &table[pick(cum, self.rng.f64())];
                 let scale = if info.level == CourtLevel::High { 4.0 } else { 1.0 };
-                let claim = self.claim(cause.median * scale, cause.sigma);
+                let ceiling = match info.level {
+                    CourtLevel::Basic => 5e8,
+                    CourtLevel::Intermediate => 2e9,
+                    _ => 1e10,
+                };
+                let claim = self.claim(cause.median * scale, cause.sigma, ceiling);
                 (cause, claim, None)
             }
         };
@@ -668,6 +680,8 @@ impl Engine {
             (None, _) => 0.0,
             (_, D::EnforcementCompleted) if self.rng.chance(0.85) => a,
             (_, D::EnforcementCompleted) => a * self.rng.uniform(0.6, 1.0),
+            // Large judgments are seldom wholly empty: property found and auctioned in part.
+            (_, D::TerminalEnforcementSuspension) if a > 1e7 && self.rng.chance(0.7) => a * self.rng.uniform(0.2, 0.7),
             (_, D::TerminalEnforcementSuspension) if self.rng.chance(0.35) => a * self.rng.uniform(0.0, 0.4),
             (_, D::EnforcementTerminated) if self.rng.chance(0.5) => a * self.rng.f64(),
             _ => 0.0,

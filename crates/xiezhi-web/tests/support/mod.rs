@@ -131,16 +131,23 @@ impl TestApp {
         tx.upsert(&facts).await.unwrap();
         let record = xiezhi_store::AuditRecord::new("2026-10-31 00:00:00", None, "demo_generate");
         tx.commit("(demo)", "2026-10-31 00:00:00", facts.len() as u64, 0, Box::new(move |_| record)).await.unwrap();
-        // The busiest judge of 粤0103.
+        // The busiest civil judge of 粤0103: the one with the most 民初 cases, who has open ones
+        // (the stories record events on an open 民初 case of the judge's and list its cases).
         let mut counts = std::collections::BTreeMap::<String, usize>::new();
+        let mut open = std::collections::BTreeSet::<String>::new();
         for f in &facts {
             if f.case_number.court().map(|c| c.to_string()).as_deref() == Some("粤0103")
+                && f.case_number.type_code().as_str() == "民初"
                 && let Some(j) = f.judge.as_deref().filter(|j| !j.trim().is_empty())
             {
                 *counts.entry(j.trim().to_owned()).or_default() += 1;
+                if f.closed_on.is_none() && f.filed_on <= xiezhi_test_support::d("2026-10-20") {
+                    open.insert(j.trim().to_owned());
+                }
             }
         }
-        let judge = counts.iter().max_by_key(|(_, n)| **n).map(|(j, _)| j.clone()).expect("粤0103 has judged cases");
+        counts.retain(|j, _| open.contains(j));
+        let judge = counts.iter().max_by_key(|(_, n)| **n).map(|(j, _)| j.clone()).expect("粤0103 has civil judges");
         for (username, role, court, judge_name) in [
             ("admin", "admin", None, None),
             ("manager-city", "manager", Some("粤01"), None),
