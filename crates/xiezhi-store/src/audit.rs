@@ -288,8 +288,11 @@ impl Store {
         };
         let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT {CHUNK}");
         let mut last_id = i64::MIN;
-        let mut prev = GENESIS_HASH.to_owned();
-        let mut expected_seq = 1i64;
+        // After an archive the chain continues from the last archived entry.
+        let (mut prev, mut expected_seq) = match self.audit_anchor().await? {
+            Some(anchor) => (anchor.hash, anchor.seq + 1),
+            None => (GENESIS_HASH.to_owned(), 1i64),
+        };
         let mut entries = 0u64;
         loop {
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(last_id).fetch_all(&self.pool).await?;
@@ -350,4 +353,140 @@ impl Store {
         }
         Ok(AuditVerification { entries, broken: None })
     }
+}
+
+/// Where the chain in the database starts after an archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditAnchor {
+    /// The last archived entry's sequence number and hash.
+    pub seq: i64,
+    pub hash: String,
+    pub archived_at: String,
+    /// Entries archived in all.
+    pub entries: i64,
+}
+
+/// What an archive moved out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditArchived {
+    pub entries: u64,
+    /// Sequence numbers archived (first, last), when any.
+    pub range: Option<(i64, i64)>,
+    pub last_hash: Option<String>,
+}
+
+impl Store {
+    /// The anchor left by the last archive, if any.
+    pub async fn audit_anchor(&self) -> Result<Option<AuditAnchor>, StoreError> {
+        let row = sqlx::query("SELECT seq, hash, archived_at, entries FROM audit_anchor WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(AuditAnchor {
+                seq: r.try_get("seq")?,
+                hash: r.try_get("hash")?,
+                archived_at: r.try_get("archived_at")?,
+                entries: r.try_get("entries")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// 审计日志归档: moves the oldest entries — the longest run from the start of the chain
+    /// whose time is before `before` (`YYYY-MM-DD HH:MM:SS`) — out of the database. Each is
+    /// handed to `write` in order, inside the writer's transaction; only when every `write`
+    /// succeeded are they deleted and the anchor moved, together with the `record` of the
+    /// archive itself (so a failed archive file changes nothing). The chain then verifies from
+    /// the anchor, and the archive file verifies on its own (`verify_archived_entries`).
+    pub async fn archive_audit(
+        &self,
+        before: &str,
+        mut write: impl FnMut(&AuditEntry) -> std::io::Result<()>,
+        record: impl FnOnce(&AuditArchived) -> AuditRecord,
+    ) -> Result<AuditArchived, StoreError> {
+        const CHUNK: i64 = 5_000;
+        let mut tx = self.begin_write().await?;
+        let mut archived = AuditArchived { entries: 0, range: None, last_hash: None };
+        let mut last_seq = i64::MIN;
+        let mut last_id = i64::MIN;
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT {CHUNK}");
+        'chunks: loop {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(last_id).fetch_all(&mut *tx.tx).await?;
+            for row in &rows {
+                let e = entry_from_row(row)?;
+                if e.at.as_str() >= before {
+                    break 'chunks;
+                }
+                let seq = e.seq.ok_or_else(|| StoreError::Invalid("an audit entry outside the chain".into()))?;
+                write(&e).map_err(|err| StoreError::Invalid(format!("writing the audit archive: {err}")))?;
+                archived.entries += 1;
+                archived.range = Some((archived.range.map_or(seq, |(first, _)| first), seq));
+                archived.last_hash = e.hash.clone();
+                last_seq = seq;
+                last_id = e.id;
+            }
+            if (rows.len() as i64) < CHUNK {
+                break;
+            }
+        }
+        if archived.entries == 0 {
+            tx.rollback().await?;
+            return Ok(archived);
+        }
+        sqlx::query("DELETE FROM audit_log WHERE id <= $1").bind(last_id).execute(&mut *tx.tx).await?;
+        let previous: i64 = sqlx::query_scalar::<_, i64>("SELECT entries FROM audit_anchor WHERE id = 1")
+            .fetch_optional(&mut *tx.tx)
+            .await?
+            .unwrap_or(0);
+        sqlx::query("DELETE FROM audit_anchor WHERE id = 1").execute(&mut *tx.tx).await?;
+        sqlx::query("INSERT INTO audit_anchor (id, seq, hash, archived_at, entries) VALUES (1, $1, $2, $3, $4)")
+            .bind(last_seq)
+            .bind(archived.last_hash.clone().unwrap_or_default())
+            .bind(before.to_owned())
+            .bind(previous + archived.entries as i64)
+            .execute(&mut *tx.tx)
+            .await?;
+        tx.commit(&record(&archived)).await?;
+        Ok(archived)
+    }
+}
+
+/// Checks archived entries on their own: consecutive sequence numbers, each `prev_hash` the
+/// previous entry's hash, each hash that of its fields. `None` when they hold, else the first
+/// entry that does not (its sequence number and why).
+pub fn verify_archived_entries(entries: &[AuditEntry]) -> Option<(Option<i64>, String)> {
+    let mut previous: Option<(i64, String)> = None;
+    for e in entries {
+        let (Some(seq), Some(prev), Some(hash)) = (e.seq, e.prev_hash.as_deref(), e.hash.as_deref()) else {
+            return Some((e.seq, "条目缺少链字段 / the entry carries no chain fields".into()));
+        };
+        if let Some((last_seq, last_hash)) = &previous {
+            if seq != last_seq + 1 {
+                return Some((
+                    Some(seq),
+                    format!("序号不连续：应为 {} / sequence {seq} after {last_seq}", last_seq + 1),
+                ));
+            }
+            if prev != last_hash {
+                return Some((Some(seq), "前一条目的哈希不符 / prev_hash does not match the previous entry".into()));
+            }
+        } else if seq == 1 && prev != GENESIS_HASH {
+            return Some((Some(seq), "首条目的前哈希不是创世值 / the first entry does not start the chain".into()));
+        }
+        let record = AuditRecord {
+            at: e.at.clone(),
+            username: e.username.clone(),
+            action: e.action.clone(),
+            object: e.object.clone(),
+            detail: e.detail.clone(),
+        };
+        if entry_hash(prev, seq, &record) != hash {
+            return Some((
+                Some(seq),
+                "内容与哈希不符 / the entry's fields do not match its hash (it was edited)".into(),
+            ));
+        }
+        previous = Some((seq, hash.to_owned()));
+    }
+    None
 }

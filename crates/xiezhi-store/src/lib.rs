@@ -32,7 +32,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, SqlSafeStr};
 
-pub use audit::{AuditBreak, AuditEntry, AuditRecord, AuditVerification};
+pub use audit::{AuditAnchor, AuditArchived, AuditBreak, AuditEntry, AuditRecord, AuditVerification};
 pub use cases::{CaseRecord, CourtSummary, RecordSource};
 pub use error::{ConstraintKind, StoreError};
 pub use import::{AuditFor, BATCH_ROWS, ImportTx, UpsertCounts};
@@ -62,13 +62,14 @@ pub struct Store {
 
 /// The migrations of a backend, in order.
 fn migrator(backend: Backend) -> Migrator {
-    let files: [(i64, &'static str, &'static str); 5] = match backend {
+    let files: [(i64, &'static str, &'static str); 6] = match backend {
         Backend::Sqlite => [
             (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
             (2, "sessions", include_str!("../migrations/sqlite/0002_sessions.sql")),
             (3, "record", include_str!("../migrations/sqlite/0003_record.sql")),
             (4, "registration", include_str!("../migrations/sqlite/0004_registration.sql")),
             (5, "clock", include_str!("../migrations/sqlite/0005_clock.sql")),
+            (6, "audit_archive", include_str!("../migrations/sqlite/0006_audit_archive.sql")),
         ],
         Backend::Postgres => [
             (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
@@ -76,6 +77,7 @@ fn migrator(backend: Backend) -> Migrator {
             (3, "record", include_str!("../migrations/postgres/0003_record.sql")),
             (4, "registration", include_str!("../migrations/postgres/0004_registration.sql")),
             (5, "clock", include_str!("../migrations/postgres/0005_clock.sql")),
+            (6, "audit_archive", include_str!("../migrations/postgres/0006_audit_archive.sql")),
         ],
     };
     Migrator::with_migrations(

@@ -485,3 +485,64 @@ async fn case_number_counters(db: &TestDb) {
 }
 
 both_backends!(case_number_counters_follow_imports_and_the_migration, case_number_counters);
+
+/// 审计日志归档: the oldest entries move to a file with their hashes; the chain in the database
+/// verifies from the anchor (and keeps growing), the archive verifies on its own, and an
+/// archive whose file cannot be written changes nothing.
+async fn audit_archive(db: &TestDb) {
+    for (i, at) in
+        ["2025-03-01 09:00:00", "2025-06-01 09:00:00", "2025-12-31 23:59:59", "2026-02-01 09:00:00"].iter().enumerate()
+    {
+        let record = AuditRecord::new(at, Some("manager"), "case_list").detail(format!("view {i}"));
+        db.store.audit(&record).await.unwrap();
+    }
+    // A writer that fails: nothing archived, nothing removed.
+    let failed = db
+        .store
+        .archive_audit(
+            "2026-01-01 00:00:00",
+            |_| Err(std::io::Error::other("disk full")),
+            |_| AuditRecord::new("2026-12-05 10:00:00", None, "audit_archive"),
+        )
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(db.store.audit_entries(10).await.unwrap().len(), 4);
+    assert_eq!(db.store.audit_anchor().await.unwrap(), None);
+
+    let mut file = Vec::new();
+    let archived = db
+        .store
+        .archive_audit(
+            "2026-01-01 00:00:00",
+            |e| {
+                file.push(e.clone());
+                Ok(())
+            },
+            |a| AuditRecord::new("2026-12-05 10:00:00", None, "audit_archive").detail(format!("{} entries", a.entries)),
+        )
+        .await
+        .unwrap();
+    // The three entries of 2025 (seq 1–3) left; the 2026 one and the archive's own entry stay.
+    assert_eq!((archived.entries, archived.range), (3, Some((1, 3))));
+    assert_eq!(file.iter().map(|e| e.seq.unwrap()).collect::<Vec<_>>(), [1, 2, 3]);
+    let anchor = db.store.audit_anchor().await.unwrap().unwrap();
+    assert_eq!((anchor.seq, anchor.entries), (3, 3));
+    assert_eq!(Some(anchor.hash.clone()), file[2].hash);
+    let left = db.store.audit_entries(10).await.unwrap();
+    assert_eq!(left.iter().map(|e| e.seq.unwrap()).collect::<Vec<_>>(), [5, 4]);
+    assert_eq!(left[0].action, "audit_archive");
+    let ok = db.store.verify_audit().await.unwrap();
+    assert_eq!((ok.entries, ok.broken), (2, None));
+    db.store.audit(&AuditRecord::new("2026-12-05 11:00:00", Some("judge"), "case_view")).await.unwrap();
+    assert_eq!(db.store.verify_audit().await.unwrap().broken, None);
+    // The archive verifies alone; an edited archived entry is named.
+    assert_eq!(xiezhi_store::audit::verify_archived_entries(&file), None);
+    file[1].detail = Some("view 9".into());
+    let (seq, reason) = xiezhi_store::audit::verify_archived_entries(&file).unwrap();
+    assert_eq!(seq, Some(2));
+    assert!(reason.contains("edited"), "{reason}");
+    // Removing the entry after the anchor breaks the chain in the database.
+    tamper(db, "DELETE FROM audit_log WHERE seq = 4").await;
+    assert_eq!(db.store.verify_audit().await.unwrap().broken.unwrap().seq, Some(5));
+}
+both_backends!(the_audit_log_is_archived_without_breaking_its_chain, audit_archive);

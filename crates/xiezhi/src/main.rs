@@ -205,7 +205,24 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// 校验审计链 walk the hash chain; name the first entry that was edited, inserted or removed (exit 1)
-    Verify,
+    Verify {
+        /// 归档文件 check an archive file written by `audit archive` instead of the database
+        #[arg(long)]
+        archive: Option<PathBuf>,
+    },
+    /// 审计归档 move the entries older than the retention to an archive file (JSON lines, with
+    /// their hashes); the chain in the database then starts where the archive ends
+    Archive {
+        /// 保留天数 keep this many days of entries in the database (the retention)
+        #[arg(long, default_value_t = 365)]
+        keep_days: u32,
+        /// 截止日期 archive the entries before this day instead (YYYY-MM-DD)
+        #[arg(long, value_parser = parse_date)]
+        before: Option<xiezhi_domain::Date>,
+        /// 归档文件 the archive file (default: audit-archive-<day>.jsonl)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -358,9 +375,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
             clock_cmd::deadlines(&app, args).await
         }
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(AuditCommand::Verify { archive: None }) => {
             let store = open(&cli.db).await?;
             audit_verify(&store).await
+        }
+        Command::Audit(AuditCommand::Verify { archive: Some(file) }) => audit_verify_archive(&file),
+        Command::Audit(AuditCommand::Archive { keep_days, before, out }) => {
+            let app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
+            audit_archive(&app, keep_days, before, out).await
         }
         Command::Courts { action: None } => {
             let store = open(&cli.db).await?;
@@ -400,6 +422,119 @@ async fn audit_verify(store: &Store) -> anyhow::Result<ExitCode> {
                 (None, None) => "链头 head".to_owned(),
             };
             println!("审计链断裂 the audit chain is broken at {at}: {}", b.reason);
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// `xiezhi audit archive`: entries older than `keep_days` go to a JSON-lines file (written
+/// beside, renamed into place only when complete), then leave the database in one transaction.
+async fn audit_archive(
+    app: &App,
+    keep_days: u32,
+    before: Option<xiezhi_domain::Date>,
+    out: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let now = app.clock.timestamp();
+    let (cut, before) = match before {
+        Some(day) => (day, format!("{day} 00:00:00")),
+        None => {
+            // Keep `keep_days` days back from this moment (0: archive everything so far).
+            let day = app.clock.today().add_days(-i32::try_from(keep_days).context("--keep-days")?);
+            (day, format!("{day}{}", now.get(10..).unwrap_or(" 00:00:00")))
+        }
+    };
+    let out = out.unwrap_or_else(|| PathBuf::from(format!("audit-archive-{cut}.jsonl")));
+    if out.exists() {
+        bail!("{} exists: choose another --out (an archive is never overwritten)", out.display());
+    }
+    let partial = out.with_extension("jsonl.partial");
+    let mut file = std::io::BufWriter::new(
+        std::fs::File::create(&partial).with_context(|| format!("creating {}", partial.display()))?,
+    );
+    let at = now.clone();
+    let out_name = out.display().to_string();
+    let result = app
+        .store
+        .archive_audit(
+            &before,
+            |e| {
+                use std::io::Write;
+                let line = serde_json::json!({
+                    "id": e.id, "seq": e.seq, "at": e.at, "username": e.username, "action": e.action,
+                    "object": e.object, "detail": e.detail, "prev_hash": e.prev_hash, "hash": e.hash,
+                });
+                writeln!(file, "{line}")
+            },
+            |a| {
+                let range = a.range.map_or(String::new(), |(f, l)| format!("seq {f}–{l}"));
+                xiezhi_app::audit_record_at(&at, Actor::Cli, "audit_archive")
+                    .object(out_name.clone())
+                    .detail(format!("cli: {} entries before {before}, {range}", a.entries))
+            },
+        )
+        .await;
+    let archived = match result {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(anyhow::Error::new(e).context("archiving the audit log"));
+        }
+    };
+    if archived.entries == 0 {
+        let _ = std::fs::remove_file(&partial);
+        println!("没有早于 {cut} 的审计条目 nothing older than {cut} to archive");
+        return Ok(ExitCode::SUCCESS);
+    }
+    use std::io::Write;
+    file.flush().with_context(|| format!("writing {}", partial.display()))?;
+    file.get_ref().sync_all().with_context(|| format!("writing {}", partial.display()))?;
+    drop(file);
+    std::fs::rename(&partial, &out).with_context(|| format!("writing {}", out.display()))?;
+    let (first, last) = archived.range.unwrap_or((0, 0));
+    println!(
+        "已归档 archived {} audit entries (seq {first}–{last}, before {cut}) to {}; last hash {}",
+        archived.entries,
+        out.display(),
+        archived.last_hash.unwrap_or_default()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `xiezhi audit verify --archive FILE`: the archive's own chain.
+fn audit_verify_archive(path: &Path) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut entries = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let v: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("{} line {}: not JSON", path.display(), i + 1))?;
+        let text = |k: &str| v[k].as_str().map(str::to_owned);
+        entries.push(xiezhi_store::AuditEntry {
+            id: v["id"].as_i64().unwrap_or(0),
+            seq: v["seq"].as_i64(),
+            at: text("at").unwrap_or_default(),
+            username: text("username"),
+            action: text("action").unwrap_or_default(),
+            object: text("object"),
+            detail: text("detail"),
+            prev_hash: text("prev_hash"),
+            hash: text("hash"),
+        });
+    }
+    match xiezhi_store::audit::verify_archived_entries(&entries) {
+        None => {
+            let range = match (entries.first().and_then(|e| e.seq), entries.last().and_then(|e| e.seq)) {
+                (Some(f), Some(l)) => format!("seq {f}–{l}"),
+                _ => "empty".to_owned(),
+            };
+            println!("归档完整 the archive holds: {} entries ({range}) verified", entries.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some((seq, reason)) => {
+            println!(
+                "归档断裂 the archive is broken at seq {}: {reason}",
+                seq.map_or("?".to_owned(), |s| s.to_string())
+            );
             Ok(ExitCode::from(1))
         }
     }

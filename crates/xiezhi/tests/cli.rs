@@ -746,3 +746,35 @@ fn synthetic_data_is_marked_in_fill_explain_and_export() {
     let out = xiezhi(dir.path(), &["export", "all.csv"]);
     assert!(text(&out.stdout).contains("合成演示数据"));
 }
+
+/// `audit archive` moves old entries to a JSON-lines file with their hashes; the database's
+/// chain still verifies, the file verifies on its own, and an edit of the file is named.
+#[test]
+fn the_audit_log_is_archived_and_both_parts_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.csv", GOOD);
+    assert!(xiezhi(dir.path(), &["import", "good.csv"]).status.success());
+    assert!(xiezhi(dir.path(), &["courts", "rename", "粤0703", "江门市蓬江区人民法院"]).status.success());
+    let out = xiezhi(dir.path(), &["audit", "archive", "--before", "2099-01-01", "--out", "old.jsonl"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The import and the rename: two entries, seq 1–2.
+    assert!(text(&out.stdout).contains("archived 2 audit entries (seq 1–2"), "{}", text(&out.stdout));
+    let lines = std::fs::read_to_string(dir.path().join("old.jsonl")).unwrap();
+    assert_eq!(lines.lines().count(), 2);
+    let out = xiezhi(dir.path(), &["audit", "verify"]);
+    assert!(out.status.success() && text(&out.stdout).contains("1 entries verified"), "{}", text(&out.stdout));
+    let out = xiezhi(dir.path(), &["audit", "verify", "--archive", "old.jsonl"]);
+    assert!(
+        out.status.success() && text(&out.stdout).contains("2 entries (seq 1–2) verified"),
+        "{}",
+        text(&out.stdout)
+    );
+    // An archive is never overwritten.
+    let out = xiezhi(dir.path(), &["audit", "archive", "--before", "2099-01-01", "--out", "old.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    // Editing the archive is found at that entry.
+    write(dir.path(), "old.jsonl", &lines.replacen("\"action\":\"court_rename\"", "\"action\":\"case_view\"", 1));
+    let out = xiezhi(dir.path(), &["audit", "verify", "--archive", "old.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("broken at seq 2"), "{}", text(&out.stdout));
+}
