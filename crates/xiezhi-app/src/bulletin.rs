@@ -95,7 +95,9 @@ pub fn render(data: &Dataset, access: &Access, catalogue: &Catalogue, request: &
                     let mut charts = Vec::new();
                     for chart in [&bulletin.trend, &bulletin.comparison] {
                         charts.push(docx::ChartImage {
-                            png: fonts.render_png(chart, 2.0).map_err(|e| AppError::Internal(e.to_string()))?,
+                            png: fonts
+                                .render_png(&chart.untitled(), 2.0)
+                                .map_err(|e| AppError::Internal(e.to_string()))?,
                         });
                     }
                     charts

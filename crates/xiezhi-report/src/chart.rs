@@ -57,14 +57,21 @@ pub fn svg(chart: &ChartData, font_family: &str, with_namespace: bool) -> String
         escape(&chart.title),
         escape(font_family)
     );
-    let _ = write!(
-        s,
-        "<rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"#ffffff\"/><text x=\"{}\" y=\"24\" text-anchor=\"middle\" font-size=\"17\" font-weight=\"bold\" fill=\"#222\">{}</text>",
-        WIDTH / 2.0,
-        escape(&chart.title)
-    );
+    let _ = write!(s, "<rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"#ffffff\"/>");
+    // No title when a caption under the chart names it.
+    if !chart.title.is_empty() {
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"24\" text-anchor=\"middle\" font-size=\"17\" font-weight=\"bold\" fill=\"#222\">{}</text>",
+            WIDTH / 2.0,
+            escape(&chart.title)
+        );
+    }
     // Legend.
-    let legend_width: f64 = chart.series.iter().map(|(name, _)| 30.0 + 14.0 * name.chars().count() as f64).sum();
+    let reference_width =
+        if chart.reference.is_empty() { 0.0 } else { 40.0 + 14.0 * chart.reference_label.chars().count() as f64 };
+    let legend_width: f64 =
+        chart.series.iter().map(|(name, _)| 30.0 + 14.0 * name.chars().count() as f64).sum::<f64>() + reference_width;
     let mut x = (WIDTH - legend_width) / 2.0;
     for (i, (name, _)) in chart.series.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
@@ -76,15 +83,38 @@ pub fn svg(chart: &ChartData, font_family: &str, with_namespace: bool) -> String
         );
         x += 30.0 + 14.0 * name.chars().count() as f64;
     }
-    let max = chart.series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |a, b| a.max(*b));
-    let max = if chart.unit == "%" { max.max(100.0) } else { max };
-    // Headroom above the highest point for its label.
-    let (top_value, step) = axis(max * 1.08, chart.unit == "件");
+    if !chart.reference.is_empty() {
+        // The reference lines are explained once in the legend: dashed = the scope's value.
+        let _ = write!(
+            s,
+            "<line x1=\"{x:.1}\" y1=\"41\" x2=\"{:.1}\" y2=\"41\" stroke=\"#555\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"/><text x=\"{:.1}\" y=\"46\" fill=\"#333\">{}</text>",
+            x + 22.0,
+            x + 26.0,
+            escape(&chart.reference_label)
+        );
+    }
+    let values = || chart.series.iter().flat_map(|(_, v)| v.iter().flatten()).chain(chart.reference.iter().flatten());
+    let max = values().fold(0.0f64, |a, b| a.max(*b));
+    // Rates are not forced to start at 0 (bars of 92 % and 96 % would look alike): the axis
+    // starts at a round number below the lowest value.
+    let min = values().fold(f64::INFINITY, |a, b| a.min(*b));
+    let (bottom, top_value, step) = if chart.unit == "%" && min.is_finite() && min > 20.0 {
+        let (span, step) = axis((max - min) * 1.3 + 1.0, false);
+        let bottom = ((min - span * 0.15) / step).floor() * step;
+        let bottom = bottom.max(0.0);
+        let (_, step) = axis(max * 1.04 - bottom, false);
+        let top = bottom + ((max * 1.04 - bottom) / step).ceil() * step;
+        (bottom, top, step)
+    } else {
+        // Headroom above the highest point for its label.
+        let (top, step) = axis(max * 1.08, chart.unit == "件");
+        (0.0, top, step)
+    };
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
-    let y_of = |v: f64| TOP + plot_h - v / top_value * plot_h;
+    let y_of = |v: f64| TOP + plot_h - (v - bottom) / (top_value - bottom) * plot_h;
     // Grid and y labels.
-    let mut v = 0.0;
+    let mut v = bottom;
     while v <= top_value + step / 2.0 {
         let y = y_of(v);
         let _ = write!(
@@ -195,6 +225,16 @@ pub fn svg(chart: &ChartData, font_family: &str, with_namespace: bool) -> String
                                 bar - 1.0,
                                 (TOP + plot_h - y).max(0.0)
                             );
+                            // Data labels while they fit above the bars.
+                            if bar >= 14.0 {
+                                let _ = write!(
+                                    s,
+                                    "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"9\" fill=\"#333\">{:.1}</text>",
+                                    x0 + bar / 2.0,
+                                    y - 3.0,
+                                    v
+                                );
+                            }
                         }
                         None => {
                             let _ = write!(
@@ -208,6 +248,18 @@ pub fn svg(chart: &ChartData, font_family: &str, with_namespace: bool) -> String
                 }
             }
         }
+    }
+    // The scope's own value per series: a dashed line across the plot, labelled at the right.
+    for (si, value) in chart.reference.iter().enumerate() {
+        let Some(value) = value else { continue };
+        let color = COLORS[si % COLORS.len()];
+        let y = y_of(*value);
+        let _ = write!(
+            s,
+            "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"{color}\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"><title>{} {value:.2}</title></line>",
+            LEFT + plot_w,
+            escape(&chart.reference_label),
+        );
     }
     s.push_str("</svg>");
     s

@@ -83,6 +83,11 @@ pub(crate) fn styles_xml(f: &DocxFonts) -> String {
 <w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:outlineLvl w:val="1"/></w:pPr><w:rPr>{sub}<w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr><w:rPr>{body}<w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="TableHeader"><w:name w:val="Table Header"/><w:basedOn w:val="TableText"/><w:qFormat/><w:pPr><w:keepNext/></w:pPr><w:rPr>{heading}<w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Masthead"><w:name w:val="Masthead"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="0" w:after="120" w:line="1000" w:lineRule="exact"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr><w:rPr>{title}<w:color w:val="C00000"/><w:spacing w:val="20"/><w:sz w:val="72"/><w:szCs w:val="72"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Plain"><w:name w:val="Plain"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Colophon"><w:name w:val="Colophon"/><w:basedOn w:val="Plain"/><w:pPr><w:spacing w:line="440" w:lineRule="exact"/><w:ind w:left="280" w:right="280"/></w:pPr><w:rPr>{body}<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Caption"><w:name w:val="caption"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="120" w:line="400" w:lineRule="exact"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr><w:rPr>{heading}<w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Units"><w:name w:val="Units"/><w:basedOn w:val="Normal"/><w:pPr><w:keepNext/><w:spacing w:line="320" w:lineRule="exact"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="right"/></w:pPr><w:rPr>{body}<w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Figure"><w:name w:val="Figure"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="Note"><w:name w:val="Note"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:line="400" w:lineRule="exact"/></w:pPr><w:rPr>{body}<w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Signature"><w:name w:val="Signature"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:firstLineChars="0" w:firstLine="0" w:right="640"/><w:jc w:val="right"/></w:pPr></w:style>
@@ -101,26 +106,39 @@ pub(crate) fn paragraph(out: &mut String, style: &str, text: &str) {
     );
 }
 
+/// Whether a cell is a figure (right-aligned).
+fn is_figure(cell: &str) -> bool {
+    let t = cell.trim();
+    !t.is_empty()
+        && t.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '+' || c == '-')
+        && t.chars().all(|c| c.is_ascii_digit() || ".,+-%".contains(c) || "个百分点".contains(c))
+}
+
+/// A numbered table: its caption (表N　title), its unit line, then the table.
+fn numbered_table(out: &mut String, number: usize, t: &Table) {
+    paragraph(out, "Caption", &format!("表{number}　{}", t.title));
+    if !t.units.is_empty() {
+        paragraph(out, "Units", &t.units);
+    }
+    table(out, t);
+}
+
 fn table(out: &mut String, t: &Table) {
     let columns = t.rows.first().map_or(1, Vec::len);
+    let header = t.rows.first().cloned().unwrap_or_default();
     // Text width 210 − 28 − 26 mm = 156 mm ≈ 8845 twips, shared by the columns in proportion to
-    // their widest cell (CJK characters count 2, others 1; clamped so no column starves).
+    // their widest cell (CJK characters count 2, others 1; clamped so no column starves; a 案号
+    // column is never wrapped).
     let total = 8845;
     let weights: Vec<usize> = (0..columns)
         .map(|c| {
-            t.rows
-                .iter()
-                .filter_map(|r| r.get(c))
-                .map(|cell| {
-                    cell.chars()
-                        .map(|ch| if ch.is_ascii() { 1 } else { 2 })
-                        .sum::<usize>()
-                })
-                .max()
-                .unwrap_or(4)
-                .clamp(5, 18)
-                // The cell margins take about one character.
-                + 3
+            let width = |cell: &str| cell.chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum::<usize>();
+            // Figures and names must not wrap; a long heading may take two lines.
+            let data = t.rows.iter().skip(1).filter_map(|r| r.get(c)).map(|cell| width(cell)).max().unwrap_or(4);
+            let heading = header.get(c).map_or(4, |h| width(h).div_ceil(2));
+            let cap = if header.get(c).is_some_and(|h| h == "案号") { 30 } else { 18 };
+            // The cell margins take about one character; a flag ▼ two more.
+            (data + 3).max(heading).clamp(4, cap) + 2
         })
         .collect();
     let sum: usize = weights.iter().sum();
@@ -134,27 +152,40 @@ fn table(out: &mut String, t: &Table) {
         let _ = write!(out, "<w:gridCol w:w=\"{w}\"/>");
     }
     out.push_str("</w:tblGrid>\n");
+    let last = t.rows.len().saturating_sub(1);
     for (r, row) in t.rows.iter().enumerate() {
         out.push_str("<w:tr><w:trPr><w:cantSplit/>");
         if r == 0 {
             out.push_str("<w:tblHeader/>");
         }
         out.push_str("</w:trPr>");
+        // The scope's own row closes a comparison table (全市 / 全省): bold.
+        let total_row = r > 0 && r == last && row.first().is_some_and(String::is_empty);
         for (c, cell) in row.iter().enumerate() {
             let style = if r == 0 { "TableHeader" } else { "TableText" };
-            let shade = if r == 0 { "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"EFE9DF\"/>" } else { "" };
-            let jc = if r > 0 && c == 0 {
-                "<w:jc w:val=\"left\"/>"
-            } else if r > 0 {
+            let shade =
+                if r == 0 || total_row { "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"EFE9DF\"/>" } else { "" };
+            let head = header.get(c).map_or("", String::as_str);
+            let jc = if r == 0 || head == "序号" {
+                ""
+            } else if c > 0 && is_figure(cell) {
                 "<w:jc w:val=\"right\"/>"
             } else {
-                ""
+                "<w:jc w:val=\"left\"/>"
             };
+            let nowrap = if head == "案号" { "<w:noWrap/>" } else { "" };
+            let flagged = t.flagged.contains(&(r, c));
+            let run_props = match (flagged, total_row) {
+                (true, _) => "<w:rPr><w:b/><w:color w:val=\"C00000\"/></w:rPr>",
+                (false, true) => "<w:rPr><w:b/></w:rPr>",
+                _ => "",
+            };
+            let text = if flagged { format!("{cell}▼") } else { cell.clone() };
             let _ = write!(
                 out,
-                "<w:tc><w:tcPr><w:tcW w:w=\"{}\" w:type=\"dxa\"/>{shade}<w:vAlign w:val=\"center\"/></w:tcPr><w:p><w:pPr><w:pStyle w:val=\"{style}\"/>{jc}</w:pPr><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p></w:tc>",
+                "<w:tc><w:tcPr><w:tcW w:w=\"{}\" w:type=\"dxa\"/>{nowrap}{shade}<w:vAlign w:val=\"center\"/></w:tcPr><w:p><w:pPr><w:pStyle w:val=\"{style}\"/>{jc}</w:pPr><w:r>{run_props}<w:t xml:space=\"preserve\">{}</w:t></w:r></w:p></w:tc>",
                 widths[c.min(widths.len() - 1)],
-                escape(cell)
+                escape(&text)
             );
         }
         out.push_str("</w:tr>\n");
@@ -177,42 +208,115 @@ fn image(out: &mut String, index: usize, title: &str) {
     paragraph(out, "TableText", &format!("图{}　{title}", index + 1));
 }
 
-/// `word/document.xml`: one block element per line (so the golden file reads as text).
+/// A paragraph with text at the left margin and text at the right margin (a right tab stop),
+/// with optional borders (`w:pBdr` content).
+fn two_sided(out: &mut String, style: &str, left: &str, right: &str, borders: &str) {
+    // The text width, less the 版记's indents on both sides.
+    let tab = if style == "Colophon" { 8845 - 560 } else { 8845 };
+    let _ = writeln!(
+        out,
+        "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/><w:pBdr>{borders}</w:pBdr><w:tabs><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs></w:pPr><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r><w:r><w:tab/><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+        escape(left),
+        escape(right)
+    );
+}
+
+/// `word/document.xml`: one block element per line (so the golden file reads as text). The
+/// 公文 parts in order: 报头 (name in red, issue, office and date over a red rule), title,
+/// sections 一 to 五, one numbered 注, 落款, 附件 on a new page, 版记.
 pub fn document_xml(b: &Bulletin, with_charts: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document {NS}><w:body>");
+    let m = &b.masthead;
+    paragraph(&mut out, "Masthead", &m.name);
+    let _ = writeln!(
+        out,
+        "<w:p><w:pPr><w:pStyle w:val=\"Plain\"/><w:jc w:val=\"center\"/></w:pPr><w:r><w:t>{}</w:t></w:r></w:p>",
+        escape(&m.issue)
+    );
+    two_sided(
+        &mut out,
+        "Plain",
+        &m.office,
+        &m.date,
+        "<w:bottom w:val=\"single\" w:sz=\"24\" w:space=\"6\" w:color=\"C00000\"/>",
+    );
     paragraph(&mut out, "Title", &b.title);
     paragraph(&mut out, "Subtitle", &format!("（{}）", b.period_text));
+    if let Some(line) = &b.synthetic_line {
+        let _ = writeln!(
+            out,
+            "<w:p><w:pPr><w:pStyle w:val=\"Note\"/><w:jc w:val=\"center\"/></w:pPr><w:r><w:rPr><w:b/><w:color w:val=\"C00000\"/></w:rPr><w:t>{}</w:t></w:r></w:p>",
+            escape(line)
+        );
+    }
     paragraph(&mut out, "Heading1", "一、总体情况");
     for p in &b.overview {
         paragraph(&mut out, "Normal", p);
     }
-    paragraph(&mut out, "Heading1", "二、趋势与对比");
+    paragraph(&mut out, "Heading1", "二、质效指标对比");
+    for p in &b.named {
+        paragraph(&mut out, "Normal", p);
+    }
+    let mut number = 1;
+    numbered_table(&mut out, number, &b.comparison_table);
     if with_charts {
         image(&mut out, 0, &b.trend.title);
         image(&mut out, 1, &b.comparison.title);
     } else {
         paragraph(&mut out, "Normal", NO_CHART_NOTE);
     }
-    paragraph(&mut out, "Heading1", "三、各院主要指标");
-    for (i, t) in b.tables.iter().enumerate() {
-        paragraph(&mut out, "Heading2", &format!("（{}）{}", chinese_number(i + 1), t.title));
-        table(&mut out, t);
-    }
-    paragraph(&mut out, "Heading1", "四、需要督办的案件");
+    paragraph(&mut out, "Heading1", "三、需要督办的案件");
     for (i, list) in b.action_lists.iter().enumerate() {
         paragraph(&mut out, "Heading2", &format!("（{}）{}", chinese_number(i + 1), list.title));
         if list.total == 0 {
             paragraph(&mut out, "Normal", "无。");
         } else {
-            table(&mut out, &list.table);
+            number += 1;
+            let mut t = list.table.clone();
+            // The heading above says how many; the caption names the list.
+            t.title = format!("{}清单", list.title.split('（').next().unwrap_or(&list.title));
+            numbered_table(&mut out, number, &t);
         }
     }
-    for n in &b.notes {
-        paragraph(&mut out, "Note", &format!("注：{n}"));
+    paragraph(&mut out, "Heading1", "四、存在问题");
+    for p in &b.problems {
+        paragraph(&mut out, "Normal", p);
+    }
+    paragraph(&mut out, "Heading1", "五、下一步工作要求");
+    for p in &b.requirements {
+        paragraph(&mut out, "Normal", p);
+    }
+    paragraph(&mut out, "Note", "注：");
+    for (i, n) in b.notes.iter().enumerate() {
+        paragraph(&mut out, "Note", &format!("{}. {n}", i + 1));
     }
     paragraph(&mut out, "Signature", &b.issuer);
     paragraph(&mut out, "Signature", &b.issued_on);
+    // 附件 on a page of its own.
+    out.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>\n");
+    paragraph(&mut out, "Heading1", "附件");
+    paragraph(&mut out, "Heading2", "各院主要质效指标明细");
+    for t in &b.tables {
+        number += 1;
+        numbered_table(&mut out, number, t);
+    }
+    // 版记: between two thick rules, 报 and 送, then the printing line.
+    let d = &b.distribution;
+    let thick = |side: &str| format!("<w:{side} w:val=\"single\" w:sz=\"12\" w:space=\"2\" w:color=\"000000\"/>");
+    let thin = "<w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"2\" w:color=\"000000\"/>";
+    let _ = writeln!(
+        out,
+        "<w:p><w:pPr><w:pStyle w:val=\"Colophon\"/><w:keepNext/><w:pBdr>{}{thin}</w:pBdr><w:spacing w:before=\"480\"/></w:pPr><w:r><w:t xml:space=\"preserve\">报：{}</w:t></w:r></w:p>",
+        thick("top"),
+        escape(&d.report_to)
+    );
+    let _ = writeln!(
+        out,
+        "<w:p><w:pPr><w:pStyle w:val=\"Colophon\"/><w:keepNext/><w:pBdr>{thin}</w:pBdr></w:pPr><w:r><w:t xml:space=\"preserve\">送：{}</w:t></w:r></w:p>",
+        escape(&d.copy_to)
+    );
+    two_sided(&mut out, "Colophon", &d.office, &d.printed_on, &thick("bottom"));
     out.push_str("<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/><w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"2098\" w:right=\"1474\" w:bottom=\"1984\" w:left=\"1588\" w:header=\"851\" w:footer=\"992\" w:gutter=\"0\"/><w:docGrid w:type=\"lines\" w:linePitch=\"579\"/></w:sectPr>\n</w:body></w:document>\n");
     out
 }

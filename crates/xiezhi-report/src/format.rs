@@ -21,12 +21,14 @@ pub fn table_value(value: &Value, unit: Unit) -> String {
 /// 同比 as the metrics table prints it: +3.20% for counts and amounts, +1.50个百分点 for ratios,
 /// +2.00 for days, cases per judge and cases per dispute; `—` when there is none.
 pub fn table_change(change: Option<Change>, unit: Unit) -> String {
-    match change {
-        None => "—".to_owned(),
+    let text = match change {
+        None => return "—".to_owned(),
         Some(Change::Relative(r)) => format!("{:+.2}%", r * 100.0),
         Some(Change::Difference(d)) if unit == Unit::Ratio => format!("{:+.2}个百分点", d * 100.0),
         Some(Change::Difference(d)) => format!("{d:+.2}"),
-    }
+    };
+    // A change that rounds to nothing is 持平 (never +0.00 or −0.00).
+    if text[1..].starts_with("0.00") { "持平".to_owned() } else { text }
 }
 
 /// The band against the reference interval: 达标 / 低于区间 / 高于区间, or `未设区间`.

@@ -5,7 +5,7 @@
 
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
-use crate::bulletin::{Bulletin, ChartData, ChartKind};
+use crate::bulletin::{Bulletin, ChartData, ChartKind, Table};
 use crate::error::ReportError;
 
 fn header_format() -> Format {
@@ -41,25 +41,61 @@ fn figure(text: &str) -> Option<(f64, &'static str)> {
     Some((value, format))
 }
 
-fn write_rows(sheet: &mut Worksheet, first_row: u32, rows: &[Vec<String>]) -> Result<u32, ReportError> {
+/// Landscape A4, fitted to the page width, with the first `header_rows` rows repeated on every
+/// printed page and page numbers in the footer.
+fn print_ready(sheet: &mut Worksheet, header_rows: u32) -> Result<(), ReportError> {
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    if header_rows > 0 {
+        sheet.set_repeat_rows(0, header_rows - 1)?;
+    }
+    sheet.set_footer("&C第 &P 页 / 共 &N 页");
+    Ok(())
+}
+
+/// A `YYYY-MM-DD` cell as an Excel date.
+fn date_cell(text: &str) -> Option<rust_xlsxwriter::ExcelDateTime> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    rust_xlsxwriter::ExcelDateTime::from_ymd(text[..4].parse().ok()?, text[5..7].parse().ok()?, text[8..].parse().ok()?)
+        .ok()
+}
+
+/// A table under a title row (and a unit line), its header row included; figures as numbers,
+/// dates as dates, flagged cells in red; returns the next free row.
+fn write_table(sheet: &mut Worksheet, first_row: u32, table: &Table) -> Result<u32, ReportError> {
+    let mut row = first_row;
+    if !table.title.is_empty() {
+        sheet.write_string_with_format(row, 0, &table.title, &Format::new().set_bold())?;
+        row += 1;
+    }
+    if !table.units.is_empty() {
+        sheet.write_string_with_format(row, 0, &table.units, &Format::new().set_italic())?;
+        row += 1;
+    }
     let header = header_format();
     let cell = Format::new().set_border(FormatBorder::Thin);
-    for (r, row) in rows.iter().enumerate() {
-        for (c, text) in row.iter().enumerate() {
-            let (at_row, at_col) = (first_row + r as u32, c as u16);
-            match figure(text).filter(|_| r > 0) {
-                Some((value, number_format)) => {
-                    let format = cell.clone().set_num_format(number_format);
-                    sheet.write_number_with_format(at_row, at_col, value, &format)?;
-                }
-                None => {
-                    let format = if r == 0 { &header } else { &cell };
-                    sheet.write_string_with_format(at_row, at_col, text, format)?;
-                }
+    let date = cell.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Center);
+    for (r, values) in table.rows.iter().enumerate() {
+        for (c, text) in values.iter().enumerate() {
+            let (at_row, at_col) = (row + r as u32, c as u16);
+            let flagged = table.flagged.contains(&(r, c));
+            let base = if flagged { cell.clone().set_font_color("#C00000").set_bold() } else { cell.clone() };
+            if r == 0 {
+                sheet.write_string_with_format(at_row, at_col, text, &header)?;
+            } else if let Some((value, number_format)) = figure(text) {
+                sheet.write_number_with_format(at_row, at_col, value, &base.set_num_format(number_format))?;
+            } else if let Some(d) = date_cell(text) {
+                sheet.write_datetime_with_format(at_row, at_col, &d, &date)?;
+            } else {
+                sheet.write_string_with_format(at_row, at_col, text, &base)?;
             }
         }
     }
-    Ok(first_row + rows.len() as u32)
+    Ok(row + table.rows.len() as u32)
 }
 
 fn chart_sheet(workbook: &mut Workbook, name: &str, data: &ChartData) -> Result<(), ReportError> {
@@ -77,7 +113,8 @@ fn chart_sheet(workbook: &mut Workbook, name: &str, data: &ChartData) -> Result<
             if let Some(v) = values[i] {
                 // Percent values are rounded as the tables show them (two decimals).
                 let v = if data.unit == "%" { (v * 100.0).round() / 100.0 } else { v };
-                sheet.write_number(i as u32 + 1, s as u16 + 1, v)?;
+                let format = Format::new().set_num_format(if data.unit == "%" { "0.00" } else { "#,##0" });
+                sheet.write_number_with_format(i as u32 + 1, s as u16 + 1, v, &format)?;
             }
         }
     }
@@ -104,49 +141,101 @@ fn chart_sheet(workbook: &mut Workbook, name: &str, data: &ChartData) -> Result<
     Ok(())
 }
 
-/// The workbook as bytes.
+/// The workbook as bytes: 通报 (the text), 表1 (the courts compared), 明细 (the annex tables),
+/// the chart data with native charts, and the complete action lists — each print-ready.
 pub fn write(b: &Bulletin) -> Result<Vec<u8>, ReportError> {
     let mut workbook = Workbook::new();
     let title = Format::new().set_bold().set_font_size(16);
+    let red = Format::new().set_bold().set_font_color("#C00000");
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
 
     let sheet = workbook.add_worksheet();
     sheet.set_name("通报")?;
-    sheet.write_string_with_format(0, 0, &b.title, &title)?;
-    sheet.write_string(1, 0, format!("（{}）", b.period_text))?;
+    sheet.write_string_with_format(0, 0, format!("{}　{}", b.masthead.name, b.masthead.issue), &red)?;
+    sheet.write_string(1, 0, format!("{}　{}", b.masthead.office, b.masthead.date))?;
+    sheet.write_string_with_format(2, 0, &b.title, &title)?;
+    sheet.write_string(3, 0, format!("（{}）", b.period_text))?;
     sheet.set_column_width(0, 110)?;
-    let mut row = 3;
-    for p in b.overview.iter().chain(b.notes.iter()) {
-        sheet.write_string_with_format(row, 0, p, &wrap)?;
-        sheet.set_row_height(row, 15.0 * (p.chars().count() as f64 / 55.0).ceil().max(1.0))?;
-        row += 1;
+    let mut row = 5;
+    let text = |sheet: &mut Worksheet, row: &mut u32, p: &str, format: &Format| -> Result<(), ReportError> {
+        sheet.write_string_with_format(*row, 0, p, format)?;
+        sheet.set_row_height(*row, 15.0 * (p.chars().count() as f64 / 55.0).ceil().max(1.0))?;
+        *row += 1;
+        Ok(())
+    };
+    if let Some(line) = &b.synthetic_line {
+        text(sheet, &mut row, line, &red)?;
+    }
+    text(sheet, &mut row, "一、总体情况", &Format::new().set_bold())?;
+    for p in &b.overview {
+        text(sheet, &mut row, p, &wrap)?;
+    }
+    text(sheet, &mut row, "二、质效指标对比（表1见“表1”工作表）", &Format::new().set_bold())?;
+    for p in &b.named {
+        text(sheet, &mut row, p, &wrap)?;
+    }
+    text(sheet, &mut row, "四、存在问题", &Format::new().set_bold())?;
+    for p in &b.problems {
+        text(sheet, &mut row, p, &wrap)?;
+    }
+    text(sheet, &mut row, "五、下一步工作要求", &Format::new().set_bold())?;
+    for p in &b.requirements {
+        text(sheet, &mut row, p, &wrap)?;
+    }
+    text(sheet, &mut row, "注：", &Format::new())?;
+    for (i, n) in b.notes.iter().enumerate() {
+        text(sheet, &mut row, &format!("{}. {n}", i + 1), &wrap)?;
     }
     sheet.write_string(row + 1, 0, format!("{}　{}", b.issuer, b.issued_on))?;
+    print_ready(sheet, 0)?;
 
     let sheet = workbook.add_worksheet();
-    sheet.set_name("各院指标")?;
+    sheet.set_name("表1")?;
+    let mut first = b.comparison_table.clone();
+    first.title = format!("表1　{}", first.title);
+    write_table(sheet, 0, &first)?;
+    sheet.set_column_width(0, 8)?;
+    sheet.set_column_width(1, 22)?;
+    for c in 2..12 {
+        sheet.set_column_width(c, 14)?;
+    }
+    sheet.set_freeze_panes(3, 2)?;
+    print_ready(sheet, 3)?;
+
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("附件明细")?;
     let mut row = 0;
-    for t in &b.tables {
-        sheet.write_string_with_format(row, 0, &t.title, &Format::new().set_bold())?;
-        row = write_rows(sheet, row + 1, &t.rows)? + 1;
+    for (i, t) in b.tables.iter().enumerate() {
+        let mut t = t.clone();
+        t.title = format!("附表{}　{}", i + 1, t.title);
+        row = write_table(sheet, row, &t)? + 1;
     }
     sheet.set_column_width(0, 34)?;
     for c in 1..6 {
         sheet.set_column_width(c, 16)?;
     }
+    print_ready(sheet, 0)?;
 
     chart_sheet(&mut workbook, "月度趋势", &b.trend)?;
     chart_sheet(&mut workbook, "各院对比", &b.comparison)?;
 
-    for (name, list) in ["超审限未结", "超12个月未结"].iter().zip(&b.action_lists) {
+    for (name, list) in ["超审限未结案件清单", "超12个月未结案件清单"].iter().zip(&b.action_lists) {
         let sheet = workbook.add_worksheet();
         sheet.set_name(*name)?;
-        sheet.write_string_with_format(0, 0, &list.title, &Format::new().set_bold())?;
-        write_rows(sheet, 1, &list.all_rows)?;
+        let all = Table {
+            title: list.title.replace("，完整清单见XLSX", ""),
+            rows: list.all_rows.clone(),
+            ..Table::default()
+        };
+        write_table(sheet, 0, &all)?;
+        sheet.set_column_width(0, 6)?;
         sheet.set_column_width(1, 30)?;
         sheet.set_column_width(2, 28)?;
-        sheet.set_column_width(4, 12)?;
-        sheet.set_column_width(5, 12)?;
+        for c in 3..7 {
+            sheet.set_column_width(c, 12)?;
+        }
+        sheet.set_freeze_panes(2, 0)?;
+        print_ready(sheet, 2)?;
     }
     Ok(workbook.save_to_buffer()?)
 }

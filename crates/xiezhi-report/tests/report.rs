@@ -512,9 +512,39 @@ fn bulletin_figures_are_the_hand_worked_ones() {
     assert_eq!(filed, [3.0, 2.0, 2.0, 0.0, 0.0, 0.0]);
     // Pending at June's end = 2 = the period's pending.
     assert_eq!(b.trend.series[2].1[5], Some(2.0));
-    // Tables: 全市 then 东城, 西城; rows start with 受理 8, 去年同期 5, +60.00%, province 12.
+    // Annex tables: 全市 then 东城, 西城; rows start with 受理 8, 去年同期 5, +60.00%, and the
+    // 全省 column blank for a count (a total is not compared); no 区间 column without intervals.
     assert_eq!(b.tables.len(), 3);
-    assert_eq!(b.tables[0].rows[1], ["受理", "8", "5", "+60.00%", "12", "未设区间"]);
+    assert_eq!(b.tables[0].rows[1], ["受理", "8", "5", "+60.00%", ""]);
+    assert_eq!(b.tables[0].rows[0], ["指标", "本期", "去年同期", "同比", "全省"]);
+    // 结收比 row: the province's 81.82 % is there (9 of 11).
+    assert_eq!(b.tables[0].rows[6], ["结收比", "85.71%", "60.00%", "+25.71个百分点", "81.82%"]);
+    // 表1 compares the courts. 西城 (粤0704): accepted 3 (民初1号, 执1号, 执2号), closed 2 →
+    // 66.67 %; filed 3 → 结收比 66.67 %; its one trial closing took 121 days (01-05 → 05-05);
+    // no pending trial case → 超12个月未结案件比 undefined; 执结率 1 of 2 = 50 %. 全市: 8, 6,
+    // 75 %, 6/7, 100 %, (92 + 60 + 60 + 121) / 4 = 83.25 days, 0 of 1 pending trial case over
+    // 12 months, 执结率 2/3. No case has an applied amount: 执行到位率 undefined.
+    let t = &b.comparison_table;
+    assert_eq!(t.rows[2], ["2", "西城区", "3", "2", "66.67%", "66.67%", "100.00%", "121.00", "—", "50.00%", "—"]);
+    assert_eq!(t.rows[3], ["", "全市", "8", "6", "75.00%", "85.71%", "100.00%", "83.25", "0.00%", "66.67%", "—"]);
+    // Worse than 全市: 西城's 结案率, 结收比, 平均审理天数 and 执结率 (columns 4, 5, 7, 9).
+    let mut flagged = t.flagged.clone();
+    flagged.sort();
+    assert_eq!(flagged, [(2, 4), (2, 5), (2, 7), (2, 9)]);
+    assert_eq!(
+        b.named,
+        [
+            "结案率低于全市平均水平（75.00%）的有：西城区。",
+            "结收比低于全市平均水平（85.71%）的有：西城区。",
+            "平均审理天数高于全市平均水平（83.25）的有：西城区。",
+            "执结率低于全市平均水平（66.67%）的有：西城区。",
+        ]
+    );
+    // The 公文 parts: 报头 with the period's month as the issue, the issuing office, 版记.
+    assert_eq!(b.masthead.issue, "第6期");
+    assert_eq!(b.masthead.office, "江海市法院审判管理办公室");
+    assert_eq!(b.distribution.copy_to, "各审判业务部门，各基层人民法院");
+    assert!(!b.title.contains("合成演示数据"));
     // Action lists on 2024-06-30: 民初3号 (filed 03-01, 6-month limit to 09-01) is not over its
     // limit; 执2号 (filed 03-01, 6 months) neither; nothing is over 12 months.
     assert_eq!(b.action_lists[0].total, 0);
@@ -533,8 +563,8 @@ fn a_city_alone_in_the_data_is_not_set_against_the_province() {
     let months = monthly_series(&snapshot, period(), &catalogue, &scope);
     let b = Bulletin::build(&report, &catalogue, &scope, &months, &actions, &BulletinOptions::new(d("2024-07-05")))
         .unwrap();
-    assert_eq!(b.tables[0].rows[1], ["受理", "8", "5", "+60.00%", "—", "未设区间"]);
-    assert!(b.tables.iter().all(|t| t.rows[1..].iter().all(|r| r[4] == "—")));
+    assert_eq!(b.tables[0].rows[1], ["受理", "8", "5", "+60.00%"]);
+    assert!(b.tables.iter().all(|t| t.rows[0] == ["指标", "本期", "去年同期", "同比"]), "no 全省 column");
     assert!(b.overview.iter().all(|p| !p.contains("全省平均水平")), "{:?}", b.overview);
 }
 

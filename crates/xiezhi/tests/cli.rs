@@ -294,7 +294,12 @@ fn demo_is_created_once_and_deterministic() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let html = std::fs::read_to_string(dir.path().join("b.html")).unwrap();
-    assert!(html.contains("（合成演示数据）") && html.contains("非真实案件"), "the bulletin is not marked");
+    // Marked under the title (not in it: the title is the document's).
+    assert!(
+        html.contains("<p class=\"synthetic\">【合成演示数据】") && html.contains("非真实案件"),
+        "the bulletin is not marked"
+    );
+    assert!(!html.contains("<h1>广州市全市法院审判执行质效通报（合成演示数据）"));
 }
 
 #[test]

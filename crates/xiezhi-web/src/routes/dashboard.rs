@@ -234,6 +234,8 @@ pub async fn page(
             ("月末未结".to_owned(), months.iter().map(|m| Some(m.pending as f64)).collect()),
         ],
         kind: ChartKind::Line,
+        reference: Vec::new(),
+        reference_label: String::new(),
     };
     let member_groups = members(&report, &key, &user.access);
     let columns: Vec<Column> = SIDE_BY_SIDE
@@ -277,6 +279,8 @@ pub async fn page(
             ("结案率".to_owned(), member_groups.iter().map(|g| ratio(g, IndicatorId::ClosureRate)).collect()),
         ],
         kind: ChartKind::Columns,
+        reference: Vec::new(),
+        reference_label: String::new(),
     });
     // Action lists, as of the period's last day; each links to the list of exactly its cases.
     let as_of = period.to();
