@@ -96,7 +96,7 @@ fn contradictions(
             problems.push(Problem {
                 row,
                 column: column.clone(),
-                reason: format!("与该案已记录的事件不符（按事件应为 {expected}）/ contradicts the case's events"),
+                reason: format!("与该案已记录的事件不符（按事件应为 {expected}）"),
                 value: given,
             });
         }
@@ -315,7 +315,7 @@ impl Pass<'_> {
                         row_problems.push(Problem {
                             row: outcome.row,
                             column: number_header.clone(),
-                            reason: format!("案号在文件中重复 / duplicate 案号 in the file (first at row {first_row})"),
+                            reason: format!("案号在文件中重复（首次出现在第{first_row}行）"),
                             value: number.to_string(),
                         });
                     }
@@ -335,7 +335,7 @@ impl Pass<'_> {
                     row_problems.push(Problem {
                         row: outcome.row,
                         column: number_header.clone(),
-                        reason: "本账户无权导入该法院案件 / the court of this 案号 is outside your scope".to_owned(),
+                        reason: "本账户无权导入该法院的案件".to_owned(),
                         value: facts.case_number.to_string(),
                     });
                 }
@@ -359,7 +359,7 @@ impl Pass<'_> {
                         Some((first, row)) if first != name => row_problems.push(Problem {
                             row: outcome.row,
                             column: court_header.clone(),
-                            reason: format!("同一法院名称不一致 / court {code} is named {first:?} at row {row}"),
+                            reason: format!("同一法院名称不一致（{code} 在第{row}行为“{first}”）"),
                             value: name.clone(),
                         }),
                         Some(_) => {}

@@ -119,7 +119,7 @@ impl EventRecord {
                 None => problems.push(Problem {
                     row,
                     column: k.clone(),
-                    reason: "应为文本、数字或 true/false / not a plain value".into(),
+                    reason: "应为文本、数字或 true/false".into(),
                     value: crate::row::clip_value(&v.to_string()),
                 }),
             }
@@ -163,23 +163,25 @@ pub fn parse_event(r: &EventRecord, case_number: Option<&CaseNumber>) -> Result<
             if let Some(given) = r.get("case_number")
                 && CaseNumber::parse(given).ok().as_ref() != Some(n)
             {
-                problem("case_number", "与地址中的案号不一致 / differs from the case in the path", given);
+                problem("case_number", "与地址中的案号不一致", given);
             }
             Some(n.clone())
         }
         None => match r.get("case_number") {
             None => {
-                problem("case_number", "必填 / required", "");
+                problem("case_number", "必填", "");
                 None
             }
             Some(t) => CaseNumber::parse(t)
-                .map_err(|e| problem("case_number", &format!("不是有效案号 / not a case number: {e}"), t))
+                .map_err(|e| {
+                    problem("case_number", &format!("不是有效案号：{}", crate::row::case_number_reason(&e)), t)
+                })
                 .ok(),
         },
     };
     let kind = match r.get("event") {
         None => {
-            problem("event", "必填：extension, suspension, conversion, restart, payment, terminal_check, petition", "");
+            problem("event", "必填：延长审限、扣除审限、程序转换、重新计算、执行到位、终本核查或执行信访", "");
             None
         }
         Some(t) => {
@@ -187,7 +189,7 @@ pub fn parse_event(r: &EventRecord, case_number: Option<&CaseNumber>) -> Result<
             if k.is_none() {
                 problem(
                     "event",
-                    "未知的事件 / unknown event (extension 延长审限, suspension 扣除审限, conversion 程序转换, restart 重新计算, payment 执行到位, terminal_check 终本核查, petition 执行信访)",
+                    "未知的事件，应为：延长审限、扣除审限、程序转换、重新计算、执行到位、终本核查、执行信访（或 extension、suspension、conversion、restart、payment、terminal_check、petition）",
                     t,
                 );
             }
@@ -198,7 +200,7 @@ pub fn parse_event(r: &EventRecord, case_number: Option<&CaseNumber>) -> Result<
         match r.get(key) {
             None => {
                 if required {
-                    problem(key, "必填 / required", "");
+                    problem(key, "必填", "");
                 }
                 None
             }
@@ -213,23 +215,23 @@ pub fn parse_event(r: &EventRecord, case_number: Option<&CaseNumber>) -> Result<
                 (Some(m), None) => match m.parse::<u16>() {
                     Ok(v) if (1..=120).contains(&v) => Some(Span::Months(v)),
                     _ => {
-                        problem("months", "应为 1–120 的整数月 / whole months 1–120", m);
+                        problem("months", "应为 1–120 的整数月", m);
                         None
                     }
                 },
                 (None, Some(d)) => match d.parse::<u32>() {
                     Ok(v) if (1..=3650).contains(&v) => Some(Span::Days(v)),
                     _ => {
-                        problem("days", "应为 1–3650 的整数天 / whole days 1–3650", d);
+                        problem("days", "应为 1–3650 的整数天", d);
                         None
                     }
                 },
                 (Some(_), Some(d)) => {
-                    problem("days", "月数与天数只能填一项 / give months or days, not both", d);
+                    problem("days", "月数与天数只能填一项", d);
                     None
                 }
                 (None, None) => {
-                    problem("months", "延长审限须填月数或天数 / months or days required", "");
+                    problem("months", "延长审限须填月数或天数", "");
                     None
                 }
             };
@@ -270,7 +272,7 @@ pub fn parse_event(r: &EventRecord, case_number: Option<&CaseNumber>) -> Result<
             if let (Some(f), Some(t)) = (from, to)
                 && t < f
             {
-                problem("to", &format!("结束日期早于起始日期 {f} / to before from"), &t.to_string());
+                problem("to", &format!("结束日期早于起始日期 {f}"), &t.to_string());
             }
             match (kind, from) {
                 (Some(kind), Some(from)) if to.is_none_or(|t| t >= from) => {
@@ -283,10 +285,18 @@ pub fn parse_event(r: &EventRecord, case_number: Option<&CaseNumber>) -> Result<
             let on = date("on", true, &mut problem);
             let procedure = match r.get("procedure") {
                 None => {
-                    problem("procedure", "必填 / required", "");
+                    problem("procedure", "必填", "");
                     None
                 }
-                Some(t) => Procedure::parse(t).map_err(|e| problem("procedure", &e.to_string(), t)).ok(),
+                Some(t) => Procedure::parse(t)
+                    .map_err(|_| {
+                        problem(
+                            "procedure",
+                            "适用程序无法识别，应为：普通程序、简易程序、小额诉讼程序、速裁程序、特别程序",
+                            t,
+                        )
+                    })
+                    .ok(),
             };
             match (on, procedure) {
                 (Some(on), Some(procedure)) => Some(CaseEvent::Conversion { on, procedure }),
@@ -299,21 +309,21 @@ pub fn parse_event(r: &EventRecord, case_number: Option<&CaseNumber>) -> Result<
             let on = date("on", true, &mut problem);
             let amount = match r.get("amount") {
                 None => {
-                    problem("amount", "必填：金额（元）/ required", "");
+                    problem("amount", "必填：金额（元）", "");
                     None
                 }
                 Some(t) => match Amount::parse(t, false) {
                     Ok(a) if a.ten_thousandths() > 0 && a.ten_thousandths() % 100 == 0 => Some(a),
                     Ok(a) if a.ten_thousandths() == 0 => {
-                        problem("amount", "金额应大于0 / must be positive", t);
+                        problem("amount", "金额应大于0", t);
                         None
                     }
                     Ok(_) => {
-                        problem("amount", "金额最多两位小数（元）/ at most 2 decimals", t);
+                        problem("amount", "金额最多两位小数（元）", t);
                         None
                     }
                     Err(e) => {
-                        problem("amount", &format!("不是金额 / not an amount: {e}"), t);
+                        problem("amount", &format!("不是金额：{}", crate::row::amount_reason(&e)), t);
                         None
                     }
                 },
@@ -364,11 +374,7 @@ pub fn parse_event(r: &EventRecord, case_number: Option<&CaseNumber>) -> Result<
             if let (Some(o), Some(res)) = (on, resolved_on)
                 && res < o
             {
-                problem(
-                    "resolved_on",
-                    &format!("办结日期早于收到日期 {o} / resolved before received"),
-                    &res.to_string(),
-                );
+                problem("resolved_on", &format!("办结日期早于收到日期 {o}"), &res.to_string());
             }
             match on {
                 Some(on) if resolved_on.is_none_or(|r| r >= on) => Some(CaseEvent::Petition { on, resolved_on }),
@@ -407,13 +413,13 @@ pub fn read_events(path: &Path) -> Result<Result<Vec<EventRow>, Vec<Problem>>, I
                 Ok(_) => Err(vec![Problem {
                     row,
                     column: "—".into(),
-                    reason: "每行应为一个JSON对象 / one JSON object per line".into(),
+                    reason: "每行应为一个JSON对象".into(),
                     value: text.chars().take(60).collect(),
                 }]),
                 Err(e) => Err(vec![Problem {
                     row,
                     column: "—".into(),
-                    reason: format!("JSON无法解析 / not JSON: {e}"),
+                    reason: format!("JSON无法解析（{}）", clip_json_error(&e.to_string())),
                     value: text.chars().take(60).collect(),
                 }]),
             });
@@ -454,4 +460,12 @@ pub fn read_events(path: &Path) -> Result<Result<Vec<EventRow>, Vec<Problem>>, I
         }
     }
     Ok(if problems.is_empty() { Ok(events) } else { Err(problems) })
+}
+
+/// A JSON parser's message without its English parts beyond the position.
+fn clip_json_error(message: &str) -> String {
+    match message.rsplit_once(" at line ") {
+        Some((_, position)) => format!("第{}", position.replacen(" column ", "行第", 1) + "列"),
+        None => String::new(),
+    }
 }

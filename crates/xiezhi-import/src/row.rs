@@ -28,6 +28,31 @@ pub struct Problem {
     pub value: String,
 }
 
+/// Why a text is not a 案号, in Chinese.
+pub(crate) fn case_number_reason(e: &xiezhi_domain::CaseNumberError) -> String {
+    use xiezhi_domain::CaseNumberError as E;
+    match e {
+        E::Empty => "为空".to_owned(),
+        E::MissingYear => "应以（年度）开头".to_owned(),
+        E::BadYear => "年度应为四位数字".to_owned(),
+        E::MissingSuffix => "应以“号”结尾".to_owned(),
+        E::UnknownCourt => "法院代字无法识别".to_owned(),
+        E::UnknownTypeCode(t) => format!("类型代字“{t}”无法识别"),
+        E::BadSequence => "案件编号应为数字".to_owned(),
+    }
+}
+
+/// Why a text is not an amount, in Chinese.
+pub(crate) fn amount_reason(e: &xiezhi_domain::AmountError) -> &'static str {
+    use xiezhi_domain::AmountError as E;
+    match e {
+        E::NotANumber => "不是数字",
+        E::Negative => "不能为负",
+        E::TooPrecise => "小数超过4位",
+        E::TooLarge => "数额过大",
+    }
+}
+
 /// Characters of a value echoed in a problem report; longer values are cut with their length
 /// noted, so a 10 MB cell never becomes a 10 MB error.
 pub const ECHOED_CHARS: usize = 80;
@@ -103,8 +128,7 @@ fn without_time(text: &str) -> &str {
 pub fn parse_date_text(text: &str) -> Result<Date, String> {
     let normal = half_width(text);
     let text = without_time(&normal);
-    let bad =
-        || "日期无法识别 / not a date (accepted: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305)".to_owned();
+    let bad = || "日期无法识别，可用格式：2024-03-05、2024/3/5、2024.3.5、2024年3月5日、20240305".to_owned();
     let (y, m, d) = if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
         (&text[0..4], &text[4..6], &text[6..8])
     } else if let Some(rest) = text.strip_suffix('日') {
@@ -126,13 +150,13 @@ pub fn parse_date_text(text: &str) -> Result<Date, String> {
     }
     let (y, m, d) =
         (y.parse::<i32>().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
-    Date::from_ymd(y, m, d).map_err(|_| "日期不存在 / no such day".to_owned())
+    Date::from_ymd(y, m, d).map_err(|_| "日期不存在".to_owned())
 }
 
 /// An Excel serial day number (1900 date system) as a date; the time of day is ignored.
 pub fn date_from_serial(serial: f64) -> Result<Date, String> {
     if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
-        return Err("不是Excel日期 / not an Excel date".to_owned());
+        return Err("不是Excel日期".to_owned());
     }
     // Serial 1 = 1900-01-01, and Excel counts a non-existent 1900-02-29 (serial 60); from
     // serial 61 on, day n is 1899-12-30 + n.
@@ -179,7 +203,7 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
     fn required<T>(&mut self, column: Column, parse: impl FnOnce(&mut Self, Cell<'c>) -> Option<T>) -> Option<T> {
         let cell = self.cell(column);
         if cell.is_empty() {
-            self.problem(column, "必填项为空 / required value missing", String::new());
+            self.problem(column, "必填项为空", String::new());
             return None;
         }
         parse(self, cell)
@@ -195,7 +219,7 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
         match CaseNumber::parse(&half_width(&text)) {
             Ok(n) => Some(n),
             Err(e) => {
-                self.problem(column, format!("案号无法识别 / not a case number: {e}"), text);
+                self.problem(column, format!("案号无法识别：{}", case_number_reason(&e)), text);
                 None
             }
         }
@@ -214,7 +238,7 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
         let in_wan = self.header.in_wan(column);
         let text = cell.display();
         Amount::parse(&half_width(&text), in_wan)
-            .map_err(|e| self.problem(column, format!("金额无效 / amount {e}"), text))
+            .map_err(|e| self.problem(column, format!("金额无效：{}", amount_reason(&e)), text))
             .ok()
     }
 
@@ -225,15 +249,15 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
         match parsed {
             Ok(n) if n <= 36_500 => Some(n),
             Ok(_) => {
-                self.problem(column, "天数过大（上限36500天）/ more than 36,500 days", text);
+                self.problem(column, "天数过大（上限36500天）", text);
                 None
             }
             _ if text.starts_with('-') => {
-                self.problem(column, "天数不能为负 / must not be negative", text);
+                self.problem(column, "天数不能为负", text);
                 None
             }
             _ => {
-                self.problem(column, "天数应为整数 / not a whole number of days", text);
+                self.problem(column, "天数应为整数", text);
                 None
             }
         }
@@ -245,11 +269,7 @@ impl<'c, F: Fn(usize) -> Cell<'c>> RowParser<'_, 'c, F> {
             "是" | "有" | "true" | "1" | "y" | "yes" => Some(true),
             "否" | "无" | "false" | "0" | "n" | "no" => Some(false),
             _ => {
-                self.problem(
-                    column,
-                    "应为是/否、有/无 / not a yes/no value (是/否, 有/无, true/false, 1/0, Y/N)",
-                    text,
-                );
+                self.problem(column, "应为是/否、有/无、true/false、1/0、Y/N", text);
                 None
             }
         }
@@ -274,7 +294,18 @@ pub(crate) fn parse_row_keeping_number<'c>(
     let closed_on = p.optional(Column::ClosedOn, |p, c| p.date(Column::ClosedOn, c));
     let procedure = p.optional(Column::Procedure, |p, c| {
         let text = c.display();
-        Procedure::parse(&text).map_err(|e| p.problem(Column::Procedure, format!("适用程序无法识别 / {e}"), text)).ok()
+        Procedure::parse(&text)
+            .map_err(|_| {
+                p.problem(
+                    Column::Procedure,
+                    format!(
+                        "适用程序无法识别，应为：{}",
+                        Procedure::ALL.iter().map(|p| p.label()).collect::<Vec<_>>().join("、")
+                    ),
+                    text,
+                )
+            })
+            .ok()
     });
     let disposition_cell = p.cell(Column::Disposition);
     let disposition = p.optional(Column::Disposition, |p, c| {
@@ -297,22 +328,14 @@ pub(crate) fn parse_row_keeping_number<'c>(
     if let (Some(filed), Some(closed)) = (filed_on, closed_on)
         && closed < filed
     {
-        p.problem(
-            Column::ClosedOn,
-            format!("结案日期早于立案日期 / closed before it was filed ({filed})"),
-            closed.to_string(),
-        );
+        p.problem(Column::ClosedOn, format!("结案日期早于立案日期（{filed}）"), closed.to_string());
     }
     let closed_cell = p.cell(Column::ClosedOn);
     match (closed_cell.is_empty(), disposition_cell.is_empty()) {
-        (false, true) => {
-            p.problem(Column::Disposition, "已结案但无结案方式 / closed case without 结案方式", String::new())
+        (false, true) => p.problem(Column::Disposition, "已结案但无结案方式", String::new()),
+        (true, false) => {
+            p.problem(Column::Disposition, "未结案件（无结案日期）不应有结案方式", disposition_cell.display())
         }
-        (true, false) => p.problem(
-            Column::Disposition,
-            "未结案件不应有结案方式 / 结案方式 given for a pending case (no 结案日期)",
-            disposition_cell.display(),
-        ),
         _ => {}
     }
 
@@ -392,7 +415,7 @@ mod tests {
         assert_eq!(facts.extension_days, 30);
         let p =
             row(&[("案号", "(2024)粤0703民初12号"), ("立案日期", "2024-01-31"), ("延长天数", "40000")]).unwrap_err();
-        assert_eq!(p[0].to_string(), "row 2, column 延长天数: 天数过大（上限36500天）/ more than 36,500 days (40000)");
+        assert_eq!(p[0].to_string(), "row 2, column 延长天数: 天数过大（上限36500天） (40000)");
     }
 
     #[test]
@@ -442,24 +465,20 @@ mod tests {
         .unwrap_err();
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(text.len(), 5, "{text:#?}");
-        assert!(text[0].starts_with("row 2, column 案号: 案号无法识别 / not a case number"), "{}", text[0]);
+        assert!(text[0].starts_with("row 2, column 案号: 案号无法识别："), "{}", text[0]);
         assert!(text.iter().any(|t| t.starts_with("row 2, column 结案方式: 结案方式不在词表中，应为：判决、调解、")
             && t.ends_with("其他 (其它)")));
-        assert!(text.iter().any(|t| t == "row 2, column 标的额: 金额无效 / amount must not be negative (-5)"));
-        assert!(text.iter().any(|t| t
-            == "row 2, column 结案日期: 结案日期早于立案日期 / closed before it was filed (2024-03-05) (2024-03-01)"));
-        assert!(text.iter().any(|t| t.starts_with("row 2, column 原审案号: 案号无法识别 / not a case number")));
+        assert!(text.iter().any(|t| t == "row 2, column 标的额: 金额无效：不能为负 (-5)"));
+        assert!(text.iter().any(|t| t == "row 2, column 结案日期: 结案日期早于立案日期（2024-03-05） (2024-03-01)"));
+        assert!(text.iter().any(|t| t.starts_with("row 2, column 原审案号: 案号无法识别：")));
     }
 
     #[test]
     fn disposition_must_match_closing() {
         let p = row(&[("案号", "(2024)粤0703民初12号"), ("立案日期", "2024-03-05"), ("结案方式", "判决")]).unwrap_err();
-        assert_eq!(
-            p[0].to_string(),
-            "row 2, column 结案方式: 未结案件不应有结案方式 / 结案方式 given for a pending case (no 结案日期) (判决)"
-        );
+        assert_eq!(p[0].to_string(), "row 2, column 结案方式: 未结案件（无结案日期）不应有结案方式 (判决)");
         let p = row(&[("案号", "(2024)粤0703民初12号"), ("立案日期", "2024-03-05"), ("结案日期", "2024-04-05")])
             .unwrap_err();
-        assert_eq!(p[0].to_string(), "row 2, column disposition: 已结案但无结案方式 / closed case without 结案方式 ()");
+        assert_eq!(p[0].to_string(), "row 2, column disposition: 已结案但无结案方式 ()");
     }
 }

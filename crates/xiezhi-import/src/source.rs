@@ -258,8 +258,7 @@ impl FactsReader {
                             result: Err(vec![Problem {
                                 row: self.row,
                                 column,
-                                reason: "不是有效的UTF-8文本 / not valid UTF-8 (the file's first megabyte was UTF-8)"
-                                    .to_owned(),
+                                reason: "不是有效的UTF-8文本（文件开头是UTF-8编码）".to_owned(),
                                 value: crate::row::clip_value(&String::from_utf8_lossy(&record[i])),
                             }]),
                             case_number: None,

@@ -152,10 +152,7 @@ fn row_numbers_are_spreadsheet_rows() {
     // Lines: 1 header, 2 case 1, 3 blank, 4 case 2, 5–6 case 3 (a quoted line break), 7 case 4.
     assert_eq!(
         problems,
-        [
-            "row 4, column 立案日期: 日期不存在 / no such day (2023-02-29)",
-            "row 7, column 立案日期: 日期不存在 / no such day (2024-01-32)",
-        ]
+        ["row 4, column 立案日期: 日期不存在 (2023-02-29)", "row 7, column 立案日期: 日期不存在 (2024-01-32)",]
     );
 }
 
