@@ -1271,6 +1271,30 @@ async fn browser_login_dashboard_drill_down() {
         b.wait_for(&format!("/cases/{}", support::enc(number.as_str().unwrap())), "table.kv");
         let heading = b.eval("document.querySelector('h1').textContent");
         shot(&mut b, "04-case");
+        // Phone, tablet and desktop: no page is wider than the screen (wide tables scroll inside
+        // their panels), and the navigation is one line, not one character per line.
+        let mut overflow = Vec::new();
+        for width in [390, 768, 1366] {
+            b.call(
+                "Emulation.setDeviceMetricsOverride",
+                serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 800}),
+            );
+            for path in ["/", "/metrics", "/cases", "/deadlines", "/reports", "/notifications"] {
+                b.navigate(&format!("{base}{path}"));
+                b.wait_for(path, "main");
+                let wide = b.eval("document.documentElement.scrollWidth").as_u64().unwrap_or(0);
+                // A link squeezed to one character per line is narrower than two characters.
+                let nav = b
+                    .eval("Math.min(...[...document.querySelectorAll('.top nav a')].map(a => a.getBoundingClientRect().width))")
+                    .as_f64()
+                    .unwrap_or(0.0);
+                if wide > width + 1 || nav < 24.0 {
+                    overflow.push(format!("{path} at {width}px: page {wide}px wide, narrowest nav link {nav}px"));
+                }
+                shot(&mut b, &format!("w{width}{}", path.replace('/', "-")));
+            }
+        }
+        b.call("Emulation.clearDeviceMetricsOverride", serde_json::json!({}));
         if shots.is_some() {
             for (name, path) in [("05-metrics", "/metrics"), ("06-cases", "/cases?pending=1"), ("07-import", "/import"), ("08-reports", "/reports")] {
                 b.navigate(&format!("{base}{path}"));
@@ -1320,12 +1344,13 @@ async fn browser_login_dashboard_drill_down() {
                 shot(&mut b, &format!("{user}-09-explain"));
             }
         }
-        (cards, metrics, explain_value, count, number, heading, b.requests.clone())
+        (cards, metrics, explain_value, count, number, heading, b.requests.clone(), overflow)
     })
     .await
     .unwrap();
     server.abort();
-    let (cards, metrics, explain_value, count, number, heading, requests) = outcome;
+    let (cards, metrics, explain_value, count, number, heading, requests, overflow) = outcome;
+    assert!(overflow.is_empty(), "pages wider than the screen: {overflow:#?}");
     let city = metrics["groups"]
         .as_array()
         .unwrap()
