@@ -128,6 +128,7 @@ pub fn router(state: AppState) -> Router {
         .route("/my", get(my_cases::page))
         .route("/import", get(import::page).post(import::upload))
         .route("/import/confirm", post(import::confirm))
+        .route("/import/problems/{token}", get(import::problems_download))
         .route("/reports", get(reports::page))
         .route("/reports/bulletin", get(reports::bulletin_download))
         .route("/reports/fill", post(reports::fill_upload))

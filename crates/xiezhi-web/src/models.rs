@@ -527,9 +527,12 @@ pub struct ImportReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unknown_columns: Option<Vec<String>>,
     pub problems: Vec<ProblemLine>,
-    /// On the page: how many problems there are (the list shows at most 500).
+    /// How many problems there are (the list shows the first 200).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem_count: Option<usize>,
+    /// Where the complete problem report (CSV) can be downloaded, for an hour.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems_csv: Option<String>,
 }
 
 /// One problem of a file: row, column, reason, value, and the line `xiezhi import` prints.

@@ -1113,6 +1113,16 @@ async fn the_import_page_validates_then_imports_on_confirmation() {
         }
         assert!(!r.body.contains("action=\"/import/confirm\""), "a rejected file can be confirmed");
         assert_eq!(case_status(number).await, StatusCode::NOT_FOUND);
+        // The complete problem report downloads as CSV, for its uploader only.
+        // (The page escapes the slashes of the link.)
+        let at = r.body.find("&#x2f;import&#x2f;problems&#x2f;").expect("a link to the complete problem report");
+        let link: String = r.body[at..].chars().take_while(|c| *c != '"').collect::<String>().replace("&#x2f;", "/");
+        let csv = app.request(Method::GET, &link, Some(&m.cookie), None, &[]).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+        assert!(csv.body.contains("2026-02-30") && csv.body.contains("日期不存在"), "{}", csv.body);
+        let admin = app.login("admin").await;
+        assert_eq!(app.request(Method::GET, &link, Some(&admin.cookie), None, &[]).await.status, StatusCode::NOT_FOUND);
 
         // A court outside the manager's scope: refused at validation, nothing to confirm.
         let outside = app.csv_for(OUTSIDE_COURT, 900_303);

@@ -276,6 +276,63 @@ pub async fn upload(
 }
 
 /// At most 500 problems on a page (the count says how many there are).
+/// Keeps the complete problem report of an import (CSV, as `xiezhi import` writes beside the
+/// file) for its user to download for an hour; one per user. `None` without problems.
+fn keep_problem_report(
+    state: &AppState,
+    user: &CurrentUser,
+    file_name: &str,
+    problems: &[xiezhi_import::Problem],
+) -> Option<String> {
+    if problems.is_empty() {
+        return None;
+    }
+    let bytes = xiezhi_app::ingest::problem_report_bytes(problems).ok()?;
+    let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
+    let token = xiezhi_app::accounts::random_token();
+    let now = state.app.clock.unix_millis();
+    state.uploads.sweep(now);
+    let mut map = state.uploads.filled.lock().expect("uploads lock");
+    map.retain(|_, f| !(f.username == user.access.username && f.content_type.starts_with("text/csv")));
+    map.insert(
+        token.clone(),
+        FilledDraft {
+            bytes,
+            file_name: format!("{stem}.problems.csv"),
+            content_type: "text/csv; charset=utf-8",
+            username: user.access.username.clone(),
+            created: now,
+        },
+    );
+    Some(format!("/import/problems/{token}"))
+}
+
+/// `GET /import/problems/{token}`: the complete problem report of the user's last import.
+pub async fn problems_download(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Result<Response, WebError> {
+    require_import(&user)?;
+    let map = state.uploads.filled.lock().expect("uploads lock");
+    let report = map
+        .get(&token)
+        .filter(|d| d.username == user.access.username && d.content_type.starts_with("text/csv"))
+        .ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, report.content_type.to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename*=UTF-8''{}", crate::shared::enc(&report.file_name)),
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        report.bytes.clone(),
+    )
+        .into_response())
+}
+
 /// Problems an import's answer lists in full (page and API); `problem_count` has them all.
 pub(crate) const REPORTED_PROBLEMS: usize = 200;
 
@@ -377,6 +434,7 @@ pub(crate) async fn run_import(
                     unknown_columns: Some(summary.unknown_columns.clone()),
                     problems: problem_lines(&summary.problems),
                     problem_count: Some(summary.problems.len()),
+                    problems_csv: keep_problem_report(state, user, file_name, &summary.problems),
                 },
             ))
         }
@@ -394,6 +452,7 @@ pub(crate) async fn run_import(
                 unknown_columns: None,
                 problems: problem_lines(&problems),
                 problem_count: Some(problems.len()),
+                problems_csv: keep_problem_report(state, user, file_name, &problems),
             },
         )),
         Err(ImportFailure::File(e)) => Err(WebError::BadRequest(format!("无法读取该文件：{e}"))),
