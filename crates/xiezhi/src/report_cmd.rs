@@ -18,7 +18,7 @@ use crate::metrics::load_catalogue;
 /// What a bulletin or a filled draft is about: a scope, a period and the court's catalogue.
 #[derive(Debug, Args)]
 pub struct Subject {
-    /// 范围 a city (中院 code, e.g. 粤07 = 全市法院), a court, or a province (e.g. 粤)
+    /// 范围 a city (中院 code, e.g. 粤07 = 全市法院), a court, a province (e.g. 粤), or court:粤07 for the 中院 itself
     #[arg(long)]
     scope: String,
     /// 起始日期 first day of the period (YYYY-MM-DD)
