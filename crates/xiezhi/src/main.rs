@@ -13,6 +13,7 @@ mod bench;
 mod clock_cmd;
 mod demo;
 mod judges_cmd;
+mod laws_cmd;
 mod metrics;
 mod report_cmd;
 mod text_table;
@@ -230,6 +231,9 @@ enum Command {
     Report(report_cmd::ReportArgs),
     /// 讲话稿填数 fill the data placeholders (XX) of a speech draft (.txt, .md, .docx)
     Fill(report_cmd::FillArgs),
+    /// 法律检索 statutes: show an article by its citation, search the articles
+    #[command(subcommand)]
+    Laws(laws_cmd::LawsCommand),
     /// 引注识别 every 案号 and statute reference in a text, with character offsets (JSON)
     Cite {
         /// 文本 the text file (UTF-8), or - for standard input
@@ -444,6 +448,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report_cmd::report(&cli.db, data_dir, args).await,
         Command::Fill(args) => report_cmd::fill_draft(&cli.db, data_dir, args).await,
         Command::Cite { text, law } => cite(&text, law.as_deref()),
+        Command::Laws(command) => laws_cmd::run(command),
     }
 }
 

@@ -816,3 +816,31 @@ fn cite_finds_case_numbers_and_statutes_with_offsets() {
     assert_eq!(json["statutes"][0]["law"], "中华人民共和国刑法");
     assert_eq!(json["statutes"][0]["text"], "本法第十条");
 }
+
+/// `xiezhi laws show|search` over the statutes shipped in the binary.
+#[test]
+fn laws_show_and_search_the_shipped_statutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = xiezhi(dir.path(), &["laws", "show", "刑法第二百六十四条", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((json["law"].as_str(), json["article_no"].as_u64()), (Some("中华人民共和国刑法"), Some(264)));
+    assert!(json["text"].as_str().unwrap().starts_with("盗窃公私财物"));
+    // 仲裁法 on 2026-01-01: the 2017 version (the 2025 revision took effect on 2026-03-01).
+    let out = xiezhi(dir.path(), &["laws", "show", "仲裁法第一条", "--as-of", "2026-01-01", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["version"], "2017-09-01");
+    let out = xiezhi(dir.path(), &["laws", "show", "刑法第九千条"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("没有第九千条"), "{}", text(&out.stderr));
+    let out = xiezhi(
+        dir.path(),
+        &["laws", "search", "盗窃公私财物数额较大", "--law", "刑法", "--top", "1", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["article"], "第二百六十四条");
+    let (start, end) = (json[0]["highlights"][0][0].as_u64().unwrap(), json[0]["highlights"][0][1].as_u64().unwrap());
+    let marked: String =
+        json[0]["text"].as_str().unwrap().chars().skip(start as usize).take((end - start) as usize).collect();
+    assert_eq!(marked, "盗窃公私财物", "the first highlight is the query's own words");
+}

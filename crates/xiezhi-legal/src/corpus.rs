@@ -1,0 +1,224 @@
+//! 法律文本 the statute corpus: law versions and their articles, read from the embedded
+//! `data/corpus.zip` (nothing downloaded, nothing read from disk), and an article found by its
+//! citation as of a day.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::OnceLock;
+
+use xiezhi_domain::Date;
+
+use crate::citation::{LawNames, cite};
+
+/// The corpus as shipped (see data/README.md).
+const CORPUS_ZIP: &[u8] = include_bytes!("../data/corpus.zip");
+
+/// Why a citation did not give an article.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LegalError {
+    #[error("“{0}”不是可识别的法条引注（应为法律名称加第X条，如 刑法第二百六十四条）")]
+    NotACitation(String),
+    #[error("法律库中没有《{0}》")]
+    UnknownLaw(String),
+    #[error("《{law}》在 {as_of} 尚未施行（最早的版本自 {first} 起施行）")]
+    NotYetInForce { law: String, as_of: String, first: String },
+    #[error("《{law}》（{version}版）没有{article}")]
+    NoSuchArticle { law: String, version: String, article: String },
+    #[error("法律库无法读取：{0}")]
+    Corpus(String),
+}
+
+/// One version of a law.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LawVersion {
+    pub id: String,
+    pub name: String,
+    pub doc_type: String,
+    pub level: String,
+    pub issuer: String,
+    pub published: Option<Date>,
+    /// The day this version took effect: the later of the law's effective date and the
+    /// version's date (the corpus gives the original law's effective date).
+    pub effective: Option<Date>,
+    pub version: Option<Date>,
+    /// 现行有效 / 已被修改 / 已废止 / 历史版本.
+    pub status: String,
+}
+
+/// One article of one law version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Index of its law version in [`Corpus::laws`].
+    pub law: usize,
+    pub chapter: String,
+    pub section: String,
+    /// As written: 第十七条之一.
+    pub label: String,
+    pub number: u32,
+    /// 之一 …
+    pub suffix: Option<String>,
+    pub text: String,
+}
+
+/// The statute corpus in memory.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    pub laws: Vec<LawVersion>,
+    pub articles: Vec<Article>,
+    /// Law name → its versions (indices into `laws`), oldest effective first.
+    by_name: HashMap<String, Vec<usize>>,
+    /// (law version, number, suffix) → article index.
+    by_article: HashMap<(usize, u32, Option<String>), usize>,
+    pub names: LawNames,
+}
+
+fn date(text: &str) -> Option<Date> {
+    Date::parse_iso(text.trim()).ok()
+}
+
+impl Corpus {
+    /// The corpus shipped in the binary, parsed once.
+    pub fn embedded() -> Result<&'static Corpus, LegalError> {
+        static CORPUS: OnceLock<Result<Corpus, LegalError>> = OnceLock::new();
+        CORPUS.get_or_init(|| Corpus::from_zip(CORPUS_ZIP)).as_ref().map_err(Clone::clone)
+    }
+
+    /// A corpus from a zip holding `laws.tsv` and `articles.tsv` (the shipped layout).
+    pub fn from_zip(bytes: &[u8]) -> Result<Corpus, LegalError> {
+        let bad = |e: String| LegalError::Corpus(e);
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+        let mut read = |name: &str| -> Result<String, LegalError> {
+            let mut text = String::new();
+            zip.by_name(name)
+                .map_err(|e| bad(format!("{name}: {e}")))?
+                .read_to_string(&mut text)
+                .map_err(|e| bad(format!("{name}: {e}")))?;
+            Ok(text)
+        };
+        let laws_text = read("laws.tsv")?;
+        let articles_text = read("articles.tsv")?;
+        Corpus::from_tables(&laws_text, &articles_text)
+    }
+
+    /// A corpus from the two tables' text.
+    pub fn from_tables(laws_text: &str, articles_text: &str) -> Result<Corpus, LegalError> {
+        let mut laws = Vec::new();
+        let mut ids = HashMap::new();
+        for (n, line) in laws_text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() < 9 {
+                return Err(LegalError::Corpus(format!("laws.tsv line {}: {} fields", n + 1, f.len())));
+            }
+            let (effective, version) = (date(f[6]), date(f[7]));
+            ids.insert(f[0].to_owned(), laws.len());
+            laws.push(LawVersion {
+                id: f[0].to_owned(),
+                name: f[1].to_owned(),
+                doc_type: f[2].to_owned(),
+                level: f[3].to_owned(),
+                issuer: f[4].to_owned(),
+                published: date(f[5]),
+                effective: effective.max(version),
+                version,
+                status: f[8].to_owned(),
+            });
+        }
+        let mut articles = Vec::new();
+        for (n, line) in articles_text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let f: Vec<&str> = line.splitn(6, '\t').collect();
+            if f.len() < 6 {
+                return Err(LegalError::Corpus(format!("articles.tsv line {}: {} fields", n + 1, f.len())));
+            }
+            let Some(&law) = ids.get(f[0]) else {
+                return Err(LegalError::Corpus(format!("articles.tsv line {}: unknown law {}", n + 1, f[0])));
+            };
+            let label = f[3].to_owned();
+            let suffix = label.split_once('条').map(|(_, s)| s).filter(|s| s.starts_with('之')).map(str::to_owned);
+            let Ok(number) = f[4].trim().parse::<u32>() else { continue };
+            articles.push(Article {
+                law,
+                chapter: f[1].to_owned(),
+                section: f[2].to_owned(),
+                label,
+                number,
+                suffix,
+                text: f[5].replace("\\n", "\n"),
+            });
+        }
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, l) in laws.iter().enumerate() {
+            by_name.entry(l.name.clone()).or_default().push(i);
+        }
+        for versions in by_name.values_mut() {
+            versions.sort_by_key(|&i| (laws[i].effective, laws[i].version));
+        }
+        let by_article = articles.iter().enumerate().map(|(i, a)| ((a.law, a.number, a.suffix.clone()), i)).collect();
+        let names = LawNames::new(laws.iter().map(|l| l.name.as_str()));
+        Ok(Corpus { laws, articles, by_name, by_article, names })
+    }
+
+    /// The version of `name` in force on `as_of` (the latest effective on or before it), or
+    /// without a day the current one (现行有效, else the latest).
+    pub fn version(&self, name: &str, as_of: Option<Date>) -> Result<usize, LegalError> {
+        let versions = self.by_name.get(name).ok_or_else(|| LegalError::UnknownLaw(name.to_owned()))?;
+        match as_of {
+            Some(day) => {
+                versions.iter().rev().copied().find(|&i| self.laws[i].effective.is_none_or(|e| e <= day)).ok_or_else(
+                    || LegalError::NotYetInForce {
+                        law: name.to_owned(),
+                        as_of: day.to_string(),
+                        first: self.laws[versions[0]].effective.map(|d| d.to_string()).unwrap_or_default(),
+                    },
+                )
+            }
+            None => Ok(versions
+                .iter()
+                .rev()
+                .copied()
+                .find(|&i| self.laws[i].status == "现行有效")
+                .unwrap_or(*versions.last().expect("a name has a version"))),
+        }
+    }
+
+    /// The article a citation names, in the version in force on `as_of`.
+    pub fn show(&self, citation: &str, as_of: Option<Date>) -> Result<&Article, LegalError> {
+        let found = cite(citation, &self.names, None);
+        let c = found.statutes.first().ok_or_else(|| LegalError::NotACitation(citation.to_owned()))?;
+        let law = self.version(&c.law, as_of)?;
+        self.by_article.get(&(law, c.article_no, c.suffix.clone())).map(|&i| &self.articles[i]).ok_or_else(|| {
+            LegalError::NoSuchArticle {
+                law: c.law.clone(),
+                version: self.laws[law].version.map(|d| d.to_string()).unwrap_or_default(),
+                article: format!(
+                    "第{}条{}",
+                    crate::numerals::to_chinese(c.article_no),
+                    c.suffix.as_deref().unwrap_or("")
+                ),
+            }
+        })
+    }
+
+    /// For each law version, whether it is the one [`Corpus::version`] picks for its law.
+    pub fn in_force(&self, as_of: Option<Date>) -> Vec<bool> {
+        let mut chosen = vec![false; self.laws.len()];
+        for name in self.by_name.keys() {
+            if let Ok(i) = self.version(name, as_of) {
+                chosen[i] = true;
+            }
+        }
+        chosen
+    }
+
+    /// Every version of a law with the article `number`/`suffix` in it (oldest first): to
+    /// compare an article across versions.
+    pub fn versions_of(&self, name: &str, number: u32, suffix: Option<&str>) -> Vec<&Article> {
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|&law| {
+                self.by_article.get(&(law, number, suffix.map(str::to_owned))).map(|&i| &self.articles[i])
+            })
+            .collect()
+    }
+}

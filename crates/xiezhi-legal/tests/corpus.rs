@@ -1,0 +1,85 @@
+//! The shipped corpus: every article reads back through its printed citation, articles are
+//! found by citation as of a day, and the versions of a law are told apart by their dates.
+
+use xiezhi_domain::Date;
+use xiezhi_legal::{Corpus, LegalError, cite, format_citation};
+
+fn d(text: &str) -> Date {
+    Date::parse_iso(text).unwrap()
+}
+
+#[test]
+fn every_article_round_trips_through_its_printed_citation() {
+    let corpus = Corpus::embedded().unwrap();
+    assert_eq!(corpus.laws.len(), 378);
+    assert!(corpus.articles.len() > 26_000, "{}", corpus.articles.len());
+    let mut checked = 0;
+    for a in &corpus.articles {
+        let law = &corpus.laws[a.law].name;
+        let printed = format_citation(law, a.number, a.suffix.as_deref(), None, None);
+        let found = cite(&printed, &corpus.names, None);
+        assert_eq!(found.statutes.len(), 1, "{printed}");
+        let s = &found.statutes[0];
+        assert_eq!((&s.law, s.article_no, &s.suffix), (law, a.number, &a.suffix), "{printed}");
+        checked += 1;
+    }
+    assert_eq!(checked, corpus.articles.len());
+}
+
+#[test]
+fn articles_are_found_by_citation() {
+    let corpus = Corpus::embedded().unwrap();
+    let theft = corpus.show("刑法第二百六十四条", None).unwrap();
+    assert!(theft.text.contains("盗窃公私财物"), "{}", theft.text);
+    assert_eq!(theft.label, "第二百六十四条");
+    let drunk = corpus.show("《中华人民共和国刑法》第133条之一", None).unwrap();
+    assert!(drunk.text.contains("醉酒驾驶"), "{}", drunk.text);
+    assert!(matches!(corpus.show("刑法第九千条", None), Err(LegalError::NoSuchArticle { .. })));
+    assert!(matches!(corpus.show("第十条", None), Err(LegalError::NotACitation(_))));
+}
+
+#[test]
+fn the_version_in_force_on_a_day() {
+    let corpus = Corpus::embedded().unwrap();
+    let version = |day: &str| corpus.laws[corpus.version("中华人民共和国仲裁法", Some(d(day))).unwrap()].version;
+    // 仲裁法: the 2017 version until the 2025 revision took effect on 2026-03-01.
+    assert_eq!(version("2026-01-01"), Some(d("2017-09-01")));
+    assert_eq!(version("2026-03-01"), Some(d("2025-09-12")));
+    assert!(matches!(
+        corpus.version("中华人民共和国仲裁法", Some(d("1990-01-01"))),
+        Err(LegalError::NotYetInForce { .. })
+    ));
+    // Without a day: the version marked 现行有效.
+    assert_eq!(corpus.laws[corpus.version("中华人民共和国仲裁法", None).unwrap()].status, "现行有效");
+}
+
+#[test]
+fn search_finds_the_articles_a_judge_means() {
+    let corpus = Corpus::embedded().unwrap();
+    let index = xiezhi_legal::SearchIndex::build(corpus);
+    let in_force = corpus.in_force(None);
+    let allowed = |a: usize| in_force[corpus.articles[a].law];
+    let label = |h: &xiezhi_legal::Hit| {
+        let a = &corpus.articles[h.article];
+        format!("{}{}", corpus.laws[a.law].name, a.label)
+    };
+    // The theft article: its own words, unsegmented.
+    let hits = index.search(corpus, "盗窃公私财物数额较大", 5, allowed);
+    assert_eq!(label(&hits[0]), "中华人民共和国刑法第二百六十四条");
+    // Highlights are character ranges of the article's text that hold the query's words.
+    let text: Vec<char> = corpus.articles[hits[0].article].text.chars().collect();
+    let marked: Vec<String> = hits[0].highlights.iter().map(|(s, e)| text[*s..*e].iter().collect()).collect();
+    assert!(marked.iter().any(|m| m.contains("盗窃公私财物")), "{marked:?}");
+    // Drunk driving is 第一百三十三条之一.
+    let hits = index.search(corpus, "醉酒驾驶机动车", 3, allowed);
+    assert!(
+        hits.iter().any(|h| label(h) == "中华人民共和国刑法第一百三十三条之一"),
+        "{:?}",
+        hits.iter().map(label).collect::<Vec<_>>()
+    );
+    // A law filter keeps only that law's articles.
+    let civil = corpus.names.resolve("民法典").unwrap();
+    let hits = index.search(corpus, "合同", 10, |a| allowed(a) && corpus.laws[corpus.articles[a].law].name == civil);
+    assert_eq!(hits.len(), 10);
+    assert!(hits.iter().all(|h| corpus.laws[corpus.articles[h.article].law].name == civil));
+}

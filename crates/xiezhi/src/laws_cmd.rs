@@ -1,0 +1,150 @@
+//! `xiezhi laws show|search`: the statutes shipped in the binary, by citation or by words.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Subcommand, ValueEnum};
+use serde_json::{Value, json};
+use xiezhi_app::{Clock, SystemClock};
+use xiezhi_domain::Date;
+use xiezhi_legal::{Corpus, SearchIndex};
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum LawsFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LawsCommand {
+    /// 查看法条 the article a citation names (刑法第二百六十四条, 《民法典》第1165条第一款 …)
+    Show {
+        /// 引注 the citation
+        citation: String,
+        /// 时点 the version in force on this day (default: today)
+        #[arg(long, value_parser = crate::parse_date)]
+        as_of: Option<Date>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: LawsFormat,
+    },
+    /// 检索法条 the articles that best match some words, with the matching parts
+    Search {
+        /// 检索词 words, as typed (no need to separate them)
+        query: String,
+        /// 法律 only this law (full or short name)
+        #[arg(long)]
+        law: Option<String>,
+        /// 时点 the versions in force on this day (default: today)
+        #[arg(long, value_parser = crate::parse_date)]
+        as_of: Option<Date>,
+        /// 条数 how many
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        #[arg(long, value_enum, default_value = "text")]
+        format: LawsFormat,
+    },
+}
+
+fn article_json(corpus: &Corpus, index: usize) -> Value {
+    let a = &corpus.articles[index];
+    let law = &corpus.laws[a.law];
+    json!({
+        "law": law.name,
+        "version": law.version.map(|d| d.to_string()),
+        "effective_date": law.effective.map(|d| d.to_string()),
+        "status": law.status,
+        "article": a.label,
+        "article_no": a.number,
+        "suffix": a.suffix,
+        "text": a.text,
+    })
+}
+
+pub fn run(command: LawsCommand) -> anyhow::Result<ExitCode> {
+    let corpus = Corpus::embedded().context("reading the statute corpus")?;
+    // Without a day: the versions in force today (a revision published but not yet in force
+    // does not apply).
+    let today = SystemClock.today();
+    match command {
+        LawsCommand::Show { citation, as_of, format } => {
+            let article = match corpus.show(&citation, Some(as_of.unwrap_or(today))) {
+                Ok(a) => a,
+                Err(e) => {
+                    eprintln!("错误 error: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            let index =
+                corpus.articles.iter().position(|a| std::ptr::eq(a, article)).expect("an article of the corpus");
+            let value = article_json(corpus, index);
+            match format {
+                LawsFormat::Json => crate::write_stdout(&format!("{}\n", serde_json::to_string_pretty(&value)?))?,
+                LawsFormat::Text => {
+                    let law = &corpus.laws[article.law];
+                    crate::write_stdout(&format!(
+                        "《{}》{}（{}版，{}起施行，{}）\n{}\n",
+                        law.name,
+                        article.label,
+                        law.version.map(|d| d.to_string()).unwrap_or_default(),
+                        law.effective.map(|d| d.to_string()).unwrap_or_default(),
+                        law.status,
+                        article.text
+                    ))?
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        LawsCommand::Search { query, law, as_of, top, format } => {
+            let only = match &law {
+                Some(name) => {
+                    Some(corpus.names.resolve(name).with_context(|| format!("--law {name}: 法律库中没有该法律"))?)
+                }
+                None => None,
+            };
+            let in_force = corpus.in_force(Some(as_of.unwrap_or(today)));
+            let index = SearchIndex::build(corpus);
+            let hits = index.search(corpus, &query, top, |a| {
+                let law = &corpus.laws[corpus.articles[a].law];
+                in_force[corpus.articles[a].law] && only.is_none_or(|o| law.name == o)
+            });
+            match format {
+                LawsFormat::Json => {
+                    let list: Vec<Value> = hits
+                        .iter()
+                        .map(|h| {
+                            let mut v = article_json(corpus, h.article);
+                            v["score"] = json!((h.score * 1000.0).round() / 1000.0);
+                            v["highlights"] = json!(h.highlights.iter().map(|(s, e)| [s, e]).collect::<Vec<_>>());
+                            v
+                        })
+                        .collect();
+                    crate::write_stdout(&format!("{}\n", serde_json::to_string_pretty(&list)?))?;
+                }
+                LawsFormat::Text => {
+                    let mut out = String::new();
+                    for (i, h) in hits.iter().enumerate() {
+                        let a = &corpus.articles[h.article];
+                        let chars: Vec<char> = a.text.chars().collect();
+                        // The text with the matching parts in 【】.
+                        let mut marked = String::new();
+                        let mut at = 0;
+                        for (s, e) in &h.highlights {
+                            marked.extend(&chars[at..*s]);
+                            marked.push('【');
+                            marked.extend(&chars[*s..*e]);
+                            marked.push('】');
+                            at = *e;
+                        }
+                        marked.extend(&chars[at..]);
+                        out.push_str(&format!("{}. 《{}》{}\n{}\n\n", i + 1, corpus.laws[a.law].name, a.label, marked));
+                    }
+                    if hits.is_empty() {
+                        out.push_str("没有匹配的法条 no article matches\n");
+                    }
+                    crate::write_stdout(&out)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
