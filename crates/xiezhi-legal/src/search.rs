@@ -50,6 +50,13 @@ pub struct Hit {
 }
 
 impl SearchIndex {
+    /// The index of the embedded corpus, built once.
+    pub fn embedded() -> Result<&'static SearchIndex, crate::LegalError> {
+        static INDEX: std::sync::OnceLock<SearchIndex> = std::sync::OnceLock::new();
+        let corpus = Corpus::embedded()?;
+        Ok(INDEX.get_or_init(|| SearchIndex::build(corpus)))
+    }
+
     /// Indexes every article's text (its law's name is not indexed: filter by law instead).
     pub fn build(corpus: &Corpus) -> SearchIndex {
         let mut postings: HashMap<u64, Vec<(u32, u16)>> = HashMap::new();

@@ -93,8 +93,8 @@ impl AppState {
 /// The whole application: pages, assets, the JSON API and its OpenAPI document.
 pub fn router(state: AppState) -> Router {
     use routes::{
-        assignments, cases, casework, dashboard, import, login, metrics, my_cases, openapi, registration, reports,
-        roster, tables, users,
+        assignments, cases, casework, dashboard, import, laws, login, metrics, my_cases, openapi, registration,
+        reports, roster, tables, users,
     };
     let registration_body = || DefaultBodyLimit::max(REGISTRATION_BODY_LIMIT);
     let limit = state.config.max_upload_bytes + 64 * 1024;
@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/bulletin", get(reports::bulletin_download))
         .route("/reports/fill", post(reports::fill_upload))
         .route("/reports/fill/{token}", get(reports::filled_download))
+        .route("/laws", get(laws::page))
         .route("/export/table", post(tables::export).layer(DefaultBodyLimit::max(tables::TABLE_BODY_LIMIT)))
         .route("/users", get(users::page).post(users::add).layer(form()))
         .route("/users/{username}/disable", post(users::disable))

@@ -13,7 +13,7 @@ pub struct Templates {
     env: Environment<'static>,
 }
 
-const TEMPLATES: [(&str, &str); 20] = [
+const TEMPLATES: [(&str, &str); 21] = [
     ("base.html", include_str!("../templates/base.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("dashboard.html", include_str!("../templates/dashboard.html")),
@@ -23,6 +23,7 @@ const TEMPLATES: [(&str, &str); 20] = [
     ("case.html", include_str!("../templates/case.html")),
     ("import.html", include_str!("../templates/import.html")),
     ("reports.html", include_str!("../templates/reports.html")),
+    ("laws.html", include_str!("../templates/laws.html")),
     ("users.html", include_str!("../templates/users.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("register.html", include_str!("../templates/register.html")),

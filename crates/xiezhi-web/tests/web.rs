@@ -269,6 +269,30 @@ async fn a_table_of_a_page_exports_as_xlsx() {
     .await;
 }
 
+/// 法律检索: every signed-in user searches the statutes shipped in the binary, the matching
+/// words marked, and opens an article with its versions side by side.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_statutes_are_searched_and_an_article_shows_its_versions() {
+    each_backend(async |app| {
+        let s = app.login("judge").await;
+        let q = xiezhi_web::enc_query("盗窃公私财物");
+        let r =
+            app.request(Method::GET, &format!("/laws?q={q}&law=%E5%88%91%E6%B3%95"), Some(&s.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("《中华人民共和国刑法》第二百六十四条"), "{}", &r.body[..r.body.len().min(2000)]);
+        assert!(r.body.contains("<mark>盗窃公私财物</mark>"));
+        // 仲裁法第一条 as of 2026-06-01: both versions, the 2025 one in force that day.
+        let cite = xiezhi_web::enc_query("仲裁法第一条");
+        let r =
+            app.request(Method::GET, &format!("/laws?cite={cite}&as_of=2026-06-01"), Some(&s.cookie), None, &[]).await;
+        assert!(r.body.contains("2017-09-01 版") && r.body.contains("2025-09-12 版"), "two versions");
+        assert!(r.body.contains("2026-06-01 时有效"));
+        let r = app.request(Method::GET, "/laws?cite=%E7%AC%AC%E5%8D%81%E6%9D%A1", Some(&s.cookie), None, &[]).await;
+        assert!(r.body.contains("不是可识别的法条引注"));
+    })
+    .await;
+}
+
 /// A judge's dashboard has no card that says nothing: no 法官人均结案 (the judge's own count),
 /// no 执行 card when the judge hears no enforcement case.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,6 +5,7 @@ pub mod cases;
 pub mod casework;
 pub mod dashboard;
 pub mod import;
+pub mod laws;
 pub mod login;
 pub mod metrics;
 pub mod my_cases;
