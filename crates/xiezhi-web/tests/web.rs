@@ -1313,7 +1313,7 @@ async fn browser_login_dashboard_drill_down() {
                 "Emulation.setDeviceMetricsOverride",
                 serde_json::json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 800}),
             );
-            for path in ["/", "/metrics", "/cases", "/deadlines", "/reports", "/notifications"] {
+            for path in ["/", "/metrics", "/cases", "/deadlines", "/reports", "/notifications", "/laws"] {
                 b.navigate(&format!("{base}{path}"));
                 b.wait_for(path, "main");
                 let wide = b.eval("document.documentElement.scrollWidth").as_u64().unwrap_or(0);
