@@ -25,6 +25,7 @@ pub mod casework;
 pub mod clock;
 mod dataset;
 pub mod deadlines;
+pub mod dossier;
 mod error;
 pub mod ingest;
 pub mod mail;
@@ -79,6 +80,8 @@ pub struct AppConfig {
     pub data_check_millis: i64,
     /// A directory of the court's licensed fonts, searched before the system's for DOCX charts.
     pub fonts_dir: Option<std::path::PathBuf>,
+    /// 电子卷宗 where the case files' blobs live (content-addressed); None: no case files.
+    pub files_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for AppConfig {
@@ -97,6 +100,7 @@ impl Default for AppConfig {
             snapshot_path: None,
             data_check_millis: 2_000,
             fonts_dir: None,
+            files_dir: None,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod admin;
 pub mod audit;
 mod cases;
 pub mod clock;
+pub mod dossier;
 mod error;
 pub mod events;
 mod import;
@@ -62,7 +63,7 @@ pub struct Store {
 
 /// The migrations of a backend, in order.
 fn migrator(backend: Backend) -> Migrator {
-    let files: [(i64, &'static str, &'static str); 6] = match backend {
+    let files: [(i64, &'static str, &'static str); 7] = match backend {
         Backend::Sqlite => [
             (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
             (2, "sessions", include_str!("../migrations/sqlite/0002_sessions.sql")),
@@ -70,6 +71,7 @@ fn migrator(backend: Backend) -> Migrator {
             (4, "registration", include_str!("../migrations/sqlite/0004_registration.sql")),
             (5, "clock", include_str!("../migrations/sqlite/0005_clock.sql")),
             (6, "audit_archive", include_str!("../migrations/sqlite/0006_audit_archive.sql")),
+            (7, "dossier", include_str!("../migrations/sqlite/0007_dossier.sql")),
         ],
         Backend::Postgres => [
             (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
@@ -78,6 +80,7 @@ fn migrator(backend: Backend) -> Migrator {
             (4, "registration", include_str!("../migrations/postgres/0004_registration.sql")),
             (5, "clock", include_str!("../migrations/postgres/0005_clock.sql")),
             (6, "audit_archive", include_str!("../migrations/postgres/0006_audit_archive.sql")),
+            (7, "dossier", include_str!("../migrations/postgres/0007_dossier.sql")),
         ],
     };
     Migrator::with_migrations(

@@ -546,3 +546,41 @@ async fn audit_archive(db: &TestDb) {
     assert_eq!(db.store.verify_audit().await.unwrap().broken.unwrap().seq, Some(5));
 }
 both_backends!(the_audit_log_is_archived_without_breaking_its_chain, audit_archive);
+
+/// 电子卷宗 entries: numbered per case, each chained to the one before, read back whole.
+async fn dossier_chain(db: &TestDb) {
+    use xiezhi_store::dossier::{GENESIS, NewEntry, entry_hash};
+    let add = |name: &str| NewEntry {
+        kind: "add".into(),
+        file_name: Some(name.into()),
+        sha256: Some("ab".repeat(32)),
+        size: Some(12),
+        category: Some("起诉状".into()),
+        category_source: Some("auto".into()),
+        body: Some("民事起诉状".into()),
+        at: "2026-12-05 10:00:00".into(),
+        ..NewEntry::default()
+    };
+    let mut tx = db.store.begin_write().await.unwrap();
+    let first = tx.append_dossier_entry("（2024）粤0703民初1号", &add("a.txt")).await.unwrap();
+    let withdraw = NewEntry {
+        kind: "withdraw".into(),
+        document: 1,
+        reason: Some("重复上传".into()),
+        at: "2026-12-05 10:01:00".into(),
+        ..NewEntry::default()
+    };
+    let second = tx.append_dossier_entry("（2024）粤0703民初1号", &withdraw).await.unwrap();
+    let other = tx.append_dossier_entry("（2024）粤0703民初2号", &add("b.txt")).await.unwrap();
+    tx.commit(&AuditRecord::new("2026-12-05 10:01:00", None, "dossier_add")).await.unwrap();
+    assert_eq!((first.seq, first.entry.document, second.seq, other.seq), (1, 1, 2, 1));
+    assert_eq!(first.prev_hash, GENESIS);
+    assert_eq!(second.prev_hash, first.hash);
+    let read = db.store.dossier_entries("（2024）粤0703民初1号").await.unwrap();
+    assert_eq!(read, [first.clone(), second.clone()]);
+    for e in &read {
+        assert_eq!(entry_hash(&e.prev_hash, &e.case_number, e.seq, &e.entry), e.hash);
+    }
+    assert_eq!(db.store.dossier_cases().await.unwrap(), ["（2024）粤0703民初1号", "（2024）粤0703民初2号"]);
+}
+both_backends!(the_case_file_is_a_hash_chain_per_case, dossier_chain);

@@ -12,6 +12,7 @@
 mod bench;
 mod clock_cmd;
 mod demo;
+mod dossier_cmd;
 mod judges_cmd;
 mod laws_cmd;
 mod metrics;
@@ -234,6 +235,14 @@ enum Command {
     /// 法律检索 statutes: show an article by its citation, search the articles
     #[command(subcommand)]
     Laws(laws_cmd::LawsCommand),
+    /// 电子卷宗 the electronic case file: add, list, verify, export
+    Dossier {
+        /// 卷宗目录 where the files are stored (default: xiezhi-files/ beside the SQLite file)
+        #[arg(long = "files", value_name = "DIR", global = true)]
+        files_dir: Option<PathBuf>,
+        #[command(subcommand)]
+        command: dossier_cmd::DossierCommand,
+    },
     /// 引注识别 every 案号 and statute reference in a text, with character offsets (JSON)
     Cite {
         /// 文本 the text file (UTF-8), or - for standard input
@@ -449,6 +458,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Fill(args) => report_cmd::fill_draft(&cli.db, data_dir, args).await,
         Command::Cite { text, law } => cite(&text, law.as_deref()),
         Command::Laws(command) => laws_cmd::run(command),
+        Command::Dossier { files_dir: files, command } => {
+            let mut app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
+            let dir = dossier_cmd::files_dir(files.as_deref(), &cli.db, data_dir);
+            app = app.with_files_dir(dir);
+            dossier_cmd::run(&app, command).await
+        }
     }
 }
 

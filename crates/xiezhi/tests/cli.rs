@@ -844,3 +844,63 @@ fn laws_show_and_search_the_shipped_statutes() {
         json[0]["text"].as_str().unwrap().chars().skip(start as usize).take((end - start) as usize).collect();
     assert_eq!(marked, "盗窃公私财物", "the first highlight is the query's own words");
 }
+
+/// 电子卷宗: documents stored by their SHA-256 with a hash chain per case; verify names an
+/// altered file, a missing file and an edited entry; the archive holds the files in catalogue
+/// order with a manifest.
+#[test]
+fn the_case_file_is_stored_verified_and_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.csv", GOOD);
+    assert!(xiezhi(dir.path(), &["import", "good.csv"]).status.success());
+    let case = "(2024)粤0703民初1号";
+    write(dir.path(), "complaint.txt", "民事起诉状\n原告：甲\n诉讼请求：判令被告归还借款。");
+    write(dir.path(), "iou.txt", "借条\n今借到乙人民币伍万元整。");
+    let out = xiezhi(dir.path(), &["dossier", "add", case, "iou.txt", "complaint.txt"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let added: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(added[0]["category"], "证据材料");
+    assert_eq!(added[1]["category"], "起诉状");
+    assert_eq!(added[1]["reason"], "标题含“起诉状”");
+    // The blob is stored under its SHA-256 (sha256 of the file's bytes, checked independently).
+    let sha = added[1]["sha256"].as_str().unwrap().to_owned();
+    let sum = Command::new("sha256sum").arg(dir.path().join("complaint.txt")).output().unwrap();
+    assert!(text(&sum.stdout).starts_with(&sha));
+    let blob = dir.path().join("xiezhi-files").join(&sha[..2]).join(&sha);
+    assert!(blob.exists());
+    let out = xiezhi(dir.path(), &["dossier", "verify", "--all"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    // The archive: the 起诉状 first (catalogue order), then the evidence; a manifest.
+    let out = xiezhi(dir.path(), &["dossier", "export", case, "--out", "archive.zip"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listing = Command::new("python3")
+        .arg("-c")
+        .arg("import zipfile,sys; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))")
+        .arg(dir.path().join("archive.zip"))
+        .output()
+        .unwrap();
+    let names = text(&listing.stdout);
+    assert!(
+        names.contains("files/001-起诉状-complaint.txt") && names.contains("files/002-证据材料-iou.txt"),
+        "{names}"
+    );
+    assert!(names.contains("manifest.json"), "{names}");
+    // An altered file, a missing file and an edited entry are each named.
+    std::fs::write(&blob, "民事起诉状（改）").unwrap();
+    let iou = added[0]["sha256"].as_str().unwrap();
+    std::fs::remove_file(dir.path().join("xiezhi-files").join(&iou[..2]).join(iou)).unwrap();
+    let sql = Command::new("sqlite3")
+        .arg(dir.path().join("xiezhi.db"))
+        .arg("UPDATE dossier_entries SET category = '其他' WHERE seq = 2;")
+        .output()
+        .unwrap();
+    assert!(sql.status.success());
+    let out = xiezhi(dir.path(), &["dossier", "verify", "--all"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems: Vec<String> =
+        report["problems"].as_array().unwrap().iter().map(|p| format!("{} {}", p["seq"], p["problem"])).collect();
+    assert!(problems.iter().any(|p| p.starts_with("1 ") && p.contains("文件缺失")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.starts_with("2 ") && p.contains("文件内容被改动")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.starts_with("2 ") && p.contains("条目内容与哈希不符")), "{problems:?}");
+}
