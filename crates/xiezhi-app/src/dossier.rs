@@ -4,7 +4,7 @@
 //! altered or missing blob and broken chain, and the archive export. Not yet: OCR of images and
 //! scanned PDFs (their text is empty and marked pending), the web pages.
 
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -83,6 +83,33 @@ pub fn extract_text(bytes: &[u8]) -> Option<String> {
     }
 }
 
+/// What a file is, from its first bytes (never from its name): the kinds a case file takes.
+/// `None` for anything else (HTML, scripts, programs, archives other than DOCX).
+pub fn sniff_kind(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"%PDF") {
+        Some("pdf")
+    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpeg")
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+        Some("tiff")
+    } else if head.starts_with(b"PK\x03\x04") {
+        Some("docx")
+    } else if !head.contains(&0) && !looks_like_markup(head) {
+        Some("text")
+    } else {
+        None
+    }
+}
+
+/// HTML or XML (never stored as a text document: a browser could run it).
+fn looks_like_markup(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&head[..head.len().min(512)]).to_ascii_lowercase();
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    ["<!doctype", "<html", "<script", "<svg", "<?xml", "<body", "<iframe"].iter().any(|m| t.starts_with(m))
+}
+
 /// Where the blob of `sha256` lives.
 pub fn blob_path(dir: &Path, sha256: &str) -> PathBuf {
     dir.join(&sha256[..2]).join(sha256)
@@ -94,6 +121,15 @@ fn store_blob(dir: &Path, path: &Path) -> Result<(String, u64), AppError> {
     let io = |e: std::io::Error| AppError::BadRequest(format!("无法读取或保存 {}：{e}", path.display()));
     std::fs::create_dir_all(dir.join("tmp")).map_err(io)?;
     let mut input = std::fs::File::open(path).map_err(io)?;
+    let mut head = [0u8; 512];
+    let n = input.read(&mut head).map_err(io)?;
+    if sniff_kind(&head[..n]).is_none() {
+        return Err(AppError::BadRequest(format!(
+            "{} 不是卷宗可收的文件（PDF、JPEG、PNG、TIFF、DOCX 或文本；按内容判断，不看扩展名）",
+            path.display()
+        )));
+    }
+    input.rewind().map_err(io)?;
     let tmp = dir.join("tmp").join(format!("{}.part", crate::accounts::random_token()));
     let mut output = std::fs::File::create(&tmp).map_err(io)?;
     let mut hasher = Sha256::new();
@@ -206,6 +242,45 @@ impl App {
         let mut tx = self.store.begin_write().await?;
         let stored = tx.append_dossier_entry(&case, &entry).await?;
         tx.commit(&self.audit_record(actor, "dossier_add").object(case).detail(format!("{file_name} {sha}"))).await?;
+        Ok(stored)
+    }
+
+    /// 撤回 (with a reason) or 重新编目 a document: an entry in the chain; nothing is deleted.
+    pub async fn dossier_change(
+        &self,
+        actor: Actor<'_>,
+        number: &str,
+        document: i64,
+        withdraw_reason: Option<&str>,
+        category: Option<&str>,
+    ) -> Result<Entry, AppError> {
+        let case = self.dossier_case(actor, number).await?;
+        let entries = self.store.dossier_entries(&case).await?;
+        if !entries.iter().any(|e| e.seq == document && e.entry.kind == "add") {
+            return Err(AppError::BadRequest(format!("该卷宗没有第 {document} 号材料")));
+        }
+        let (kind, reason, category) = match (withdraw_reason.map(str::trim), category) {
+            (Some(r), None) if !r.is_empty() => ("withdraw", Some(r.to_owned()), None),
+            (None, Some(c)) if CATEGORIES.contains(&c) => ("recategorise", None, Some(c.to_owned())),
+            (None, Some(_)) => return Err(AppError::BadRequest(format!("类别应为：{}", CATEGORIES.join("、")))),
+            _ => return Err(AppError::BadRequest("撤回须写明理由；重新编目须给出类别".to_owned())),
+        };
+        let entry = NewEntry {
+            kind: kind.to_owned(),
+            document,
+            category_source: category.as_ref().map(|_| "manual".to_owned()),
+            category,
+            reason,
+            at: self.clock.timestamp(),
+            by_user: actor.username().map(str::to_owned),
+            ..NewEntry::default()
+        };
+        let mut tx = self.store.begin_write().await?;
+        let stored = tx.append_dossier_entry(&case, &entry).await?;
+        tx.commit(
+            &self.audit_record(actor, &format!("dossier_{kind}")).object(case).detail(format!("document {document}")),
+        )
+        .await?;
         Ok(stored)
     }
 
@@ -366,5 +441,16 @@ mod tests {
         assert_eq!(extract_text(&gb).as_deref(), Some("答辩状"));
         assert_eq!(extract_text(b"%PDF-1.7 ..."), None);
         assert_eq!(extract_text(&[0xFF, 0xD8, 0xFF, 0x00]), None);
+    }
+
+    #[test]
+    fn files_are_taken_by_their_content() {
+        assert_eq!(sniff_kind(b"%PDF-1.7"), Some("pdf"));
+        assert_eq!(sniff_kind(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("jpeg"));
+        assert_eq!(sniff_kind(b"\x89PNG\r\n\x1a\n...."), Some("png"));
+        assert_eq!(sniff_kind("起诉状".as_bytes()), Some("text"));
+        assert_eq!(sniff_kind(b"<!DOCTYPE html><script>alert(1)</script>"), None);
+        assert_eq!(sniff_kind(b"  <svg onload=alert(1)>"), None);
+        assert_eq!(sniff_kind(b"MZ\x90\0\x03"), None);
     }
 }

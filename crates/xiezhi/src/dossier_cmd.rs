@@ -21,6 +21,26 @@ pub enum DossierCommand {
         #[arg(long)]
         category: Option<String>,
     },
+    /// 撤回 withdraw a document (it stays, marked), with the reason
+    Withdraw {
+        /// 案号
+        case_number: String,
+        /// 材料序号 the document's seq
+        seq: i64,
+        /// 理由
+        #[arg(long)]
+        reason: String,
+    },
+    /// 重新编目 give a document another category (recorded in the chain)
+    Recategorise {
+        /// 案号
+        case_number: String,
+        /// 材料序号 the document's seq
+        seq: i64,
+        /// 类别
+        #[arg(long)]
+        category: String,
+    },
     /// 卷宗目录 the entries of a case's file (JSON)
     List {
         /// 案号
@@ -78,6 +98,20 @@ pub async fn run(app: &App, command: DossierCommand) -> anyhow::Result<ExitCode>
                 out.push(entry_json(&e));
             }
             crate::write_stdout(&format!("{}\n", serde_json::to_string_pretty(&out)?))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        DossierCommand::Withdraw { case_number, seq, reason } => {
+            let e =
+                app.dossier_change(Actor::Cli, &case_number, seq, Some(&reason), None).await.context("withdrawing")?;
+            crate::write_stdout(&format!("{}\n", serde_json::to_string_pretty(&entry_json(&e))?))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        DossierCommand::Recategorise { case_number, seq, category } => {
+            let e = app
+                .dossier_change(Actor::Cli, &case_number, seq, None, Some(&category))
+                .await
+                .context("recategorising")?;
+            crate::write_stdout(&format!("{}\n", serde_json::to_string_pretty(&entry_json(&e))?))?;
             Ok(ExitCode::SUCCESS)
         }
         DossierCommand::List { case_number } => {

@@ -904,3 +904,39 @@ fn the_case_file_is_stored_verified_and_exported() {
     assert!(problems.iter().any(|p| p.starts_with("2 ") && p.contains("文件内容被改动")), "{problems:?}");
     assert!(problems.iter().any(|p| p.starts_with("2 ") && p.contains("条目内容与哈希不符")), "{problems:?}");
 }
+
+/// A document is withdrawn with a reason or re-catalogued — entries in the chain, nothing
+/// deleted — and a file is judged by its content: HTML is refused whatever its name.
+#[test]
+fn case_file_documents_are_withdrawn_recategorised_and_checked_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.csv", GOOD);
+    assert!(xiezhi(dir.path(), &["import", "good.csv"]).status.success());
+    let case = "(2024)粤0703民初1号";
+    write(dir.path(), "note.txt", "情况说明");
+    write(dir.path(), "page.txt", "<!DOCTYPE html><script>alert(1)</script>");
+    let out = xiezhi(dir.path(), &["dossier", "add", case, "page.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("不是卷宗可收的文件"), "{}", text(&out.stderr));
+    assert!(xiezhi(dir.path(), &["dossier", "add", case, "note.txt", "note.txt"]).status.success());
+    let out = xiezhi(dir.path(), &["dossier", "withdraw", case, "2", "--reason", "重复上传"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = xiezhi(dir.path(), &["dossier", "recategorise", case, "1", "--category", "证据材料"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = xiezhi(dir.path(), &["dossier", "list", case]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = list.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["add", "add", "withdraw", "recategorise"]);
+    assert_eq!(list[2]["reason"], "重复上传");
+    assert!(xiezhi(dir.path(), &["dossier", "verify", case]).status.success());
+    assert!(xiezhi(dir.path(), &["dossier", "export", case, "--out", "a.zip"]).status.success());
+    let listing = Command::new("python3")
+        .arg("-c")
+        .arg("import zipfile,sys; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))")
+        .arg(dir.path().join("a.zip"))
+        .output()
+        .unwrap();
+    let names = text(&listing.stdout);
+    assert!(names.contains("files/001-证据材料-note.txt\n"), "{names}");
+    assert!(names.contains("files/002-其他-note.txt（已撤回）"), "{names}");
+}
