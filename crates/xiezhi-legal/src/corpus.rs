@@ -70,6 +70,43 @@ pub struct Corpus {
     /// (law version, number, suffix) → article index.
     by_article: HashMap<(usize, u32, Option<String>), usize>,
     pub names: LawNames,
+    /// 指导性案例 and 典型案例 shipped with the statutes (lawrefbook 案例), for 类案推送.
+    pub cases: Vec<ReferenceCase>,
+}
+
+/// A case published by the Supreme People's Court as guidance, shipped with the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceCase {
+    /// `lawrefbook/案例/…` path.
+    pub id: String,
+    pub title: String,
+    /// The heading that states the rule (the file's `#` line).
+    pub holding: String,
+    /// 指导性案例 when it carries 裁判要点, else 典型案例.
+    pub tier: String,
+    pub text: String,
+}
+
+/// A lawrefbook 案例 file as a reference case.
+fn reference_case(path: &str, text: &str) -> Option<ReferenceCase> {
+    let holding = text.lines().find(|l| !l.trim().is_empty())?.trim().strip_prefix("# ")?.trim().to_owned();
+    let body = text.split_once("<!-- INFO END -->").map_or(text, |(_, b)| b);
+    let title = body
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("## "))
+        .map(str::trim)
+        .find(|h| h.ends_with('案') || h.contains("诉"))
+        .unwrap_or_else(|| path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md"))
+        .to_owned();
+    let tier = if body.contains("## 裁判要点") { "指导性案例" } else { "典型案例" }.to_owned();
+    let text = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !(l.starts_with("<!--") && l.ends_with("-->")))
+        .map(|l| l.trim_start_matches('#').trim())
+        .collect::<Vec<_>>()
+        .join("\n");
+    Some(ReferenceCase { id: path.to_owned(), title, holding, tier, text })
 }
 
 fn date(text: &str) -> Option<Date> {
@@ -87,6 +124,12 @@ impl Corpus {
     pub fn from_zip(bytes: &[u8]) -> Result<Corpus, LegalError> {
         let bad = |e: String| LegalError::Corpus(e);
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+        let names: Vec<String> = zip
+            .file_names()
+            .filter_map(Result::ok)
+            .map(|n| n.into_owned())
+            .filter(|n| n.starts_with("lawrefbook/") && n.ends_with(".md"))
+            .collect();
         let mut read = |name: &str| -> Result<String, LegalError> {
             let mut text = String::new();
             zip.by_name(name)
@@ -97,7 +140,64 @@ impl Corpus {
         };
         let laws_text = read("laws.tsv")?;
         let articles_text = read("articles.tsv")?;
-        Corpus::from_tables(&laws_text, &articles_text)
+        let mut corpus = Corpus::from_tables(&laws_text, &articles_text)?;
+        let mut laws = Vec::new();
+        for name in names {
+            let text = read(&name)?;
+            let file = name.rsplit('/').next().unwrap_or(&name);
+            if name.starts_with("lawrefbook/案例/") {
+                if let Some(case) = reference_case(&name, &text) {
+                    corpus.cases.push(case);
+                }
+            } else if let Some(law) = crate::markdown::parse(file, &text) {
+                let folder = name.split('/').nth(1).unwrap_or("").to_owned();
+                laws.push((name.clone(), folder, law));
+            }
+        }
+        corpus.add_markdown(laws);
+        Ok(corpus)
+    }
+
+    /// Adds law versions read from markdown (id, doc type, law) and re-indexes. Of several
+    /// versions of one name the latest is 现行有效 and the others 已被修改.
+    pub fn add_markdown(&mut self, laws: Vec<(String, String, crate::markdown::MarkdownLaw)>) {
+        let mut latest: HashMap<String, Option<Date>> = HashMap::new();
+        for (_, _, law) in &laws {
+            let entry = latest.entry(law.name.clone()).or_insert(law.version);
+            *entry = (*entry).max(law.version);
+        }
+        for (id, doc_type, law) in laws {
+            let index = self.laws.len();
+            let current = latest.get(&law.name).copied().flatten() == law.version;
+            let issuer = ["最高人民法院、最高人民检察院", "最高人民法院", "最高人民检察院", "国务院"]
+                .into_iter()
+                .find(|p| law.name.starts_with(p))
+                .unwrap_or("")
+                .to_owned();
+            self.laws.push(LawVersion {
+                id,
+                name: law.name,
+                doc_type: doc_type.clone(),
+                level: doc_type,
+                issuer,
+                published: law.version,
+                effective: law.effective,
+                version: law.version,
+                status: if current { "现行有效" } else { "已被修改" }.to_owned(),
+            });
+            for a in law.articles {
+                self.articles.push(Article {
+                    law: index,
+                    chapter: a.chapter,
+                    section: a.section,
+                    label: a.label,
+                    number: a.number,
+                    suffix: a.suffix,
+                    text: a.text,
+                });
+            }
+        }
+        self.reindex();
     }
 
     /// A corpus from the two tables' text.
@@ -145,16 +245,38 @@ impl Corpus {
                 text: f[5].replace("\\n", "\n"),
             });
         }
+        let mut corpus = Corpus {
+            laws,
+            articles,
+            by_name: HashMap::new(),
+            by_article: HashMap::new(),
+            names: LawNames::new([]),
+            cases: Vec::new(),
+        };
+        corpus.reindex();
+        Ok(corpus)
+    }
+
+    fn reindex(&mut self) {
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, l) in laws.iter().enumerate() {
+        for (i, l) in self.laws.iter().enumerate() {
             by_name.entry(l.name.clone()).or_default().push(i);
         }
         for versions in by_name.values_mut() {
-            versions.sort_by_key(|&i| (laws[i].effective, laws[i].version));
+            versions.sort_by_key(|&i| (self.laws[i].effective, self.laws[i].version));
         }
-        let by_article = articles.iter().enumerate().map(|(i, a)| ((a.law, a.number, a.suffix.clone()), i)).collect();
-        let names = LawNames::new(laws.iter().map(|l| l.name.as_str()));
-        Ok(Corpus { laws, articles, by_name, by_article, names })
+        self.by_article =
+            self.articles.iter().enumerate().map(|(i, a)| ((a.law, a.number, a.suffix.clone()), i)).collect();
+        self.names = LawNames::new(self.laws.iter().map(|l| l.name.as_str()));
+        self.by_name = by_name;
+    }
+
+    /// The articles of the version of `name` in force on `as_of`.
+    pub fn articles_of(&self, name: &str, as_of: Option<Date>) -> Vec<usize> {
+        match self.version(name, as_of) {
+            Ok(law) => (0..self.articles.len()).filter(|&i| self.articles[i].law == law).collect(),
+            Err(_) => Vec::new(),
+        }
     }
 
     /// The version of `name` in force on `as_of` (the latest effective on or before it), or

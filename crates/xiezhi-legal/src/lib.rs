@@ -11,11 +11,16 @@
 //!
 //! Architecture invariant: no IO (the corpus is bytes in the binary), no clock.
 
+pub mod charges;
 pub mod citation;
 pub mod corpus;
+pub mod markdown;
 pub mod numerals;
+pub mod recommend;
 pub mod search;
 
+pub use charges::ChargeTable;
 pub use citation::{CaseNumberCitation, Citations, LawNames, StatuteCitation, cite, format_citation};
-pub use corpus::{Article, Corpus, LawVersion, LegalError};
+pub use corpus::{Article, Corpus, LawVersion, LegalError, ReferenceCase};
+pub use recommend::{Recommendation, Recommender};
 pub use search::{Hit, SearchIndex};

@@ -19,6 +19,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1000)]
         queries: usize,
     },
+    /// 法条推荐质量 Recall@1/5/10 of `laws recommend` on a dev file of facts with their 刑法
+    /// articles (JSON lines `{"facts", "article_numbers"}`); a fact counts when all its
+    /// articles are in the top k
+    LawsRecommend {
+        /// 开发集 the dev file
+        #[arg(long, default_value = "../shared/data/legal/bench/statute-recommendation.dev.jsonl")]
+        dev: PathBuf,
+    },
     /// 导入性能 import N generated rows into SQLite, beside sqlite3's own `.import`
     Import {
         /// 行数 rows to generate
@@ -97,6 +105,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<std::process::ExitCode
     match command {
         BenchCommand::Import { cases, dir } => bench_import(cases, dir)?,
         BenchCommand::LawsSearch { queries } => bench_laws_search(queries)?,
+        BenchCommand::LawsRecommend { dev } => bench_laws_recommend(&dev)?,
         BenchCommand::Metrics { cases, dir, warm_only, duckdb_script } => {
             bench_metrics(cases, dir, warm_only, &duckdb_script).await?;
         }
@@ -846,6 +855,64 @@ fn bench_laws_search(queries: usize) -> anyhow::Result<()> {
         found_own as f64 * 100.0 / times.len().max(1) as f64
     );
     println!("peak RSS: {} MiB", peak_rss_kib() / 1024);
+    Ok(())
+}
+
+/// `xiezhi bench laws-recommend`: R@1/5/10 over a dev file, and the time per fact.
+fn bench_laws_recommend(dev: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(dev).with_context(|| format!("reading {}", dev.display()))?;
+    let started = Instant::now();
+    let corpus = xiezhi_legal::Corpus::embedded().context("reading the statute corpus")?;
+    let recommender = xiezhi_legal::Recommender::embedded().context("building the recommender")?;
+    let build = started.elapsed();
+    let mut hits = [0usize; 3];
+    let (mut total, mut with_articles, mut hits_with) = (0usize, 0usize, [0usize; 3]);
+    let started = Instant::now();
+    for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        let item: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("{} line {}", dev.display(), n + 1))?;
+        let facts = item["facts"].as_str().unwrap_or_default();
+        let wanted: Vec<u32> = item["article_numbers"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_u64()).map(|v| v as u32).collect())
+            .unwrap_or_default();
+        let found = recommender.recommend(corpus, facts, 10, None);
+        let numbers: Vec<u32> = found.iter().map(|r| corpus.articles[r.article].number).collect();
+        total += 1;
+        with_articles += usize::from(!wanted.is_empty());
+        for (i, k) in [1usize, 5, 10].into_iter().enumerate() {
+            let top = &numbers[..k.min(numbers.len())];
+            if wanted.iter().all(|w| top.contains(w)) {
+                hits[i] += 1;
+                hits_with[i] += usize::from(!wanted.is_empty());
+            }
+        }
+    }
+    let took = started.elapsed();
+    let rate = |h: usize, n: usize| h as f64 / n.max(1) as f64;
+    println!(
+        "laws recommend on {} ({total} facts, {with_articles} with articles): {} crime articles ranked",
+        dev.display(),
+        recommender.articles()
+    );
+    println!(
+        "all facts (a fact without articles counts as found): R@1 {:.3}, R@5 {:.3}, R@10 {:.3}",
+        rate(hits[0], total),
+        rate(hits[1], total),
+        rate(hits[2], total)
+    );
+    println!(
+        "facts with articles only: R@1 {:.3}, R@5 {:.3}, R@10 {:.3}",
+        rate(hits_with[0], with_articles),
+        rate(hits_with[1], with_articles),
+        rate(hits_with[2], with_articles)
+    );
+    println!(
+        "build (corpus, 罪名 table, index): {:.2} s; per fact: {:.2} ms; peak RSS: {} MiB",
+        build.as_secs_f64(),
+        took.as_secs_f64() * 1000.0 / total.max(1) as f64,
+        peak_rss_kib() / 1024
+    );
     Ok(())
 }
 

@@ -1,5 +1,8 @@
-//! `xiezhi laws show|search`: the statutes shipped in the binary, by citation or by words.
+//! `xiezhi laws show|search|recommend`: the statutes shipped in the binary, by citation, by
+//! words, or from a case's facts.
 
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -7,7 +10,7 @@ use clap::{Subcommand, ValueEnum};
 use serde_json::{Value, json};
 use xiezhi_app::{Clock, SystemClock};
 use xiezhi_domain::Date;
-use xiezhi_legal::{Corpus, SearchIndex};
+use xiezhi_legal::{Corpus, Recommender, SearchIndex};
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum LawsFormat {
@@ -43,6 +46,32 @@ pub enum LawsCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: LawsFormat,
     },
+    /// 法条推荐 the articles a case's facts most likely engage, each with why
+    Recommend {
+        /// 案情 a text file of the facts ("-" for standard input)
+        #[arg(long, value_name = "FILE")]
+        facts: PathBuf,
+        /// 条数 how many
+        #[arg(long, default_value_t = 5)]
+        top: usize,
+        /// 时点 for facts that are not criminal, the versions in force on this day
+        #[arg(long, value_parser = crate::parse_date)]
+        as_of: Option<Date>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: LawsFormat,
+    },
+}
+
+/// A text file, or standard input for "-".
+pub fn read_text(path: &Path) -> anyhow::Result<String> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
+        Ok(text)
+    } else {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{}: 不是 UTF-8 文本 not UTF-8 text", path.display()))
+    }
 }
 
 fn article_json(corpus: &Corpus, index: usize) -> Value {
@@ -140,6 +169,45 @@ pub fn run(command: LawsCommand) -> anyhow::Result<ExitCode> {
                     }
                     if hits.is_empty() {
                         out.push_str("没有匹配的法条 no article matches\n");
+                    }
+                    crate::write_stdout(&out)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        LawsCommand::Recommend { facts, top, as_of, format } => {
+            let text = read_text(&facts)?;
+            let recommender = Recommender::embedded().context("building the recommender")?;
+            let found = recommender.recommend(corpus, &text, top, Some(as_of.unwrap_or(today)));
+            match format {
+                LawsFormat::Json => {
+                    let list: Vec<Value> = found
+                        .iter()
+                        .map(|r| {
+                            let a = &corpus.articles[r.article];
+                            json!({
+                                "law": corpus.laws[a.law].name,
+                                "article": a.label,
+                                "article_no": a.number,
+                                "suffix": a.suffix,
+                                "score": (r.score * 1000.0).round() / 1000.0,
+                                "why": r.why,
+                            })
+                        })
+                        .collect();
+                    crate::write_stdout(&format!("{}\n", serde_json::to_string_pretty(&list)?))?;
+                }
+                LawsFormat::Text => {
+                    let mut out = String::new();
+                    for (i, r) in found.iter().enumerate() {
+                        let a = &corpus.articles[r.article];
+                        out.push_str(&format!("{}. 《{}》{}\n", i + 1, corpus.laws[a.law].name, a.label));
+                        for w in &r.why {
+                            out.push_str(&format!("   · {w}\n"));
+                        }
+                    }
+                    if found.is_empty() {
+                        out.push_str("没有可推荐的法条 nothing to recommend\n");
                     }
                     crate::write_stdout(&out)?;
                 }
