@@ -28,6 +28,7 @@ pub mod deadlines;
 pub mod dossier;
 mod error;
 pub mod ingest;
+pub mod judgments;
 pub mod mail;
 pub mod persist;
 pub mod registration;

@@ -87,6 +87,11 @@ pub struct ReferenceCase {
     pub text: String,
 }
 
+/// A lawrefbook layout marker (`<!-- TABLE -->`, `<!-- FORCE BREAK -->`).
+fn is_marker(line: &str) -> bool {
+    line.starts_with("<!--") && line.ends_with("-->")
+}
+
 /// A lawrefbook 案例 file as a reference case.
 fn reference_case(path: &str, text: &str) -> Option<ReferenceCase> {
     let holding = text.lines().find(|l| !l.trim().is_empty())?.trim().strip_prefix("# ")?.trim().to_owned();
@@ -102,7 +107,7 @@ fn reference_case(path: &str, text: &str) -> Option<ReferenceCase> {
     let text = body
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !(l.starts_with("<!--") && l.ends_with("-->")))
+        .filter(|l| !l.is_empty() && !is_marker(l))
         .map(|l| l.trim_start_matches('#').trim())
         .collect::<Vec<_>>()
         .join("\n");

@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod numerals;
 pub mod recommend;
 pub mod search;
+pub mod similar;
 
 pub use charges::ChargeTable;
 pub use citation::{CaseNumberCitation, Citations, LawNames, StatuteCitation, cite, format_citation};

@@ -21,6 +21,7 @@ mod error;
 pub mod events;
 mod import;
 pub mod judges;
+pub mod judgments;
 mod native;
 pub mod registration;
 mod rows;
@@ -63,7 +64,7 @@ pub struct Store {
 
 /// The migrations of a backend, in order.
 fn migrator(backend: Backend) -> Migrator {
-    let files: [(i64, &'static str, &'static str); 7] = match backend {
+    let files: [(i64, &'static str, &'static str); 8] = match backend {
         Backend::Sqlite => [
             (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
             (2, "sessions", include_str!("../migrations/sqlite/0002_sessions.sql")),
@@ -72,6 +73,7 @@ fn migrator(backend: Backend) -> Migrator {
             (5, "clock", include_str!("../migrations/sqlite/0005_clock.sql")),
             (6, "audit_archive", include_str!("../migrations/sqlite/0006_audit_archive.sql")),
             (7, "dossier", include_str!("../migrations/sqlite/0007_dossier.sql")),
+            (8, "judgments", include_str!("../migrations/sqlite/0008_judgments.sql")),
         ],
         Backend::Postgres => [
             (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
@@ -81,6 +83,7 @@ fn migrator(backend: Backend) -> Migrator {
             (5, "clock", include_str!("../migrations/postgres/0005_clock.sql")),
             (6, "audit_archive", include_str!("../migrations/postgres/0006_audit_archive.sql")),
             (7, "dossier", include_str!("../migrations/postgres/0007_dossier.sql")),
+            (8, "judgments", include_str!("../migrations/postgres/0008_judgments.sql")),
         ],
     };
     Migrator::with_migrations(

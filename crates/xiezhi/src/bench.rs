@@ -27,6 +27,17 @@ pub enum BenchCommand {
         #[arg(long, default_value = "../shared/data/legal/bench/statute-recommendation.dev.jsonl")]
         dev: PathBuf,
     },
+    /// 类案相似度质量 accuracy on "b or c is closer to a" triplets (JSON lines `{"a", "b",
+    /// "c", "closer"}`): the shipped weights, character TF-IDF alone, and 5-fold
+    /// cross-validation of the learning (three shuffles)
+    Similar {
+        /// 开发集 the dev file
+        #[arg(long, default_value = "../shared/data/legal/bench/similar-cases.dev.jsonl")]
+        dev: PathBuf,
+        /// 重新学习 learn the weights on the whole file and print them as Rust constants
+        #[arg(long)]
+        train: bool,
+    },
     /// 导入性能 import N generated rows into SQLite, beside sqlite3's own `.import`
     Import {
         /// 行数 rows to generate
@@ -106,6 +117,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<std::process::ExitCode
         BenchCommand::Import { cases, dir } => bench_import(cases, dir)?,
         BenchCommand::LawsSearch { queries } => bench_laws_search(queries)?,
         BenchCommand::LawsRecommend { dev } => bench_laws_recommend(&dev)?,
+        BenchCommand::Similar { dev, train } => bench_similar(&dev, train)?,
         BenchCommand::Metrics { cases, dir, warm_only, duckdb_script } => {
             bench_metrics(cases, dir, warm_only, &duckdb_script).await?;
         }
@@ -913,6 +925,76 @@ fn bench_laws_recommend(dev: &Path) -> anyhow::Result<()> {
         took.as_secs_f64() * 1000.0 / total.max(1) as f64,
         peak_rss_kib() / 1024
     );
+    Ok(())
+}
+
+/// `xiezhi bench similar`: accuracy on dev triplets, shipped and cross-validated.
+fn bench_similar(dev: &Path, print_weights: bool) -> anyhow::Result<()> {
+    use xiezhi_legal::similar::{FEATURES, SCALES, Triplet, WEIGHTS, accuracy, differences, train};
+    let text = std::fs::read_to_string(dev).with_context(|| format!("reading {}", dev.display()))?;
+    let mut items = Vec::new();
+    for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("{} line {}", dev.display(), n + 1))?;
+        let field = |k: &str| v[k].as_str().map(str::to_owned).with_context(|| format!("line {}: no {k}", n + 1));
+        items.push((field("a")?, field("b")?, field("c")?, field("closer")? == "b"));
+    }
+    let triplets: Vec<Triplet<'_>> =
+        items.iter().map(|(a, b, c, closer)| Triplet { a, b, c, b_closer: *closer }).collect();
+    let started = Instant::now();
+    let diffs = differences(&triplets);
+    let took = started.elapsed();
+    let labels: Vec<bool> = triplets.iter().map(|t| t.b_closer).collect();
+    let mut only_text = [0.0; FEATURES];
+    only_text[0] = 1.0;
+    println!("similar on {} ({} triplets)", dev.display(), triplets.len());
+    println!("character-bigram TF-IDF alone: accuracy {:.3}", accuracy(&diffs, &labels, &only_text, &[1.0; FEATURES]));
+    println!("shipped weights (learned on this file): accuracy {:.3}", accuracy(&diffs, &labels, &WEIGHTS, &SCALES));
+    // 5-fold cross-validation: learn on four fifths, count on the fifth; three shuffles.
+    let l2 = 0.1;
+    let mut all = Vec::new();
+    for seed in [1u64, 2, 3] {
+        let mut order: Vec<usize> = (0..diffs.len()).collect();
+        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        for i in (1..order.len()).rev() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            order.swap(i, (state >> 33) as usize % (i + 1));
+        }
+        let mut right = 0.0;
+        for fold in 0..5 {
+            let test: Vec<usize> = order.iter().copied().skip(fold).step_by(5).collect();
+            let train_idx: Vec<usize> = order.iter().copied().filter(|i| !test.contains(i)).collect();
+            let (w, s) = train(
+                &train_idx.iter().map(|&i| diffs[i]).collect::<Vec<_>>(),
+                &train_idx.iter().map(|&i| labels[i]).collect::<Vec<_>>(),
+                l2,
+            );
+            let acc = accuracy(
+                &test.iter().map(|&i| diffs[i]).collect::<Vec<_>>(),
+                &test.iter().map(|&i| labels[i]).collect::<Vec<_>>(),
+                &w,
+                &s,
+            );
+            right += acc * test.len() as f64;
+        }
+        all.push(right / diffs.len() as f64);
+    }
+    println!(
+        "5-fold cross-validation (L2 {l2}), three shuffles: {} (mean {:.3})",
+        all.iter().map(|a| format!("{a:.3}")).collect::<Vec<_>>().join(", "),
+        all.iter().sum::<f64>() / all.len() as f64
+    );
+    println!(
+        "features of {} triplets: {:.1} ms per triplet",
+        diffs.len(),
+        took.as_secs_f64() * 1000.0 / diffs.len().max(1) as f64
+    );
+    if print_weights {
+        let (w, s) = train(&diffs, &labels, l2);
+        let list = |v: &[f64]| v.iter().map(|x| format!("{x:.6}")).collect::<Vec<_>>().join(", ");
+        println!("pub const WEIGHTS: [f64; FEATURES] = [{}];", list(&w));
+        println!("pub const SCALES: [f64; FEATURES] = [{}];", list(&s));
+    }
     Ok(())
 }
 

@@ -17,6 +17,7 @@ mod judges_cmd;
 mod laws_cmd;
 mod metrics;
 mod report_cmd;
+mod similar_cmd;
 mod text_table;
 mod web_cmd;
 
@@ -235,6 +236,11 @@ enum Command {
     /// 法律检索 statutes: show an article by its citation, search the articles
     #[command(subcommand)]
     Laws(laws_cmd::LawsCommand),
+    /// 类案推送 the cases most like some facts: among candidates, or the judgment corpus
+    Similar(similar_cmd::SimilarArgs),
+    /// 类案库 the judgments similar-case search compares with
+    #[command(subcommand)]
+    Judgments(similar_cmd::JudgmentsCommand),
     /// 电子卷宗 the electronic case file: add, list, verify, export
     Dossier {
         /// 卷宗目录 where the files are stored (default: xiezhi-files/ beside the SQLite file)
@@ -458,6 +464,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Fill(args) => report_cmd::fill_draft(&cli.db, data_dir, args).await,
         Command::Cite { text, law } => cite(&text, law.as_deref()),
         Command::Laws(command) => laws_cmd::run(command),
+        Command::Similar(args) => {
+            if similar_cmd::needs_database(&args) {
+                let app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
+                similar_cmd::run_on_corpus(&app, &args).await
+            } else {
+                similar_cmd::run_on_candidates(&args)
+            }
+        }
+        Command::Judgments(command) => {
+            let app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
+            similar_cmd::run_judgments(&app, command).await
+        }
         Command::Dossier { files_dir: files, command } => {
             let mut app = app(open(&cli.db).await?, &cli.db, data_dir, Catalogue::default());
             let dir = dossier_cmd::files_dir(files.as_deref(), &cli.db, data_dir);

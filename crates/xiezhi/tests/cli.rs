@@ -940,3 +940,69 @@ fn case_file_documents_are_withdrawn_recategorised_and_checked_by_content() {
     assert!(names.contains("files/001-证据材料-note.txt\n"), "{names}");
     assert!(names.contains("files/002-其他-note.txt（已撤回）"), "{names}");
 }
+
+/// 法条推荐 and 类案推送 from the command line, on facts written for this test.
+#[test]
+fn recommend_similar_and_the_judgment_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "facts.txt",
+        "公诉机关指控：被告人甲某醉酒后驾驶机动车在道路上行驶，经鉴定其血液酒精含量为156毫克/100毫升。",
+    );
+    let out = xiezhi(dir.path(), &["laws", "recommend", "--facts", "facts.txt", "--top", "3", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list[0]["law"], "中华人民共和国刑法");
+    assert_eq!((list[0]["article_no"].as_u64(), list[0]["suffix"].as_str()), (Some(133), Some("之一")));
+    assert!(list[0]["why"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("危险驾驶罪")));
+
+    // Candidates: the one sharing the guarantee, the amount and the interest is closer.
+    write(dir.path(), "a.txt", "原告诉称，被告向其借款5万元，约定月利率2%，由丙提供连带责任保证，出具借条一张。");
+    let near = "原告诉称，被告借款6万元，出具借条，约定月息2分，丁为连带责任保证人。";
+    let far = "原告诉称，被告系其配偶，婚姻关系存续期间以现金方式借款300元，未约定利息。";
+    write(
+        dir.path(),
+        "cands.jsonl",
+        &format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "far", "text": far}),
+            serde_json::json!({"id": "near", "text": near})
+        ),
+    );
+    let out = xiezhi(dir.path(), &["similar", "--query", "a.txt", "--candidates", "cands.jsonl", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let ranked: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ranked.as_array().unwrap().len(), 2);
+    assert_eq!(ranked[0]["id"], "near");
+    let why = ranked[0]["why"].to_string();
+    assert!(why.contains("保证担保") && why.contains("借条"), "{why}");
+
+    // The corpus: imported once, then again without change; a bad line refuses the file.
+    write(
+        dir.path(),
+        "j.jsonl",
+        &format!(
+            "{}\n",
+            serde_json::json!({"id": "J1", "title": "乙诉丙民间借贷纠纷案", "case_number": "(2023)粤0703民初5号",
+                "court": "某区人民法院", "date": "2023-05-01", "text": near})
+        ),
+    );
+    let out = xiezhi(dir.path(), &["judgments", "import", "j.jsonl"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("新增 1 篇"), "{}", text(&out.stdout));
+    let out = xiezhi(dir.path(), &["judgments", "import", "j.jsonl"]);
+    assert!(text(&out.stdout).contains("新增 0 篇，更新 0 篇，未变 1 篇"), "{}", text(&out.stdout));
+    write(dir.path(), "bad.jsonl", "{\"id\": \"J2\", \"text\": \"x\", \"date\": \"2023-13-01\"}\n");
+    let out = xiezhi(dir.path(), &["judgments", "import", "bad.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("第1行 date"), "{}", text(&out.stderr));
+    let out = xiezhi(dir.path(), &["similar", "--query", "a.txt", "--top", "3", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let ranked: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ranked[0]["id"], "J1");
+    assert_eq!(ranked[0]["case_number"], "（2023）粤0703民初5号");
+    assert_eq!(ranked[0]["tier"], "其他");
+    // The shipped guiding cases are candidates too, with their tier.
+    assert!(ranked.as_array().unwrap().iter().skip(1).all(|c| c["tier"] == "指导性案例" || c["tier"] == "典型案例"));
+}
