@@ -43,6 +43,37 @@ pub fn classify(text: &str) -> (&'static str, String) {
     ("其他", "未见可判断类别的词语".to_owned())
 }
 
+/// The SHA-256 of some bytes, in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The documents of a chain as they stand: (seq, its add entry, current category, withdrawal
+/// reason), in catalogue order (category, then the order they came in).
+pub fn current_documents(entries: &[Entry]) -> Vec<(i64, &Entry, String, Option<String>)> {
+    let mut documents: Vec<(i64, &Entry, String, Option<String>)> = Vec::new();
+    for e in entries {
+        match e.entry.kind.as_str() {
+            "add" => documents.push((e.seq, e, e.entry.category.clone().unwrap_or_default(), None)),
+            "recategorise" => {
+                if let Some(d) = documents.iter_mut().find(|d| d.0 == e.entry.document) {
+                    d.2 = e.entry.category.clone().unwrap_or_default();
+                }
+            }
+            "withdraw" => {
+                if let Some(d) = documents.iter_mut().find(|d| d.0 == e.entry.document) {
+                    d.3 = Some(e.entry.reason.clone().unwrap_or_default());
+                }
+            }
+            _ => {}
+        }
+    }
+    let order = |c: &str| CATEGORIES.iter().position(|k| *k == c).unwrap_or(CATEGORIES.len());
+    documents.sort_by_key(|d| (order(&d.2), d.0));
+    documents
+}
+
 /// The text of a document read directly: TXT (UTF-8 or GB18030) and DOCX. `None` for what
 /// needs OCR (images, PDFs) or is not a document.
 pub fn extract_text(bytes: &[u8]) -> Option<String> {
@@ -350,26 +381,7 @@ impl App {
         let case = self.dossier_case(actor, number).await?;
         let entries = self.store.dossier_entries(&case).await?;
         let dir = self.files_dir()?.to_owned();
-        // The current category and withdrawal of each document.
-        let mut documents: Vec<(i64, &Entry, String, Option<String>)> = Vec::new();
-        for e in &entries {
-            match e.entry.kind.as_str() {
-                "add" => documents.push((e.seq, e, e.entry.category.clone().unwrap_or_default(), None)),
-                "recategorise" => {
-                    if let Some(d) = documents.iter_mut().find(|d| d.0 == e.entry.document) {
-                        d.2 = e.entry.category.clone().unwrap_or_default();
-                    }
-                }
-                "withdraw" => {
-                    if let Some(d) = documents.iter_mut().find(|d| d.0 == e.entry.document) {
-                        d.3 = Some(e.entry.reason.clone().unwrap_or_default());
-                    }
-                }
-                _ => {}
-            }
-        }
-        let order = |c: &str| CATEGORIES.iter().position(|k| *k == c).unwrap_or(CATEGORIES.len());
-        documents.sort_by_key(|d| (order(&d.2), d.0));
+        let documents = current_documents(&entries);
         let io = |e: std::io::Error| AppError::BadRequest(format!("无法写入 {}：{e}", out.display()));
         let file = std::fs::File::create(out).map_err(io)?;
         let mut zip = zip::ZipWriter::new(file);

@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
 use xiezhi_legal::similar::{Frequencies, Profile, score, why};
 use xiezhi_store::judgments::{Judgment, Upserted};
 
@@ -45,8 +44,7 @@ pub struct SimilarCase {
 }
 
 fn sha(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::dossier::sha256_hex(text.as_bytes())
 }
 
 /// The tier a document's title suggests (a 指导案例 says so in its title).
@@ -330,4 +328,45 @@ pub fn rank(query: &str, texts: &[String], candidates: &mut Vec<SimilarCase>, to
             .then(a.id.cmp(&b.id))
     });
     candidates.extend(indexed.into_iter().map(|(_, c)| c));
+}
+
+/// One case document to read: an imported judgment or a shipped guiding case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseDocument {
+    pub id: String,
+    pub title: String,
+    pub tier: String,
+    pub case_number: Option<String>,
+    pub court: Option<String>,
+    pub decided: Option<String>,
+    pub text: String,
+}
+
+impl App {
+    /// A case document by id (every signed-in user may read the corpus: published cases and
+    /// the court's own judgments).
+    pub async fn case_document(&self, id: &str) -> Result<CaseDocument, AppError> {
+        if let Some(j) = self.store.judgment(id).await? {
+            return Ok(CaseDocument {
+                title: j.title.clone().or_else(|| j.case_number.clone()).unwrap_or_else(|| j.id.clone()),
+                id: j.id,
+                tier: j.tier,
+                case_number: j.case_number,
+                court: j.court,
+                decided: j.decided,
+                text: j.text,
+            });
+        }
+        let corpus = xiezhi_legal::Corpus::embedded().map_err(|e| AppError::Internal(e.to_string()))?;
+        let c = corpus.cases.iter().find(|c| c.id == id).ok_or(AppError::NotFound)?;
+        Ok(CaseDocument {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            tier: c.tier.clone(),
+            case_number: None,
+            court: Some("最高人民法院".to_owned()),
+            decided: None,
+            text: c.text.clone(),
+        })
+    }
 }

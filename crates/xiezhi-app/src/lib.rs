@@ -32,6 +32,7 @@ pub mod judgments;
 pub mod mail;
 pub mod persist;
 pub mod registration;
+pub mod research;
 pub mod roster;
 
 use std::sync::Arc;

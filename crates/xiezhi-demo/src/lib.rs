@@ -50,6 +50,7 @@
 //! sequence), and the last family is cut to hit `cases` exactly.
 
 mod causes;
+pub mod documents;
 mod engine;
 mod events;
 mod province;

@@ -27,6 +27,7 @@ pub mod format;
 pub mod html;
 pub mod notice;
 pub mod prose;
+pub mod research;
 mod raster;
 pub mod table_xlsx;
 pub mod xlsx;

@@ -94,7 +94,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     use routes::{
         assignments, cases, casework, dashboard, import, laws, login, metrics, my_cases, openapi, registration,
-        reports, roster, tables, users,
+        reports, research, roster, tables, users,
     };
     let registration_body = || DefaultBodyLimit::max(REGISTRATION_BODY_LIMIT);
     let limit = state.config.max_upload_bytes + 64 * 1024;
@@ -134,6 +134,10 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/fill", post(reports::fill_upload))
         .route("/reports/fill/{token}", get(reports::filled_download))
         .route("/laws", get(laws::page))
+        .route("/laws/analyse", post(research::analyse).layer(DefaultBodyLimit::max(research::FORM_LIMIT)))
+        .route("/laws/report", post(research::facts_report).layer(DefaultBodyLimit::max(research::FORM_LIMIT)))
+        .route("/cases/{number}/research-report", get(research::case_report))
+        .route("/judgments", get(research::document_page))
         .route("/export/table", post(tables::export).layer(DefaultBodyLimit::max(tables::TABLE_BODY_LIMIT)))
         .route("/users", get(users::page).post(users::add).layer(form()))
         .route("/users/{username}/disable", post(users::disable))
@@ -161,6 +165,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/assignments/stats", get(assignments::api_stats))
         .route("/api/v1/assignments/stats/monthly", get(assignments::api_stats_monthly))
         .route("/api/v1/imports", post(import::api_import))
+        .route("/api/v1/laws/show", get(research::api_show))
+        .route("/api/v1/laws/search", get(research::api_search))
+        .route("/api/v1/laws/recommend", post(research::api_recommend).layer(DefaultBodyLimit::max(research::FORM_LIMIT)))
+        .route("/api/v1/similar", post(research::api_similar).layer(DefaultBodyLimit::max(research::SIMILAR_LIMIT)))
+        .route("/api/v1/cite", post(research::api_cite).layer(DefaultBodyLimit::max(research::FORM_LIMIT)))
         .route("/api/openapi.json", get(openapi::document))
         .fallback(routes::not_found)
         .layer(DefaultBodyLimit::max(limit))

@@ -422,6 +422,10 @@ pub struct CasePage {
     pub paid_total: Option<String>,
     /// The deadline rule's steps for this case (start, limit, base, extension, suspension).
     pub clock: Vec<Field>,
+    /// 推荐法条 and 类案推送 from the case's file (or its 案由).
+    pub analysis: Option<crate::routes::research::AnalysisView>,
+    /// The 检索报告 download.
+    pub research_report: String,
 }
 
 /// One event on the case page's timeline.

@@ -492,3 +492,64 @@ mod tests {
         assert_eq!(default_period(d("2026-06-30"), Some(d("2026-08-01"))), (d("2026-01-01"), d("2026-05-31")));
     }
 }
+
+/// A piece of text, a link when it is a citation.
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct LinkPiece {
+    pub text: String,
+    /// `/laws?cite=…` for a statute reference, `/cases/…` for a 案号.
+    pub link: Option<String>,
+}
+
+/// `text` cut into pieces where every statute reference and 案号 (the one citation grammar,
+/// [`xiezhi_legal::cite`]) is a link; `own_law` is the law "本法" means in the text.
+pub fn linkify(text: &str, own_law: Option<&str>) -> Vec<LinkPiece> {
+    let Ok(corpus) = xiezhi_legal::Corpus::embedded() else {
+        return vec![LinkPiece { text: text.to_owned(), link: None }];
+    };
+    let found = xiezhi_legal::cite(text, &corpus.names, own_law);
+    let mut spans: Vec<(usize, usize, String)> = found
+        .statutes
+        .iter()
+        .map(|s| {
+            let article = xiezhi_legal::format_citation(&s.law, s.article_no, s.suffix.as_deref(), None, None);
+            (s.start, s.end, format!("/laws?cite={}", enc(&article)))
+        })
+        .chain(found.case_numbers.iter().map(|c| (c.start, c.end, format!("/cases/{}", enc(&c.canonical)))))
+        .collect();
+    spans.sort_by_key(|s| s.0);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (s, e, link) in spans {
+        if s < at || e > chars.len() {
+            continue;
+        }
+        if s > at {
+            out.push(LinkPiece { text: chars[at..s].iter().collect(), link: None });
+        }
+        out.push(LinkPiece { text: chars[s..e].iter().collect(), link: Some(link) });
+        at = e;
+    }
+    if at < chars.len() {
+        out.push(LinkPiece { text: chars[at..].iter().collect(), link: None });
+    }
+    out
+}
+
+#[cfg(test)]
+mod linkify_tests {
+    use super::*;
+
+    #[test]
+    fn statutes_and_case_numbers_become_links() {
+        let pieces = linkify("依照刑法第264条，参见(2023)粤0106民初12号。", None);
+        let links: Vec<(&str, &str)> =
+            pieces.iter().filter_map(|p| p.link.as_deref().map(|l| (p.text.as_str(), l))).collect();
+        assert_eq!(links.len(), 2, "{pieces:?}");
+        assert_eq!(links[0].0, "刑法第264条");
+        assert_eq!(links[0].1, format!("/laws?cite={}", enc("《中华人民共和国刑法》第二百六十四条")));
+        assert_eq!(links[1].1, format!("/cases/{}", enc("（2023）粤0106民初12号")));
+        assert_eq!(pieces.iter().map(|p| p.text.as_str()).collect::<String>(), "依照刑法第264条，参见(2023)粤0106民初12号。");
+    }
+}

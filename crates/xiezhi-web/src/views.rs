@@ -13,7 +13,7 @@ pub struct Templates {
     env: Environment<'static>,
 }
 
-const TEMPLATES: [(&str, &str); 21] = [
+const TEMPLATES: [(&str, &str); 23] = [
     ("base.html", include_str!("../templates/base.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("dashboard.html", include_str!("../templates/dashboard.html")),
@@ -24,6 +24,8 @@ const TEMPLATES: [(&str, &str); 21] = [
     ("import.html", include_str!("../templates/import.html")),
     ("reports.html", include_str!("../templates/reports.html")),
     ("laws.html", include_str!("../templates/laws.html")),
+    ("research.html", include_str!("../templates/research.html")),
+    ("judgment.html", include_str!("../templates/judgment.html")),
     ("users.html", include_str!("../templates/users.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("register.html", include_str!("../templates/register.html")),

@@ -23,7 +23,7 @@ pub async fn run(app: &xiezhi_app::App, cases: u64, seed: u64, as_of: Date) -> a
         println!(
             "数据库已有 {existing} 件案件，未重新生成 the database already holds {existing} cases; nothing generated"
         );
-        return Ok(());
+        return research_material(app, &config).await;
     }
     #[allow(clippy::disallowed_methods)] // A duration shown to the user, not domain time.
     let started = std::time::Instant::now();
@@ -33,6 +33,86 @@ pub async fn run(app: &xiezhi_app::App, cases: u64, seed: u64, as_of: Date) -> a
         "已生成 {n} 件合成案件及 {e} 个事件 generated {n} synthetic cases and {e} events (seed {seed}, up to {as_of}) in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    research_material(app, &config).await
+}
+
+/// The demo's judgment corpus (类案库) and the electronic files of a few open cases of 天河区
+/// 法院 (三件民间借贷, 一件危险驾驶), each written once: so 类案推送, 推荐法条 and the case file
+/// have something to show.
+pub async fn research_material(app: &xiezhi_app::App, config: &DemoConfig) -> anyhow::Result<()> {
+    let store = &app.store;
+    if store.judgments().await.context("reading the judgment corpus")?.is_empty() {
+        let at = SystemClock.timestamp();
+        let list = xiezhi_demo::documents::judgments(config);
+        let mut tx = store.begin_write().await.context("starting the demo judgments transaction")?;
+        for j in &list {
+            let judgment = xiezhi_store::judgments::Judgment {
+                id: j.id.clone(),
+                title: Some(j.title.clone()),
+                case_number: Some(j.case_number.clone()),
+                court: Some(j.court.clone()),
+                decided: Some(j.date.clone()),
+                tier: "其他".to_owned(),
+                sha256: xiezhi_app::dossier::sha256_hex(j.text.as_bytes()),
+                text: j.text.clone(),
+            };
+            tx.upsert_judgment(&judgment, &at).await.context("writing demo judgments")?;
+        }
+        let record = xiezhi_app::audit_record_at(&at, Actor::Cli, "demo_judgments")
+            .detail(format!("cli: {} synthetic judgments", list.len()));
+        tx.commit(&record).await.context("committing demo judgments")?;
+        println!("已写入合成类案库 {} 篇 wrote {} synthetic judgments", list.len(), list.len());
+    }
+    if !store.dossier_cases().await.context("reading the case files")?.is_empty() {
+        return Ok(());
+    }
+    let (mut loans, mut drunk) = (Vec::new(), Vec::new());
+    store
+        .for_each_fact_unordered(|f| {
+            if f.closed_on.is_some() || f.case_number.court().map(|c| c.to_string()).as_deref() != Some("粤0106") {
+                return;
+            }
+            let first_instance = |kind: &str| f.case_number.type_code().as_str() == kind;
+            match f.cause.as_deref() {
+                Some("民间借贷纠纷") if first_instance("民初") => loans.push(f.case_number.as_str().to_owned()),
+                Some("危险驾驶罪") if first_instance("刑初") => drunk.push(f.case_number.as_str().to_owned()),
+                _ => {}
+            }
+        })
+        .await
+        .context("finding demo cases for case files")?;
+    loans.sort();
+    drunk.sort();
+    let dir = std::env::temp_dir().join(format!("xiezhi-demo-papers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let court = "广州市天河区人民法院";
+    let mut papers: Vec<(String, Vec<(String, String)>)> = loans
+        .iter()
+        .take(3)
+        .enumerate()
+        .map(|(i, n)| (n.clone(), xiezhi_demo::documents::loan_case_papers(config.seed + i as u64, n, court)))
+        .collect();
+    if let Some(n) = drunk.first() {
+        papers.push((n.clone(), xiezhi_demo::documents::drunk_driving_papers(config.seed, court)));
+    }
+    let mut added = 0;
+    for (number, files) in &papers {
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+            app.dossier_add(Actor::Cli, number, &path, None).await.with_context(|| format!("{number}: {name}"))?;
+            added += 1;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    if added > 0 {
+        println!(
+            "已为 {} 件演示案件建立电子卷宗（{added} 份合成材料），如 {} wrote {added} synthetic papers into {} demo case files",
+            papers.len(),
+            papers[0].0,
+            papers.len()
+        );
+    }
     Ok(())
 }
 

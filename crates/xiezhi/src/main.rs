@@ -367,7 +367,7 @@ pub(crate) fn app(store: Store, db: &str, data_dir: Option<&Path>, catalogue: Ca
         fonts_dir: std::env::var_os("XIEZHI_FONTS").map(PathBuf::from),
         ..AppConfig::default()
     };
-    App::new(store, Arc::new(SystemClock), config)
+    App::new(store, Arc::new(SystemClock), config).with_files_dir(dossier_cmd::files_dir(None, db, data_dir))
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {

@@ -333,7 +333,17 @@ pub(crate) async fn render_case(
         c
     };
     let extension_requests = crate::routes::casework::case_requests(state, &user.access, f.case_number.as_str()).await;
+    // 法律检索 is help, not the record: when it fails the page still shows (and the log says why).
+    let analysis = match state.app.case_research(&user.access, f.case_number.as_str(), today).await {
+        Ok(r) => Some(crate::routes::research::analysis_view(&r)),
+        Err(e) => {
+            tracing::warn!(error = %e, "case research failed");
+            None
+        }
+    };
     let model = CasePage {
+        analysis,
+        research_report: format!("/cases/{}/research-report", enc(f.case_number.as_str())),
         base: Base::new(state, user, "cases", f.case_number.as_str()),
         number: f.case_number.as_str().to_owned(),
         fields: fields(f, d.deadline),

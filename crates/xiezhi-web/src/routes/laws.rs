@@ -48,6 +48,8 @@ pub struct ArticleVersion {
     pub effective: String,
     pub status: String,
     pub text: String,
+    /// The text with its citations (本法第X条, other laws, 案号) as links.
+    pub pieces: Vec<crate::shared::LinkPiece>,
     /// Whether it is the one in force on the day asked.
     pub current: bool,
     /// Whether its text differs from the version before it.
@@ -69,6 +71,10 @@ pub struct LawsPage {
     pub error: Option<String>,
     pub articles: usize,
     pub laws: usize,
+    /// The facts of 案情分析 and what they gave.
+    pub facts: String,
+    pub analysis: Option<crate::routes::research::AnalysisView>,
+    pub cases: usize,
 }
 
 fn pieces(text: &str, highlights: &[(usize, usize)]) -> Vec<Piece> {
@@ -93,6 +99,16 @@ pub async fn page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Query(q): Query<LawsQuery>,
+) -> Result<Response, WebError> {
+    render(&state, &user, q, None).await
+}
+
+/// The page, with the results of 案情分析 when there are some.
+pub(crate) async fn render(
+    state: &AppState,
+    user: &xiezhi_app::CurrentUser,
+    q: LawsQuery,
+    analysis: Option<(String, crate::routes::research::AnalysisView)>,
 ) -> Result<Response, WebError> {
     let today = state.app.clock.today();
     let as_of = parse_day(q.as_of.as_deref(), "时点")?.unwrap_or(today);
@@ -152,6 +168,7 @@ pub async fn page(
                             effective: l.effective.map(|d| d.to_string()).unwrap_or_default(),
                             status: l.status.clone(),
                             text: v.text.clone(),
+                            pieces: crate::shared::linkify(&v.text, Some(&l.name)),
                             current: std::ptr::eq(v, article),
                             changed: previous.as_ref().is_some_and(|p| *p != v.text),
                         });
@@ -161,12 +178,19 @@ pub async fn page(
                 Err(e) => error = Some(e.to_string()),
             }
         }
-        Ok::<_, String>((hits, versions, title, error, (corpus.articles.len(), corpus.laws.len())))
+        Ok::<_, String>((hits, versions, title, error, (corpus.articles.len(), corpus.laws.len(), corpus.cases.len())))
     })
     .await?
     .map_err(WebError::Internal)?;
+    let (facts, analysis) = match analysis {
+        Some((f, a)) => (f, Some(a)),
+        None => (String::new(), None),
+    };
     let page = LawsPage {
-        base: Base::new(&state, &user, "laws", "法律检索"),
+        base: Base::new(state, user, "laws", "法律检索"),
+        facts,
+        analysis,
+        cases: counts.2,
         searched: !query.is_empty(),
         q: query,
         law,

@@ -12,6 +12,7 @@ pub mod my_cases;
 pub mod openapi;
 pub mod registration;
 pub mod reports;
+pub mod research;
 pub mod roster;
 pub mod tables;
 pub mod users;
