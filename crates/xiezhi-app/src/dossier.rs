@@ -466,3 +466,67 @@ mod tests {
         assert_eq!(sniff_kind(b"MZ\x90\0\x03"), None);
     }
 }
+
+/// One document of a case file as it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierDocument {
+    pub seq: i64,
+    pub file_name: String,
+    pub sha256: String,
+    pub size: i64,
+    pub category: String,
+    /// Why the catalogue put it there (自动编目), or None when a person chose.
+    pub reason: Option<String>,
+    pub withdrawn: Option<String>,
+    pub added_at: String,
+    pub added_by: Option<String>,
+    pub text: Option<String>,
+}
+
+impl App {
+    /// The documents of a case's file in catalogue order (the view is audited).
+    pub async fn dossier_documents(&self, actor: Actor<'_>, number: &str) -> Result<Vec<DossierDocument>, AppError> {
+        let entries = self.dossier_list(actor, number).await?;
+        Ok(current_documents(&entries)
+            .into_iter()
+            .map(|(seq, e, category, withdrawn)| DossierDocument {
+                seq,
+                file_name: e.entry.file_name.clone().unwrap_or_default(),
+                sha256: e.entry.sha256.clone().unwrap_or_default(),
+                size: e.entry.size.unwrap_or(0),
+                reason: (e.entry.category_source.as_deref() == Some("auto")
+                    && category == e.entry.category.clone().unwrap_or_default())
+                .then(|| e.entry.reason.clone())
+                .flatten(),
+                category,
+                withdrawn,
+                added_at: e.entry.at.clone(),
+                added_by: e.entry.by_user.clone(),
+                text: e.entry.body.clone(),
+            })
+            .collect())
+    }
+
+    /// 下载 a document's stored file: (file name, kind from its content, path). Audited
+    /// `dossier_download`.
+    pub async fn dossier_file(
+        &self,
+        actor: Actor<'_>,
+        number: &str,
+        seq: i64,
+    ) -> Result<(String, &'static str, PathBuf), AppError> {
+        let case = self.dossier_case(actor, number).await?;
+        let entries = self.store.dossier_entries(&case).await?;
+        let e = entries.iter().find(|e| e.seq == seq && e.entry.kind == "add").ok_or(AppError::NotFound)?;
+        let sha = e.entry.sha256.clone().unwrap_or_default();
+        let path = blob_path(self.files_dir()?, &sha);
+        let mut head = [0u8; 512];
+        let n = std::fs::File::open(&path)
+            .and_then(|mut f| f.read(&mut head))
+            .map_err(|_| AppError::BadRequest("卷宗文件缺失或无法读取，请运行 xiezhi dossier verify。".to_owned()))?;
+        let kind = sniff_kind(&head[..n]).ok_or_else(|| AppError::BadRequest("卷宗文件内容异常。".to_owned()))?;
+        self.audit(&self.audit_record(actor, "dossier_download").object(case).detail(format!("document {seq}")))
+            .await?;
+        Ok((e.entry.file_name.clone().unwrap_or_else(|| format!("{seq}")), kind, path))
+    }
+}

@@ -125,13 +125,15 @@ impl App {
             Some(number) => {
                 let view = self.view_case(access, number, today).await?;
                 let research = self.case_research(access, number, as_of).await?;
-                let court = view.facts.court_name.clone().or_else(|| view.facts.case_number.court().map(|c| c.to_string()));
+                let court =
+                    view.facts.court_name.clone().or_else(|| view.facts.case_number.court().map(|c| c.to_string()));
                 (research, Some(view.facts.case_number.as_str().to_owned()), view.facts.cause.clone(), court)
             }
             None => {
-                let facts = facts.map(str::trim).filter(|f| !f.is_empty()).ok_or_else(|| {
-                    AppError::BadRequest("请先填写案情（事实描述）。".to_owned())
-                })?;
+                let facts = facts
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty())
+                    .ok_or_else(|| AppError::BadRequest("请先填写案情（事实描述）。".to_owned()))?;
                 (self.research("检索人输入的案情", facts, as_of, 5).await?, None, None, None)
             }
         };

@@ -17,7 +17,8 @@ pub struct DemoJudgment {
     pub text: String,
 }
 
-const SURNAMES: [&str; 16] = ["陈", "林", "黄", "李", "张", "吴", "刘", "周", "郑", "何", "梁", "谢", "罗", "冯", "邓", "蔡"];
+const SURNAMES: [&str; 16] =
+    ["陈", "林", "黄", "李", "张", "吴", "刘", "周", "郑", "何", "梁", "谢", "罗", "冯", "邓", "蔡"];
 const COURTS: [(&str, &str); 6] = [
     ("粤0106", "广州市天河区人民法院"),
     ("粤0104", "广州市越秀区人民法院"),
@@ -32,7 +33,7 @@ fn person(rng: &mut Rng, tag: &str) -> String {
 }
 
 fn yuan(amount: u64) -> String {
-    if amount % 10_000 == 0 { format!("{}万元", amount / 10_000) } else { format!("{amount}元") }
+    if amount.is_multiple_of(10_000) { format!("{}万元", amount / 10_000) } else { format!("{amount}元") }
 }
 
 /// The facts of a 民间借贷 dispute with some of its elements, and the result.
@@ -58,7 +59,11 @@ fn loan_text(rng: &mut Rng, plaintiff: &str, defendant: &str) -> (String, String
             "双方未约定利息，被告出具借条一张".to_owned()
         }
     );
-    facts.push_str(if transfer { "原告当日通过银行转账向被告交付借款。" } else { "原告以现金方式向被告交付借款。" });
+    facts.push_str(if transfer {
+        "原告当日通过银行转账向被告交付借款。"
+    } else {
+        "原告以现金方式向被告交付借款。"
+    });
     if let Some(g) = &guarantor {
         facts.push_str(&format!("{g}在借条上签字，承诺对该笔借款承担连带责任保证。"));
     }
@@ -81,7 +86,9 @@ fn loan_text(rng: &mut Rng, plaintiff: &str, defendant: &str) -> (String, String
     let owed = amount - repaid.unwrap_or(0);
     let mut result = format!("本院认为，原告与被告之间的借贷关系合法有效，被告应当偿还借款本金{}", yuan(owed));
     if rate > 0.0 {
-        result.push_str(&format!("，并按约定的月利率{rate}%支付利息（以不超过合同成立时一年期贷款市场报价利率四倍为限）"));
+        result.push_str(&format!(
+            "，并按约定的月利率{rate}%支付利息（以不超过合同成立时一年期贷款市场报价利率四倍为限）"
+        ));
     } else {
         result.push_str("，借期内未约定利息，原告主张逾期利息的，自逾期之日起按一年期贷款市场报价利率计付");
     }
@@ -149,7 +156,10 @@ pub fn judgments(config: &DemoConfig) -> Vec<DemoJudgment> {
             let d = person(&mut rng, "");
             let n = if *crime == "危险驾驶" { rng.int(85, 240) as u64 } else { 1000 * rng.int(3, 90) as u64 };
             let fill = |t: &str| {
-                t.replace("{d}", &d).replace("{y}", &year.to_string()).replace("{m}", &rng_month(i, k)).replace("{n}", &n.to_string())
+                t.replace("{d}", &d)
+                    .replace("{y}", &year.to_string())
+                    .replace("{m}", &rng_month(i, k))
+                    .replace("{n}", &n.to_string())
             };
             let case_number = format!("（{year}）{code}刑初{}号", 100 + rng.below(3000));
             out.push(DemoJudgment {
@@ -187,18 +197,22 @@ pub fn loan_case_papers(seed: u64, case_number: &str, court: &str) -> Vec<(Strin
         ),
         (
             "借条.txt".to_owned(),
-            format!("借条\n今借到{plaintiff}人民币若干元整，按约定期限归还。\n借款人：{defendant}\n（合成演示材料，案号 {case_number}）"),
+            format!(
+                "借条\n今借到{plaintiff}人民币若干元整，按约定期限归还。\n借款人：{defendant}\n（合成演示材料，案号 {case_number}）"
+            ),
         ),
         (
             "民事答辩状.txt".to_owned(),
-            format!("民事答辩状\n答辩人：{defendant}\n答辩人对借款事实无异议，但因经营困难暂时无力偿还，请求法院准许分期履行。\n此致\n{court}\n（合成演示材料，非真实案件）"),
+            format!(
+                "民事答辩状\n答辩人：{defendant}\n答辩人对借款事实无异议，但因经营困难暂时无力偿还，请求法院准许分期履行。\n此致\n{court}\n（合成演示材料，非真实案件）"
+            ),
         ),
     ]
 }
 
 /// The 起诉书 of a 危险驾驶 case: (file name, text).
 pub fn drunk_driving_papers(seed: u64, court: &str) -> Vec<(String, String)> {
-    let mut rng = Rng::new(seed ^ 0x6372_696d_65);
+    let mut rng = Rng::new(seed ^ 0x0063_7269_6d65);
     let d = person(&mut rng, "");
     let n = rng.int(90, 220);
     vec![(

@@ -136,7 +136,12 @@ pub struct Profile {
     /// The largest sum of money, yuan.
     amount: Option<f64>,
     elements: Vec<bool>,
+    /// Whether the text is about a loan (the elements are a 民间借贷 dispute's).
+    loan: bool,
 }
+
+/// Words that show a text is about a loan.
+const LOAN_WORDS: [&str; 5] = ["借款", "借条", "欠条", "出借", "借贷"];
 
 /// Sums of money in yuan (`70000元`, `7万元`, `70,000.00元`); at least 100 yuan.
 pub fn amounts(text: &str) -> Vec<f64> {
@@ -191,7 +196,8 @@ impl Profile {
         }
         let amount = amounts(text).into_iter().fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
         let elements = ELEMENTS.iter().map(|e| e.words.iter().any(|w| text.contains(w))).collect();
-        Profile { vector, amount, elements }
+        let loan = LOAN_WORDS.iter().any(|w| text.contains(w));
+        Profile { vector, amount, elements, loan }
     }
 
     /// Cosine of the two texts' word vectors.
@@ -238,6 +244,14 @@ pub fn score(a: &Profile, b: &Profile) -> f64 {
 pub fn why(a: &Profile, b: &Profile) -> Vec<String> {
     let f = features(a, b);
     let mut out = Vec::new();
+    // The elements are those of a loan dispute: named only when both texts are about loans.
+    if !(a.loan && b.loan) {
+        if let (Some(x), Some(y)) = (a.amount, b.amount) {
+            out.push(format!("金额：{} / {}", yuan(x), yuan(y)));
+        }
+        out.push(format!("文字相似度 {:.2}", f[0]));
+        return out;
+    }
     let shared: Vec<&str> =
         ELEMENTS.iter().enumerate().filter(|(i, _)| a.elements[*i] && b.elements[*i]).map(|(_, e)| e.label).collect();
     if !shared.is_empty() {

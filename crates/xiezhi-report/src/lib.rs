@@ -27,8 +27,8 @@ pub mod format;
 pub mod html;
 pub mod notice;
 pub mod prose;
-pub mod research;
 mod raster;
+pub mod research;
 pub mod table_xlsx;
 pub mod xlsx;
 

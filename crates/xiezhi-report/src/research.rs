@@ -183,7 +183,8 @@ mod tests {
             corpus: "国家法律 378 部".into(),
         };
         let xml = report_xml(&r);
-        for part in ["一、检索事项", "二、案情摘要", "三、推荐法条", "四、类案检索", "五、说明"] {
+        for part in ["一、检索事项", "二、案情摘要", "三、推荐法条", "四、类案检索", "五、说明"]
+        {
             assert!(xml.contains(part), "{part}");
         }
         assert!(xml.contains("（一）《中华人民共和国刑法》第一百三十三条之一（2020-12-26版）"));

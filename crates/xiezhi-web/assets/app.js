@@ -259,4 +259,40 @@
     var holder = table.parentElement.classList.contains("scroll") ? table.parentElement : table;
     holder.insertAdjacentElement("afterend", button);
   });
+  // 电子卷宗: drag and drop, and an upload with progress (the form works without this).
+  document.querySelectorAll("form[data-dossier-upload]").forEach(function (form) {
+    var input = form.querySelector("input[type=file]");
+    var bar = form.querySelector("progress");
+    var status = form.querySelector(".upload-status");
+    ["dragenter", "dragover"].forEach(function (t) {
+      form.addEventListener(t, function (e) { e.preventDefault(); form.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (t) {
+      form.addEventListener(t, function (e) { e.preventDefault(); form.classList.remove("over"); });
+    });
+    form.addEventListener("drop", function (e) {
+      if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; send(); }
+    });
+    form.addEventListener("submit", function (e) { e.preventDefault(); send(); });
+    function send() {
+      if (!input.files.length) { status.textContent = "请选择文件。"; return; }
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-Requested-With", "fetch");
+      bar.hidden = false; bar.value = 0; status.textContent = "上传中…";
+      xhr.upload.onprogress = function (e) { if (e.lengthComputable) { bar.value = Math.round(e.loaded * 100 / e.total); } };
+      xhr.onload = function () {
+        if (xhr.status === 200) { status.textContent = "已上传，正在刷新…"; window.location.hash = "dossier"; window.location.reload(); }
+        else {
+          var message = "上传失败（" + xhr.status + "）";
+          try { message = JSON.parse(xhr.responseText).error || message; } catch (ignored) {
+            var m = /<p class="error">([^<]*)</.exec(xhr.responseText); if (m) { message = m[1]; }
+          }
+          status.textContent = message; bar.hidden = true;
+        }
+      };
+      xhr.onerror = function () { status.textContent = "网络中断，上传未完成。"; bar.hidden = true; };
+      xhr.send(new FormData(form));
+    }
+  });
 })();

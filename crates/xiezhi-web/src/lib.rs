@@ -93,8 +93,8 @@ impl AppState {
 /// The whole application: pages, assets, the JSON API and its OpenAPI document.
 pub fn router(state: AppState) -> Router {
     use routes::{
-        assignments, cases, casework, dashboard, import, laws, login, metrics, my_cases, openapi, registration,
-        reports, research, roster, tables, users,
+        assignments, cases, casework, dashboard, dossier, import, laws, login, metrics, my_cases, openapi,
+        registration, reports, research, roster, tables, users,
     };
     let registration_body = || DefaultBodyLimit::max(REGISTRATION_BODY_LIMIT);
     let limit = state.config.max_upload_bytes + 64 * 1024;
@@ -137,6 +137,14 @@ pub fn router(state: AppState) -> Router {
         .route("/laws/analyse", post(research::analyse).layer(DefaultBodyLimit::max(research::FORM_LIMIT)))
         .route("/laws/report", post(research::facts_report).layer(DefaultBodyLimit::max(research::FORM_LIMIT)))
         .route("/cases/{number}/research-report", get(research::case_report))
+        .route(
+            "/cases/{number}/dossier",
+            post(dossier::upload).layer(DefaultBodyLimit::max(dossier::UPLOAD_LIMIT + (1 << 20))),
+        )
+        .route("/cases/{number}/dossier/export", get(dossier::export))
+        .route("/cases/{number}/dossier/{seq}", get(dossier::document))
+        .route("/cases/{number}/dossier/{seq}/file", get(dossier::file))
+        .route("/cases/{number}/dossier/{seq}/{action}", post(dossier::change).layer(form()))
         .route("/judgments", get(research::document_page))
         .route("/export/table", post(tables::export).layer(DefaultBodyLimit::max(tables::TABLE_BODY_LIMIT)))
         .route("/users", get(users::page).post(users::add).layer(form()))
@@ -167,7 +175,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/imports", post(import::api_import))
         .route("/api/v1/laws/show", get(research::api_show))
         .route("/api/v1/laws/search", get(research::api_search))
-        .route("/api/v1/laws/recommend", post(research::api_recommend).layer(DefaultBodyLimit::max(research::FORM_LIMIT)))
+        .route(
+            "/api/v1/laws/recommend",
+            post(research::api_recommend).layer(DefaultBodyLimit::max(research::FORM_LIMIT)),
+        )
         .route("/api/v1/similar", post(research::api_similar).layer(DefaultBodyLimit::max(research::SIMILAR_LIMIT)))
         .route("/api/v1/cite", post(research::api_cite).layer(DefaultBodyLimit::max(research::FORM_LIMIT)))
         .route("/api/openapi.json", get(openapi::document))
@@ -216,6 +227,8 @@ async fn chinese_rejections(
             let registration = path.starts_with("/register") || path.starts_with("/api/v1/cases");
             let limit = if form {
                 FORM_BODY_LIMIT
+            } else if path.contains("/dossier") {
+                routes::dossier::UPLOAD_LIMIT
             } else if registration {
                 REGISTRATION_BODY_LIMIT
             } else {

@@ -422,6 +422,8 @@ pub struct CasePage {
     pub paid_total: Option<String>,
     /// The deadline rule's steps for this case (start, limit, base, extension, suspension).
     pub clock: Vec<Field>,
+    /// 电子卷宗: the catalogue, search inside, upload.
+    pub dossier: Option<crate::routes::dossier::DossierView>,
     /// 推荐法条 and 类案推送 from the case's file (or its 案由).
     pub analysis: Option<crate::routes::research::AnalysisView>,
     /// The 检索报告 download.

@@ -550,6 +550,9 @@ mod linkify_tests {
         assert_eq!(links[0].0, "刑法第264条");
         assert_eq!(links[0].1, format!("/laws?cite={}", enc("《中华人民共和国刑法》第二百六十四条")));
         assert_eq!(links[1].1, format!("/cases/{}", enc("（2023）粤0106民初12号")));
-        assert_eq!(pieces.iter().map(|p| p.text.as_str()).collect::<String>(), "依照刑法第264条，参见(2023)粤0106民初12号。");
+        assert_eq!(
+            pieces.iter().map(|p| p.text.as_str()).collect::<String>(),
+            "依照刑法第264条，参见(2023)粤0106民初12号。"
+        );
     }
 }

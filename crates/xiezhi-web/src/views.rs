@@ -13,7 +13,7 @@ pub struct Templates {
     env: Environment<'static>,
 }
 
-const TEMPLATES: [(&str, &str); 23] = [
+const TEMPLATES: [(&str, &str); 24] = [
     ("base.html", include_str!("../templates/base.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("dashboard.html", include_str!("../templates/dashboard.html")),
@@ -26,6 +26,7 @@ const TEMPLATES: [(&str, &str); 23] = [
     ("laws.html", include_str!("../templates/laws.html")),
     ("research.html", include_str!("../templates/research.html")),
     ("judgment.html", include_str!("../templates/judgment.html")),
+    ("dossier.html", include_str!("../templates/dossier.html")),
     ("users.html", include_str!("../templates/users.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("register.html", include_str!("../templates/register.html")),

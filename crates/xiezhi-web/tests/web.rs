@@ -12,7 +12,7 @@
 mod support;
 
 use axum::http::{Method, StatusCode};
-use support::{Backend, TestApp};
+use support::{Backend, TestApp, enc, multipart};
 
 const OUTSIDE_COURT: &str = "粤0303";
 
@@ -1840,6 +1840,168 @@ async fn the_case_clock_on_the_web() {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let one = app.get_json(&uri(&own, ""), &judge).await;
         assert!(one["events"].as_array().unwrap().iter().any(|e| e["event"] == "extension" && e["months"] == 3));
+    })
+    .await;
+}
+
+/// 电子卷宗 on the web: an upload is stored and catalogued, its text shown with citations as
+/// links and search words marked; the original is a download (never inline HTML); HTML is
+/// refused by content; a withdrawal needs a reason and stays in the catalogue; another court
+/// sees nothing; every view and download is audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_case_file_on_the_web() {
+    each_backend(async |app| {
+        let s = app.login("manager-basic").await;
+        let case = app.case_of_court("粤0103", None).await;
+        let base = format!("/cases/{}/dossier", enc(&case));
+        let text = "庭审笔录\n被告：借款属实，利息过高。依照民法典第六百八十条。";
+        let (body, content_type) = multipart(&[("csrf", &s.csrf)], ("file", "笔录.txt", text));
+        let r = app
+            .request(
+                Method::POST,
+                &base,
+                Some(&s.cookie),
+                Some(body),
+                &[("content-type", &content_type), ("x-requested-with", "fetch")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let added: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(added["added"][0]["category"], "庭审笔录");
+        assert_eq!(added["added"][0]["file_name"], "笔录.txt");
+        let seq = added["added"][0]["seq"].as_i64().unwrap();
+        // Without the CSRF token nothing is stored.
+        let (body, content_type) = multipart(&[], ("file", "x.txt", "文字"));
+        let r = app.request(Method::POST, &base, Some(&s.cookie), Some(body), &[("content-type", &content_type)]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // HTML is refused whatever its name.
+        let (body, content_type) =
+            multipart(&[("csrf", &s.csrf)], ("file", "evidence.txt", "<html><script>alert(1)</script></html>"));
+        let r = app.request(Method::POST, &base, Some(&s.cookie), Some(body), &[("content-type", &content_type)]).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        // The viewer: the citation is a link, the search word marked.
+        let q = xiezhi_web::enc_query("利息");
+        let r = app.request(Method::GET, &format!("{base}/{seq}?q={q}"), Some(&s.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let law = enc("《中华人民共和国民法典》第六百八十条");
+        // (The template escapes the link's "/" as &#x2f;.)
+        assert!(r.body.contains(&format!("laws?cite={law}\">民法典第六百八十条</a>")), "{}", r.body);
+        assert!(r.body.contains("<mark>利息</mark>") && r.body.contains("出现 1 处"));
+        // The case page lists it, and counts hits of a search inside the file.
+        let r = app.request(Method::GET, &format!("/cases/{}?dq={q}", enc(&case)), Some(&s.cookie), None, &[]).await;
+        assert!(r.body.contains("笔录.txt") && r.body.contains("id=\"dossier\""));
+        // The original: a download, not rendered.
+        let r = app.request(Method::GET, &format!("{base}/{seq}/file"), Some(&s.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.header("content-disposition").unwrap().starts_with("attachment"));
+        assert_eq!(r.header("x-content-type-options").as_deref(), Some("nosniff"));
+        assert_eq!(r.body, text);
+        // A withdrawal needs a reason; then it is marked, not gone.
+        let r = app
+            .request(
+                Method::POST,
+                &format!("{base}/{seq}/withdraw"),
+                Some(&s.cookie),
+                Some(format!("csrf={}&reason=", s.csrf)),
+                &[("content-type", "application/x-www-form-urlencoded")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        let reason = xiezhi_web::enc_query("当事人撤回");
+        let r = app
+            .request(
+                Method::POST,
+                &format!("{base}/{seq}/withdraw"),
+                Some(&s.cookie),
+                Some(format!("csrf={}&reason={reason}", s.csrf)),
+                &[("content-type", "application/x-www-form-urlencoded")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let r = app.request(Method::GET, &format!("/cases/{}", enc(&case)), Some(&s.cookie), None, &[]).await;
+        assert!(r.body.contains("已撤回：当事人撤回"));
+        // Another court's manager sees no such file.
+        let other = app.login("manager-city").await;
+        let elsewhere = app.case_of_court("粤0104", None).await;
+        let r = app.request(Method::GET, &format!("{base}/{seq}/file"), Some(&other.cookie), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "the city's manager oversees 粤0103");
+        let judge = app.login("judge").await;
+        let r = app
+            .request(Method::GET, &format!("/cases/{}/dossier/1/file", enc(&elsewhere)), Some(&judge.cookie), None, &[])
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let actions = app.audit_actions().await;
+        for a in ["dossier_add", "dossier_view", "dossier_download", "dossier_withdraw"] {
+            assert!(actions.iter().any(|x| x == a), "{a} audited: {actions:?}");
+        }
+    })
+    .await;
+}
+
+/// 智能辅助办案 through the API and the pages: recommend, similar among candidates, cite, and
+/// the 检索报告 of a case as a Word document.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn legal_research_through_the_api_and_the_pages() {
+    each_backend(async |app| {
+        let s = app.login("judge").await;
+        let facts = "公诉机关指控，被告人甲某醉酒后驾驶小型轿车在道路上行驶，经鉴定其血液酒精含量为156毫克/100毫升。";
+        let r = app.post_json("/api/v1/laws/recommend", &s, &serde_json::json!({"facts": facts, "top": 3})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let list: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!((list[0]["article_no"].as_u64(), list[0]["suffix"].as_str()), (Some(133), Some("之一")));
+        let r = app.post_json("/api/v1/laws/recommend", &s, &serde_json::json!({"facts": ""})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let r = app
+            .post_json(
+                "/api/v1/similar",
+                &s,
+                &serde_json::json!({"query": "被告借款5万元，出具借条，约定月利率2%，丙提供连带责任保证。",
+                    "candidates": [{"id": "x", "text": "原告以现金出借300元，未约定利息。"},
+                                   {"id": "y", "text": "被告借款6万元，出具借条，约定月息2分，丁为连带责任保证人。"}]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let ranked: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(ranked[0]["id"], "y");
+        let r = app.post_json("/api/v1/cite", &s, &serde_json::json!({"text": "依照刑法第264条"})).await;
+        let cited: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(cited["statutes"][0]["article_no"], 264);
+        assert_eq!((cited["statutes"][0]["start"].as_u64(), cited["statutes"][0]["end"].as_u64()), (Some(2), Some(9)));
+        // Without the CSRF header, refused.
+        let r = app
+            .request(
+                Method::POST,
+                "/api/v1/cite",
+                Some(&s.cookie),
+                Some("{\"text\":\"x\"}".into()),
+                &[("content-type", "application/json")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // The case page has both sections; the report is a Word document.
+        let case = app.case_of_court("粤0103", Some(true)).await;
+        let r = app.request(Method::GET, &format!("/cases/{}", enc(&case)), Some(&s.cookie), None, &[]).await;
+        assert!(r.body.contains("推荐法条") && r.body.contains("类案推送"));
+        let r = app
+            .request(Method::GET, &format!("/cases/{}/research-report", enc(&case)), Some(&s.cookie), None, &[])
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.bytes.starts_with(b"PK"));
+        assert!(r.header("content-disposition").unwrap().contains(&enc("法律检索报告")));
+        assert!(app.audit_actions().await.iter().any(|a| a == "research_report"));
+        // The 法律检索 page's 案情分析 form.
+        let form = format!("csrf={}&facts={}", s.csrf, xiezhi_web::enc_query(facts));
+        let r = app
+            .request(
+                Method::POST,
+                "/laws/analyse",
+                Some(&s.cookie),
+                Some(form),
+                &[("content-type", "application/x-www-form-urlencoded")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("第一百三十三条之一") && r.body.contains("危险驾驶罪的要素"), "{}", r.body.len());
     })
     .await;
 }

@@ -170,8 +170,16 @@ pub async fn case_page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(number): Path<String>,
+    Query(q): Query<CasePageQuery>,
 ) -> Result<Response, WebError> {
-    render_case(&state, &user, &number, None, None).await
+    let dq: String = q.dq.unwrap_or_default().trim().chars().take(50).collect();
+    render_case_with(&state, &user, &number, None, None, &dq).await
+}
+
+/// The case page's own query: `dq` searches inside the case's file.
+#[derive(Debug, Deserialize, Default)]
+pub struct CasePageQuery {
+    pub dq: Option<String>,
 }
 
 /// The case page, with a message or an error after a reassignment.
@@ -181,6 +189,17 @@ pub(crate) async fn render_case(
     number: &str,
     message: Option<String>,
     error: Option<String>,
+) -> Result<Response, WebError> {
+    render_case_with(state, user, number, message, error, "").await
+}
+
+async fn render_case_with(
+    state: &AppState,
+    user: &xiezhi_app::CurrentUser,
+    number: &str,
+    message: Option<String>,
+    error: Option<String>,
+    dq: &str,
 ) -> Result<Response, WebError> {
     let today = state.app.clock.today();
     let view = state.app.view_case(&user.access, number, today).await?;
@@ -341,7 +360,15 @@ pub(crate) async fn render_case(
             None
         }
     };
+    let dossier = match crate::routes::dossier::dossier_view(state, user, f.case_number.as_str(), dq).await {
+        Ok(v) => Some(v),
+        Err(e) => {
+            tracing::warn!(error = %e, "case file listing failed");
+            None
+        }
+    };
     let model = CasePage {
+        dossier,
         analysis,
         research_report: format!("/cases/{}/research-report", enc(f.case_number.as_str())),
         base: Base::new(state, user, "cases", f.case_number.as_str()),

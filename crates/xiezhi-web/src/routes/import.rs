@@ -102,7 +102,9 @@ pub(crate) fn remove_stale_uploads(dir: &Path, clock: &dyn Clock) {
         let stale = entry.file_name().to_string_lossy().starts_with(UPLOAD_PREFIX)
             && modified.is_some_and(|m| (now - m) * 1000 > UPLOAD_TTL_MILLIS);
         if stale {
-            let _ = std::fs::remove_file(entry.path());
+            // Files, and the folders a case-file upload spools into.
+            let path = entry.path();
+            let _ = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
         }
     }
 }

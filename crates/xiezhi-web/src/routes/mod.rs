@@ -4,6 +4,7 @@ pub mod assignments;
 pub mod cases;
 pub mod casework;
 pub mod dashboard;
+pub mod dossier;
 pub mod import;
 pub mod laws;
 pub mod login;

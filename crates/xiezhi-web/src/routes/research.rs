@@ -128,7 +128,10 @@ pub async fn analyse(
 fn docx(name: &str, bytes: Vec<u8>) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_owned()),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_owned(),
+            ),
             (header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{}", enc(name))),
         ],
         bytes,
@@ -206,14 +209,18 @@ fn json_body(body: &Bytes) -> Result<Value, ApiError> {
 
 fn text_field(v: &Value, key: &str, required: bool) -> Result<Option<String>, ApiError> {
     match v.get(key) {
-        Some(Value::String(s)) if s.chars().count() > FACTS_LIMIT => Err(ApiError(WebError::Refused(
-            xiezhi_app::Refusal::unacceptable(key, "", &format!("最多 {FACTS_LIMIT} 字 / at most {FACTS_LIMIT} characters")),
-        ))),
+        Some(Value::String(s)) if s.chars().count() > FACTS_LIMIT => {
+            Err(ApiError(WebError::Refused(xiezhi_app::Refusal::unacceptable(
+                key,
+                "",
+                &format!("最多 {FACTS_LIMIT} 字 / at most {FACTS_LIMIT} characters"),
+            ))))
+        }
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
         None | Some(Value::Null) if !required => Ok(None),
-        Some(Value::String(_)) | None | Some(Value::Null) => Err(ApiError(WebError::Refused(
-            xiezhi_app::Refusal::unacceptable(key, "", "不能为空 / required"),
-        ))),
+        Some(Value::String(_)) | None | Some(Value::Null) => {
+            Err(ApiError(WebError::Refused(xiezhi_app::Refusal::unacceptable(key, "", "不能为空 / required"))))
+        }
         Some(other) => Err(ApiError(WebError::Refused(xiezhi_app::Refusal::unreadable(
             key,
             &other.to_string().chars().take(40).collect::<String>(),
@@ -345,7 +352,9 @@ pub async fn api_recommend(
         research
             .articles
             .iter()
-            .map(|a| json!({"law": a.law, "article": a.label, "article_no": a.number, "suffix": a.suffix, "why": a.why}))
+            .map(
+                |a| json!({"law": a.law, "article": a.label, "article_no": a.number, "suffix": a.suffix, "why": a.why}),
+            )
             .collect(),
     )))
 }
@@ -415,7 +424,10 @@ pub async fn api_similar(
                 cases
             })
             .await?;
-            cases.iter().map(|c| json!({"id": c.id, "score": (c.score * 1000.0).round() / 1000.0, "why": c.why})).collect()
+            cases
+                .iter()
+                .map(|c| json!({"id": c.id, "score": (c.score * 1000.0).round() / 1000.0, "why": c.why}))
+                .collect()
         }
         None => {
             let top = top_field(&v, 10)?;

@@ -121,7 +121,8 @@ impl TestApp {
         // 2026-10-31 12:00 CST.
         let clock = Arc::new(TestClock::at_noon("2026-10-31"));
         let app = App::new(store.clone(), clock.clone(), app_config)
-            .with_seeds(Arc::new(xiezhi_test_support::CountingSeeds::default()));
+            .with_seeds(Arc::new(xiezhi_test_support::CountingSeeds::default()))
+            .with_files_dir(db.files_dir().join("xiezhi-files"));
         let config =
             xiezhi_demo::DemoConfig { cases: 3000, seed: 5, as_of: xiezhi_test_support::d("2026-10-31"), years: 4 };
         // The demo roster first: the imported demo cases link to its 工号.
