@@ -13,6 +13,21 @@ use crate::citation::{LawNames, cite};
 /// The corpus as shipped (see data/README.md).
 const CORPUS_ZIP: &[u8] = include_bytes!("../data/corpus.zip");
 
+/// Texts a court imported, read by the caller (this crate does no IO): laws.db-shaped tables
+/// as (laws.tsv, articles.tsv) text, and lawrefbook markdown files as (relative path, text).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportedTexts {
+    pub tables: Vec<(String, String)>,
+    pub markdown: Vec<(String, String)>,
+}
+
+static IMPORTED: OnceLock<ImportedTexts> = OnceLock::new();
+
+/// Makes [`Corpus::embedded`] include `texts`; only before its first use (false after).
+pub fn install_imported(texts: ImportedTexts) -> bool {
+    IMPORTED.set(texts).is_ok()
+}
+
 /// Why a citation did not give an article.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LegalError {
@@ -120,9 +135,73 @@ fn date(text: &str) -> Option<Date> {
 
 impl Corpus {
     /// The corpus shipped in the binary, parsed once.
+    ///
+    /// With the texts a court imported (`xiezhi laws import`) when [`install_imported`] was
+    /// called before the first use: an imported version replaces a shipped one of the same
+    /// name and version day.
     pub fn embedded() -> Result<&'static Corpus, LegalError> {
         static CORPUS: OnceLock<Result<Corpus, LegalError>> = OnceLock::new();
-        CORPUS.get_or_init(|| Corpus::from_zip(CORPUS_ZIP)).as_ref().map_err(Clone::clone)
+        CORPUS
+            .get_or_init(|| {
+                let mut corpus = Corpus::from_zip(CORPUS_ZIP)?;
+                if let Some(extra) = IMPORTED.get() {
+                    corpus.merge(Corpus::from_imported(extra)?);
+                }
+                Ok(corpus)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// A corpus of imported texts alone.
+    pub fn from_imported(texts: &ImportedTexts) -> Result<Corpus, LegalError> {
+        let mut corpus = Corpus::from_tables("", "")?;
+        for (laws, articles) in &texts.tables {
+            corpus.merge(Corpus::from_tables(laws, articles)?);
+        }
+        let mut laws = Vec::new();
+        for (path, text) in &texts.markdown {
+            let file = path.rsplit('/').next().unwrap_or(path);
+            if let Some(law) = crate::markdown::parse(file, text) {
+                let doc_type = path.split('/').rev().nth(1).unwrap_or("导入").to_owned();
+                laws.push((format!("imported/{path}"), doc_type, law));
+            }
+        }
+        corpus.add_markdown(laws);
+        Ok(corpus)
+    }
+
+    /// Adds `other`'s law versions; a version of the same name and version day as one already
+    /// here replaces it (with its articles).
+    pub fn merge(&mut self, other: Corpus) {
+        let replaced: Vec<bool> =
+            self.laws.iter().map(|l| other.laws.iter().any(|o| o.name == l.name && o.version == l.version)).collect();
+        let mut new_index = vec![usize::MAX; self.laws.len()];
+        let mut laws = Vec::with_capacity(self.laws.len() + other.laws.len());
+        for (i, l) in std::mem::take(&mut self.laws).into_iter().enumerate() {
+            if !replaced[i] {
+                new_index[i] = laws.len();
+                laws.push(l);
+            }
+        }
+        let mut articles: Vec<Article> = std::mem::take(&mut self.articles)
+            .into_iter()
+            .filter(|a| !replaced[a.law])
+            .map(|mut a| {
+                a.law = new_index[a.law];
+                a
+            })
+            .collect();
+        let offset = laws.len();
+        laws.extend(other.laws);
+        articles.extend(other.articles.into_iter().map(|mut a| {
+            a.law += offset;
+            a
+        }));
+        self.laws = laws;
+        self.articles = articles;
+        self.cases.extend(other.cases);
+        self.reindex();
     }
 
     /// A corpus from a zip holding `laws.tsv` and `articles.tsv` (the shipped layout).

@@ -22,6 +22,6 @@ pub mod similar;
 
 pub use charges::ChargeTable;
 pub use citation::{CaseNumberCitation, Citations, LawNames, StatuteCitation, cite, format_citation};
-pub use corpus::{Article, Corpus, LawVersion, LegalError, ReferenceCase};
+pub use corpus::{Article, Corpus, ImportedTexts, LawVersion, LegalError, ReferenceCase, install_imported};
 pub use recommend::{Recommendation, Recommender};
 pub use search::{Hit, SearchIndex};

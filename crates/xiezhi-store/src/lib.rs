@@ -22,6 +22,7 @@ pub mod events;
 mod import;
 pub mod judges;
 pub mod judgments;
+pub mod laws_db;
 mod native;
 pub mod registration;
 mod rows;

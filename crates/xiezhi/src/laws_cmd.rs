@@ -46,6 +46,13 @@ pub enum LawsCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: LawsFormat,
     },
+    /// 导入法律文本 add or update statutes: a laws.db-shaped SQLite file, or a folder of
+    /// markdown files in the lawrefbook layout (kept in xiezhi-laws/ beside the database;
+    /// importing the same texts again changes nothing; a running server sees them after a restart)
+    Import {
+        /// 文件或目录
+        path: PathBuf,
+    },
     /// 法条推荐 the articles a case's facts most likely engage, each with why
     Recommend {
         /// 案情 a text file of the facts ("-" for standard input)
@@ -87,6 +94,136 @@ fn article_json(corpus: &Corpus, index: usize) -> Value {
         "suffix": a.suffix,
         "text": a.text,
     })
+}
+
+/// Where imported texts are kept: `xiezhi-laws/` beside the SQLite file (or in the data
+/// directory).
+pub fn laws_dir(db: &str, data_dir: Option<&Path>) -> PathBuf {
+    match xiezhi_store::sqlite_file(db) {
+        Some(file) => file.parent().map_or_else(PathBuf::new, Path::to_owned).join("xiezhi-laws"),
+        None => data_dir.map_or_else(PathBuf::new, Path::to_owned).join("xiezhi-laws"),
+    }
+}
+
+/// Every file under `dir` whose name ends with `suffix`, sorted, as (relative path, path).
+fn files_under(dir: &Path, suffix: &str) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        let entries = match std::fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e).with_context(|| format!("reading {}", d.display())),
+        };
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.to_string_lossy().ends_with(suffix) && path.file_name().is_some_and(|n| n != "_index.md") {
+                let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                out.push((rel, path));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Reads the imported texts of `dir` and makes the corpus include them (before its first use).
+pub fn install_imported(dir: &Path) -> anyhow::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    let mut texts = xiezhi_legal::ImportedTexts::default();
+    for (_, path) in files_under(&dir.join("tables"), ".laws.tsv")? {
+        let laws = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let articles_path = PathBuf::from(path.to_string_lossy().replace(".laws.tsv", ".articles.tsv"));
+        let articles =
+            std::fs::read_to_string(&articles_path).with_context(|| format!("reading {}", articles_path.display()))?;
+        texts.tables.push((laws, articles));
+    }
+    for (rel, path) in files_under(&dir.join("md"), ".md")? {
+        texts
+            .markdown
+            .push((rel, std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?));
+    }
+    xiezhi_legal::install_imported(texts);
+    Ok(())
+}
+
+/// Writes `text` at `path` unless it already holds it (atomically: a temporary file renamed).
+/// Returns whether it was new, changed, or the same.
+fn put(path: &Path, text: &str) -> anyhow::Result<&'static str> {
+    match std::fs::read_to_string(path) {
+        Ok(old) if old == text => return Ok("unchanged"),
+        _ => {}
+    }
+    let existed = path.exists();
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(if existed { "replaced" } else { "added" })
+}
+
+/// `xiezhi laws import PATH`: every text checked first (any problem: nothing written).
+pub async fn import(path: &Path, dir: &Path) -> anyhow::Result<ExitCode> {
+    let mut writes: Vec<(PathBuf, String)> = Vec::new();
+    if path.is_dir() {
+        let files = files_under(path, ".md")?;
+        if files.is_empty() {
+            eprintln!("错误 error: {} 中没有 .md 文件（应为 lawrefbook 格式的法律文本）", path.display());
+            return Ok(ExitCode::from(1));
+        }
+        for (rel, file) in files {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            match xiezhi_legal::markdown::parse(&name, &text) {
+                Some(law) if !law.articles.is_empty() => writes.push((dir.join("md").join(&rel), text)),
+                _ => {
+                    eprintln!(
+                        "错误 error: {}：不是 lawrefbook 格式（第一行应为“# 名称”）；未导入任何文本",
+                        file.display()
+                    );
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+    } else {
+        let (laws, articles) = match xiezhi_store::laws_db::read_laws_db(path).await {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!(
+                    "错误 error: {}：不是 laws.db 格式的 SQLite 文件（需要 laws 和 articles 表）：{e}",
+                    path.display()
+                );
+                return Ok(ExitCode::from(1));
+            }
+        };
+        if let Err(e) = Corpus::from_tables(&laws, &articles) {
+            eprintln!("错误 error: {}：{e}；未导入任何文本", path.display());
+            return Ok(ExitCode::from(1));
+        }
+        let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "laws".to_owned());
+        writes.push((dir.join("tables").join(format!("{stem}.laws.tsv")), laws));
+        writes.push((dir.join("tables").join(format!("{stem}.articles.tsv")), articles));
+    }
+    let (mut added, mut replaced, mut unchanged) = (0, 0, 0);
+    for (target, text) in &writes {
+        match put(target, text)? {
+            "added" => added += 1,
+            "replaced" => replaced += 1,
+            _ => unchanged += 1,
+        }
+    }
+    println!(
+        "法律库导入 {}：新增 {added} 个文件，更新 {replaced} 个，未变 {unchanged} 个（保存在 {}；运行中的服务重启后生效）",
+        path.display(),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn run(command: LawsCommand) -> anyhow::Result<ExitCode> {
@@ -175,6 +312,7 @@ pub fn run(command: LawsCommand) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        LawsCommand::Import { .. } => anyhow::bail!("laws import needs the database's directory (run through main)"),
         LawsCommand::Recommend { facts, top, as_of, format } => {
             let text = read_text(&facts)?;
             let recommender = Recommender::embedded().context("building the recommender")?;

@@ -373,6 +373,8 @@ pub(crate) fn app(store: Store, db: &str, data_dir: Option<&Path>, catalogue: Ca
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let data_dir = cli.data_dir.clone();
     let data_dir = data_dir.as_deref();
+    // Statutes a court imported join the shipped ones (read before the corpus is first used).
+    laws_cmd::install_imported(&laws_cmd::laws_dir(&cli.db, data_dir)).context("reading imported statutes")?;
     match cli.command {
         Command::Import { file, skip_invalid, sheet } => {
             let store = open(&cli.db).await?;
@@ -463,6 +465,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report_cmd::report(&cli.db, data_dir, args).await,
         Command::Fill(args) => report_cmd::fill_draft(&cli.db, data_dir, args).await,
         Command::Cite { text, law } => cite(&text, law.as_deref()),
+        Command::Laws(laws_cmd::LawsCommand::Import { path }) => {
+            laws_cmd::import(&path, &laws_cmd::laws_dir(&cli.db, data_dir)).await
+        }
         Command::Laws(command) => laws_cmd::run(command),
         Command::Similar(args) => {
             if similar_cmd::needs_database(&args) {

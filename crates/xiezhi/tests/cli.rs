@@ -1006,3 +1006,35 @@ fn recommend_similar_and_the_judgment_corpus() {
     // The shipped guiding cases are candidates too, with their tier.
     assert!(ranked.as_array().unwrap().iter().skip(1).all(|c| c["tier"] == "指导性案例" || c["tier"] == "典型案例"));
 }
+
+/// `laws import`: a folder of lawrefbook markdown joins the statutes (beside the database),
+/// again changes nothing, and a file that is not in that layout refuses the whole folder.
+#[test]
+fn statutes_a_court_imports_join_the_shipped_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("texts/地方")).unwrap();
+    write(
+        dir.path(),
+        "texts/地方/甲市诉讼服务规定(2025-01-01).md",
+        "# 甲市诉讼服务规定\n\n<!-- INFO END -->\n\n第一条 为方便当事人，制定本规定。\n\n第二条 当事人可以网上提交起诉材料。\n",
+    );
+    let out = xiezhi(dir.path(), &["laws", "import", "texts"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("新增 1 个文件"), "{}", text(&out.stdout));
+    let out = xiezhi(dir.path(), &["laws", "show", "甲市诉讼服务规定第二条", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["text"], "当事人可以网上提交起诉材料。");
+    assert_eq!(shown["version"], "2025-01-01");
+    let out = xiezhi(dir.path(), &["laws", "import", "texts"]);
+    assert!(text(&out.stdout).contains("新增 0 个文件，更新 0 个，未变 1 个"), "{}", text(&out.stdout));
+    // A file without the layout's title line: refused, nothing written.
+    std::fs::create_dir_all(dir.path().join("bad")).unwrap();
+    write(dir.path(), "bad/好.md", "# 乙市规定\n\n第一条 甲。\n");
+    write(dir.path(), "bad/坏.md", "没有标题\n第一条 乙。\n");
+    let out = xiezhi(dir.path(), &["laws", "import", "bad"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("坏.md"), "{}", text(&out.stderr));
+    let out = xiezhi(dir.path(), &["laws", "show", "乙市规定第一条"]);
+    assert_eq!(out.status.code(), Some(1), "the good file of a refused folder was not imported");
+}
