@@ -38,6 +38,13 @@ pub enum BenchCommand {
         #[arg(long)]
         train: bool,
     },
+    /// 编目准确率 the catalogue's accuracy on a labelled set (JSON lines `{"category", "text"}`),
+    /// with every miss listed
+    Classify {
+        /// 标注集
+        #[arg(long, default_value = "crates/xiezhi-app/tests/fixtures/catalogue-heldout.jsonl")]
+        set: PathBuf,
+    },
     /// 导入性能 import N generated rows into SQLite, beside sqlite3's own `.import`
     Import {
         /// 行数 rows to generate
@@ -118,6 +125,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<std::process::ExitCode
         BenchCommand::LawsSearch { queries } => bench_laws_search(queries)?,
         BenchCommand::LawsRecommend { dev } => bench_laws_recommend(&dev)?,
         BenchCommand::Similar { dev, train } => bench_similar(&dev, train)?,
+        BenchCommand::Classify { set } => bench_classify(&set)?,
         BenchCommand::Metrics { cases, dir, warm_only, duckdb_script } => {
             bench_metrics(cases, dir, warm_only, &duckdb_script).await?;
         }
@@ -994,6 +1002,39 @@ fn bench_similar(dev: &Path, print_weights: bool) -> anyhow::Result<()> {
         let list = |v: &[f64]| v.iter().map(|x| format!("{x:.6}")).collect::<Vec<_>>().join(", ");
         println!("pub const WEIGHTS: [f64; FEATURES] = [{}];", list(&w));
         println!("pub const SCALES: [f64; FEATURES] = [{}];", list(&s));
+    }
+    Ok(())
+}
+
+/// `xiezhi bench classify`: accuracy of 智能编目 on a labelled set.
+fn bench_classify(set: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(set).with_context(|| format!("reading {}", set.display()))?;
+    let (mut right, mut total) = (0usize, 0usize);
+    let mut misses = Vec::new();
+    for (n, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("{} line {}", set.display(), n + 1))?;
+        let want = v["category"].as_str().unwrap_or_default();
+        let doc = v["text"].as_str().unwrap_or_default();
+        let (got, why) = xiezhi_app::dossier::classify(doc);
+        total += 1;
+        if got == want {
+            right += 1;
+        } else {
+            misses.push(format!(
+                "  line {}: {want} → {got} ({why}): {}",
+                n + 1,
+                doc.lines().next().unwrap_or("").chars().take(30).collect::<String>()
+            ));
+        }
+    }
+    println!(
+        "catalogue on {}: {right}/{total} right, accuracy {:.3}",
+        set.display(),
+        right as f64 / total.max(1) as f64
+    );
+    for m in misses {
+        println!("{m}");
     }
     Ok(())
 }
