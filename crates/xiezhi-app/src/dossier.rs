@@ -439,8 +439,87 @@ impl App {
         };
         let mut tx = self.store.begin_write().await?;
         let stored = tx.append_dossier_entry(&case, &entry).await?;
-        tx.commit(&self.audit_record(actor, "dossier_add").object(case).detail(format!("{file_name} {sha}"))).await?;
+        tx.commit(&self.audit_record(actor, "dossier_add").object(case.clone()).detail(format!("{file_name} {sha}")))
+            .await?;
+        // A scan (JPEG, PNG, TIFF) is read by OCR: from the command line at once; on the web in
+        // the background, one page at a time, the text appearing when it is done.
+        if stored.entry.body.is_none() && self.is_image(&sha) {
+            match actor {
+                Actor::Cli => {
+                    self.dossier_ocr(&case, stored.seq).await?;
+                }
+                Actor::User(_) => {
+                    let app = self.clone();
+                    let seq = stored.seq;
+                    tokio::spawn(async move {
+                        if let Err(e) = app.dossier_ocr(&case, seq).await {
+                            tracing::warn!(error = %e, "OCR of a case-file document failed");
+                        }
+                    });
+                }
+            }
+        }
         Ok(stored)
+    }
+
+    fn is_image(&self, sha: &str) -> bool {
+        let Ok(dir) = self.files_dir() else { return false };
+        let mut head = [0u8; 16];
+        let n = std::fs::File::open(blob_path(dir, sha)).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+        matches!(sniff_kind(&head[..n]), Some("jpeg" | "png" | "tiff"))
+    }
+
+    /// 文字识别: reads a scanned document of a case's file and stores its text (an empty text
+    /// when nothing could be read). One document at a time across the process, so the server
+    /// keeps answering while it runs. Returns the number of characters read.
+    pub async fn dossier_ocr(&self, case: &str, seq: i64) -> Result<usize, AppError> {
+        static QUEUE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+        let _turn = QUEUE.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let entries = self.store.dossier_entries(case).await?;
+        let e = entries.iter().find(|e| e.seq == seq && e.entry.kind == "add").ok_or(AppError::NotFound)?;
+        let path = blob_path(self.files_dir()?, e.entry.sha256.as_deref().unwrap_or_default());
+        let text = tokio::task::spawn_blocking(move || -> Result<String, AppError> {
+            let bytes = std::fs::read(&path).map_err(|e| AppError::Internal(format!("reading a scan: {e}")))?;
+            let ocr = xiezhi_ocr::Ocr::embedded().map_err(|e| AppError::Internal(e.to_string()))?;
+            match ocr.read_bytes(&bytes) {
+                Ok(page) => Ok(page.text()),
+                Err(xiezhi_ocr::OcrError::Decode(m)) => {
+                    tracing::warn!(message = %m, "a scan could not be decoded");
+                    Ok(String::new())
+                }
+                Err(e) => Err(AppError::Internal(e.to_string())),
+            }
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("OCR: {e}")))??;
+        let mut tx = self.store.begin_write().await?;
+        tx.set_dossier_body(case, seq, &text).await?;
+        let n = text.chars().count();
+        // Catalogued automatically before it had text: catalogued again from the text read
+        // (an entry in the chain, as a person's re-cataloguing is).
+        let current = current_documents(&entries).into_iter().find(|d| d.0 == seq).map(|d| d.2);
+        if e.entry.category_source.as_deref() == Some("auto") && !text.trim().is_empty() {
+            let (category, reason) = classify(&text);
+            if current.as_deref() != Some(category) {
+                let entry = NewEntry {
+                    kind: "recategorise".to_owned(),
+                    document: seq,
+                    category: Some(category.to_owned()),
+                    category_source: Some("auto".to_owned()),
+                    reason: Some(format!("文字识别后：{reason}")),
+                    at: self.clock.timestamp(),
+                    ..NewEntry::default()
+                };
+                tx.append_dossier_entry(case, &entry).await?;
+            }
+        }
+        tx.commit(
+            &crate::audit_record_at(&self.clock.timestamp(), Actor::Cli, "dossier_ocr")
+                .object(case.to_owned())
+                .detail(format!("document {seq}: {n} characters")),
+        )
+        .await?;
+        Ok(n)
     }
 
     /// 撤回 (with a reason) or 重新编目 a document: an entry in the chain; nothing is deleted.
@@ -650,6 +729,8 @@ pub struct DossierDocument {
     pub added_at: String,
     pub added_by: Option<String>,
     pub text: Option<String>,
+    /// A scan whose text 文字识别 has not written yet.
+    pub ocr_pending: bool,
 }
 
 impl App {
@@ -663,14 +744,21 @@ impl App {
                 file_name: e.entry.file_name.clone().unwrap_or_default(),
                 sha256: e.entry.sha256.clone().unwrap_or_default(),
                 size: e.entry.size.unwrap_or(0),
-                reason: (e.entry.category_source.as_deref() == Some("auto")
-                    && category == e.entry.category.clone().unwrap_or_default())
-                .then(|| e.entry.reason.clone())
-                .flatten(),
+                // The reason of the entry that set the current category, when it was automatic.
+                reason: entries
+                    .iter()
+                    .rev()
+                    .find(|x| {
+                        (x.seq == seq && x.entry.kind == "add")
+                            || (x.entry.kind == "recategorise" && x.entry.document == seq)
+                    })
+                    .filter(|x| x.entry.category_source.as_deref() == Some("auto"))
+                    .and_then(|x| x.entry.reason.clone()),
                 category,
                 withdrawn,
                 added_at: e.entry.at.clone(),
                 added_by: e.entry.by_user.clone(),
+                ocr_pending: e.entry.body.is_none() && self.is_image(e.entry.sha256.as_deref().unwrap_or_default()),
                 text: e.entry.body.clone(),
             })
             .collect())

@@ -114,4 +114,29 @@ impl ChartFonts {
         resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
         pixmap.encode_png().map_err(|e| ReportError::Chart(e.to_string()))
     }
+
+    /// A page of text as a PNG, as a scanner would give it (for the demo's scanned papers):
+    /// `lines` at 33 px (12 pt at 200 dpi) on a white page `width` px wide.
+    pub fn render_text_page(&self, lines: &[String], width: u32) -> Result<Vec<u8>, ReportError> {
+        let (size, lead, margin) = (33.0f32, 50.0f32, 120.0f32);
+        let height = (2.0 * margin + lead * lines.len() as f32).ceil() as u32;
+        let mut svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\"><rect width=\"100%\" height=\"100%\" fill=\"#fdfdfb\"/>"
+        );
+        for (i, line) in lines.iter().enumerate() {
+            svg.push_str(&format!(
+                "<text x=\"{margin}\" y=\"{}\" font-size=\"{size}\" fill=\"#202020\">{}</text>",
+                margin + lead * (i as f32 + 1.0),
+                crate::chart::escape(line)
+            ));
+        }
+        svg.push_str("</svg>");
+        let options =
+            usvg::Options { font_family: self.family.clone(), fontdb: self.db.clone(), ..usvg::Options::default() };
+        let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| ReportError::Chart(e.to_string()))?;
+        let mut pixmap =
+            resvg::tiny_skia::Pixmap::new(width, height).ok_or_else(|| ReportError::Chart("empty picture".into()))?;
+        resvg::render(&tree, resvg::tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+        pixmap.encode_png().map_err(|e| ReportError::Chart(e.to_string()))
+    }
 }

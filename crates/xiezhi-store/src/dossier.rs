@@ -163,3 +163,17 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get("case_number")?)).collect()
     }
 }
+
+impl WriteTx {
+    /// Sets the text of a document read later (OCR). The text is not part of the chain.
+    pub async fn set_dossier_body(&mut self, case_number: &str, seq: i64, body: &str) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("UPDATE dossier_entries SET body = $1 WHERE case_number = $2 AND seq = $3 AND kind = 'add'")
+                .bind(body.to_owned())
+                .bind(case_number.to_owned())
+                .bind(seq)
+                .execute(&mut *self.tx)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

@@ -45,6 +45,13 @@ pub enum BenchCommand {
         #[arg(long, default_value = "crates/xiezhi-app/tests/fixtures/catalogue-heldout.jsonl")]
         set: PathBuf,
     },
+    /// 文字识别 character error rate and time per page of `page-N.jpg` beside `page-N.txt`
+    /// (bench/ocr_pages.py renders such pages)
+    Ocr {
+        /// 页面目录
+        #[arg(long)]
+        pages: PathBuf,
+    },
     /// 导入性能 import N generated rows into SQLite, beside sqlite3's own `.import`
     Import {
         /// 行数 rows to generate
@@ -126,6 +133,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<std::process::ExitCode
         BenchCommand::LawsRecommend { dev } => bench_laws_recommend(&dev)?,
         BenchCommand::Similar { dev, train } => bench_similar(&dev, train)?,
         BenchCommand::Classify { set } => bench_classify(&set)?,
+        BenchCommand::Ocr { pages } => bench_ocr(&pages)?,
         BenchCommand::Metrics { cases, dir, warm_only, duckdb_script } => {
             bench_metrics(cases, dir, warm_only, &duckdb_script).await?;
         }
@@ -1036,6 +1044,53 @@ fn bench_classify(set: &Path) -> anyhow::Result<()> {
     for m in misses {
         println!("{m}");
     }
+    Ok(())
+}
+
+/// `xiezhi bench ocr`: CER and seconds per page.
+fn bench_ocr(dir: &Path) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let ocr = xiezhi_ocr::Ocr::embedded().map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("models loaded in {:.2} s", started.elapsed().as_secs_f64());
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jpg" || e == "png"))
+        .collect();
+    pages.sort();
+    let (mut errors, mut chars, mut seconds) = (0usize, 0usize, 0.0f64);
+    for page in &pages {
+        let truth_path = page.with_extension("txt");
+        let truth =
+            std::fs::read_to_string(&truth_path).with_context(|| format!("reading {}", truth_path.display()))?;
+        let bytes = std::fs::read(page).with_context(|| format!("reading {}", page.display()))?;
+        let started = Instant::now();
+        let read = ocr.read_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", page.display()))?;
+        let took = started.elapsed().as_secs_f64();
+        let strip = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<Vec<char>>();
+        let (got, want) = (strip(&read.text()), strip(&truth));
+        let e = xiezhi_ocr::edit_distance(&got, &want);
+        println!(
+            "{}: {} lines, {} of {} characters wrong (CER {:.2} %), {:.2} s",
+            page.display(),
+            read.lines.len(),
+            e,
+            want.len(),
+            e as f64 * 100.0 / want.len().max(1) as f64,
+            took
+        );
+        errors += e;
+        chars += want.len();
+        seconds += took;
+    }
+    println!(
+        "{} pages: CER {:.3} %, {:.2} s a page; peak RSS {} MiB",
+        pages.len(),
+        errors as f64 * 100.0 / chars.max(1) as f64,
+        seconds / pages.len().max(1) as f64,
+        peak_rss_kib() / 1024
+    );
     Ok(())
 }
 

@@ -95,6 +95,13 @@ pub async fn research_material(app: &xiezhi_app::App, config: &DemoConfig) -> an
     if let Some(n) = drunk.first() {
         papers.push((n.clone(), xiezhi_demo::documents::drunk_driving_papers(config.seed, court)));
     }
+    // The 借条 also as a scan (a PNG drawn with the machine's Chinese font), so 文字识别 has
+    // work to show; without such a font the papers stay text only.
+    let fonts = xiezhi_report::ChartFonts::load(
+        std::env::var_os("XIEZHI_FONTS").map(std::path::PathBuf::from).as_deref(),
+        true,
+    )
+    .ok();
     let mut added = 0;
     for (number, files) in &papers {
         for (name, text) in files {
@@ -102,6 +109,18 @@ pub async fn research_material(app: &xiezhi_app::App, config: &DemoConfig) -> an
             std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
             app.dossier_add(Actor::Cli, number, &path, None).await.with_context(|| format!("{number}: {name}"))?;
             added += 1;
+            if name == "借条.txt"
+                && let Some(fonts) = &fonts
+            {
+                let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+                let png = fonts.render_text_page(&lines, 1240).context("drawing a scanned paper")?;
+                let scan = dir.join("借条（扫描件）.png");
+                std::fs::write(&scan, png).with_context(|| format!("writing {}", scan.display()))?;
+                app.dossier_add(Actor::Cli, number, &scan, None)
+                    .await
+                    .with_context(|| format!("{number}: 借条（扫描件）.png"))?;
+                added += 1;
+            }
         }
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -1038,3 +1038,28 @@ fn statutes_a_court_imports_join_the_shipped_ones() {
     let out = xiezhi(dir.path(), &["laws", "show", "乙市规定第一条"]);
     assert_eq!(out.status.code(), Some(1), "the good file of a refused folder was not imported");
 }
+
+/// A scan added to a case's file is read by OCR before `dossier add` returns, and catalogued
+/// again from its text (an entry in the chain).
+#[test]
+fn a_scan_is_read_and_catalogued_from_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.csv", GOOD);
+    assert!(xiezhi(dir.path(), &["import", "good.csv"]).status.success());
+    let case = "(2024)粤0703民初1号";
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../xiezhi-ocr/tests/fixtures/iou.png"),
+        dir.path().join("scan.png"),
+    )
+    .unwrap();
+    let out = xiezhi(dir.path(), &["dossier", "add", case, "scan.png"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = xiezhi(dir.path(), &["dossier", "list", case]);
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(entries[0]["ocr"], "done");
+    assert_eq!(entries[1]["kind"], "recategorise");
+    assert_eq!(entries[1]["category"], "证据材料");
+    assert_eq!(entries[1]["reason"], "文字识别后：标题含“借条”");
+    let out = xiezhi(dir.path(), &["dossier", "verify", "--all"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}

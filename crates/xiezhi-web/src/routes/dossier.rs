@@ -34,6 +34,8 @@ pub struct DocumentLine {
     pub link: String,
     pub file_link: String,
     pub has_text: bool,
+    /// 文字识别 still running.
+    pub ocr_pending: bool,
     /// How many times the search words occur in its text.
     pub hits: usize,
 }
@@ -84,6 +86,7 @@ fn lines(documents: Vec<xiezhi_app::dossier::DossierDocument>, base: &str, q: &s
             link: format!("{base}/{}{}", d.seq, if q.is_empty() { String::new() } else { format!("?q={}", enc(q)) }),
             file_link: format!("{base}/{}/file", d.seq),
             has_text: d.text.as_deref().is_some_and(|t| !t.trim().is_empty()),
+            ocr_pending: d.ocr_pending,
             seq: d.seq,
             file_name: d.file_name,
             category: d.category,
