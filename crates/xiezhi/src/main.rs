@@ -522,9 +522,16 @@ async fn audit_archive(
     let (cut, before) = match before {
         Some(day) => (day, format!("{day} 00:00:00")),
         None => {
-            // Keep `keep_days` days back from this moment (0: archive everything so far).
+            // Keep `keep_days` days back from this moment. 0 archives everything so far,
+            // including entries written in this very second (timestamps have whole seconds,
+            // so "before now" would miss them): the bound is the end of today, which no
+            // entry can have reached yet.
             let day = app.clock.today().add_days(-i32::try_from(keep_days).context("--keep-days")?);
-            (day, format!("{day}{}", now.get(10..).unwrap_or(" 00:00:00")))
+            if keep_days == 0 {
+                (day, format!("{day} 24:00:00"))
+            } else {
+                (day, format!("{day}{}", now.get(10..).unwrap_or(" 00:00:00")))
+            }
         }
     };
     let out = out.unwrap_or_else(|| PathBuf::from(format!("audit-archive-{cut}.jsonl")));
@@ -566,7 +573,7 @@ async fn audit_archive(
     };
     if archived.entries == 0 {
         let _ = std::fs::remove_file(&partial);
-        println!("没有早于 {cut} 的审计条目 nothing older than {cut} to archive");
+        println!("没有早于 {before} 的审计条目 nothing before {before} to archive");
         return Ok(ExitCode::SUCCESS);
     }
     use std::io::Write;
