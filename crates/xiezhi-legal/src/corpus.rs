@@ -225,6 +225,17 @@ impl Corpus {
         let laws_text = read("laws.tsv")?;
         let articles_text = read("articles.tsv")?;
         let mut corpus = Corpus::from_tables(&laws_text, &articles_text)?;
+        // lawrefbook's metadata: which texts are 已废止 (expired).
+        let expired: std::collections::HashSet<String> = read("lawrefbook/status.tsv")
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                (f.len() >= 2 && f[1].trim() == "1").then(|| f[0].to_owned())
+            })
+            .collect();
+        // laws.db is the source for the national laws it has; lawrefbook adds the others.
+        let national: std::collections::HashSet<String> = corpus.laws.iter().map(|l| l.name.clone()).collect();
         let mut laws = Vec::new();
         for name in names {
             let text = read(&name)?;
@@ -234,17 +245,29 @@ impl Corpus {
                     corpus.cases.push(case);
                 }
             } else if let Some(law) = crate::markdown::parse(file, &text) {
+                if national.contains(&law.name) {
+                    continue;
+                }
                 let folder = name.split('/').nth(1).unwrap_or("").to_owned();
                 laws.push((name.clone(), folder, law));
             }
         }
-        corpus.add_markdown(laws);
+        corpus.add_markdown_with_status(laws, &expired);
         Ok(corpus)
     }
 
     /// Adds law versions read from markdown (id, doc type, law) and re-indexes. Of several
     /// versions of one name the latest is 现行有效 and the others 已被修改.
     pub fn add_markdown(&mut self, laws: Vec<(String, String, crate::markdown::MarkdownLaw)>) {
+        self.add_markdown_with_status(laws, &std::collections::HashSet::new());
+    }
+
+    /// As [`Corpus::add_markdown`]; the versions whose id is in `expired` are 已废止.
+    pub fn add_markdown_with_status(
+        &mut self,
+        laws: Vec<(String, String, crate::markdown::MarkdownLaw)>,
+        expired: &std::collections::HashSet<String>,
+    ) {
         let mut latest: HashMap<String, Option<Date>> = HashMap::new();
         for (_, _, law) in &laws {
             let entry = latest.entry(law.name.clone()).or_insert(law.version);
@@ -258,6 +281,14 @@ impl Corpus {
                 .find(|p| law.name.starts_with(p))
                 .unwrap_or("")
                 .to_owned();
+            let status = if expired.contains(&id) {
+                "已废止"
+            } else if current {
+                "现行有效"
+            } else {
+                "已被修改"
+            }
+            .to_owned();
             self.laws.push(LawVersion {
                 id,
                 name: law.name,
@@ -267,7 +298,7 @@ impl Corpus {
                 published: law.version,
                 effective: law.effective,
                 version: law.version,
-                status: if current { "现行有效" } else { "已被修改" }.to_owned(),
+                status,
             });
             for a in law.articles {
                 self.articles.push(Article {
@@ -404,11 +435,15 @@ impl Corpus {
         })
     }
 
-    /// For each law version, whether it is the one [`Corpus::version`] picks for its law.
+    /// For each law version, whether it is the one [`Corpus::version`] picks for its law — and
+    /// never a version that is 已废止: the corpus does not say the day a law was repealed, so
+    /// search and recommendation leave repealed texts out (a citation still finds them, marked).
     pub fn in_force(&self, as_of: Option<Date>) -> Vec<bool> {
         let mut chosen = vec![false; self.laws.len()];
         for name in self.by_name.keys() {
-            if let Ok(i) = self.version(name, as_of) {
+            if let Ok(i) = self.version(name, as_of)
+                && self.laws[i].status != "已废止"
+            {
                 chosen[i] = true;
             }
         }

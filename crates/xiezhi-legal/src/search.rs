@@ -37,6 +37,8 @@ pub struct SearchIndex {
     postings: HashMap<u64, Vec<(u32, u16)>>,
     lengths: Vec<u32>,
     average: f32,
+    /// Per article, the prior of its source's rank (效力层级), multiplied into its score.
+    authority: Vec<f32>,
 }
 
 /// One hit.
@@ -73,7 +75,8 @@ impl SearchIndex {
             }
         }
         let average = lengths.iter().map(|&l| l as f32).sum::<f32>() / lengths.len().max(1) as f32;
-        SearchIndex { postings, lengths, average }
+        let authority = corpus.articles.iter().map(|a| authority(&corpus.laws[a.law])).collect();
+        SearchIndex { postings, lengths, average, authority }
     }
 
     /// The best `top` articles for `query` among those `allowed` lets through (the versions
@@ -93,7 +96,11 @@ impl SearchIndex {
                 *scores.entry(doc).or_default() += idf * tf * (K1 + 1.0) / (tf + norm);
             }
         }
-        let mut ranked: Vec<(u32, f32)> = scores.into_iter().filter(|(doc, _)| allowed(*doc as usize)).collect();
+        let mut ranked: Vec<(u32, f32)> = scores
+            .into_iter()
+            .filter(|(doc, _)| allowed(*doc as usize))
+            .map(|(doc, score)| (doc, score * self.authority[doc as usize]))
+            .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(top);
         ranked
@@ -104,6 +111,30 @@ impl SearchIndex {
                 highlights: highlights(&corpus.articles[doc as usize].text, &grams),
             })
             .collect()
+    }
+}
+
+/// 效力层级 as a ranking prior: among texts that match about equally, the higher source first —
+/// the Constitution and laws, then judicial interpretations, administrative regulations,
+/// departmental rules and the rest; an amendment act (修正案, 修改决定) after the law it amends,
+/// whose own article says the same in force.
+fn authority(law: &crate::corpus::LawVersion) -> f32 {
+    if law.doc_type == "修正案" || law.doc_type == "修改决定" || law.name.contains("修正案") {
+        return 0.8;
+    }
+    match law.level.as_str() {
+        "宪法"
+        | "法律"
+        | "宪法相关法"
+        | "民法商法"
+        | "行政法"
+        | "经济法"
+        | "社会法"
+        | "诉讼与非诉讼程序法"
+        | "刑法" => 1.0,
+        "司法解释" => 0.95,
+        "行政法规" => 0.9,
+        _ => 0.85,
     }
 }
 
