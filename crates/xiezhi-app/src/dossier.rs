@@ -1,14 +1,16 @@
-//! 电子卷宗 the electronic case file (issue 12, started): documents stored content-addressed
-//! (SHA-256) while they stream in, an append-only hash chain of entries per case, the text of
-//! TXT and DOCX read directly, a catalogue category with its reason, `verify` naming every
-//! altered or missing blob and broken chain, and the archive export. Not yet: OCR of images and
-//! scanned PDFs (their text is empty and marked pending), the web pages.
+//! 电子卷宗 the electronic case file: documents stored content-addressed (SHA-256) while they
+//! stream in, an append-only hash chain of entries per case, the text of each document page by
+//! page with its confidence — read directly from TXT, DOCX and PDFs with a text layer, by OCR
+//! (in a background queue, its progress recorded) from scans: JPEG, PNG, every page of a TIFF,
+//! the page images of a PDF without text — a catalogue category with its reason, `verify`
+//! naming every altered or missing blob and broken chain, and the archive export.
 
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-use xiezhi_store::dossier::{Entry, GENESIS, NewEntry, entry_hash};
+use xiezhi_ocr::document::PageText;
+use xiezhi_store::dossier::{Entry, GENESIS, NewEntry, PageRecord, Reading, entry_hash};
 
 use crate::{Actor, App, AppError};
 
@@ -358,6 +360,51 @@ fn store_blob(dir: &Path, path: &Path) -> Result<(String, u64), AppError> {
     Ok((sha, size))
 }
 
+/// The largest file read for its text (a PDF is parsed whole in memory): larger ones are kept,
+/// their reading marked failed with the reason.
+pub const MAX_READ_BYTES: u64 = 256 << 20;
+
+/// A page whose reading confidence is below this is flagged for a person to check.
+pub const LOW_CONFIDENCE: f64 = 0.8;
+
+fn too_big(size: u64) -> String {
+    format!("文件 {} MB，超过可识别的 {} MB 上限；文件已保存，请分册上传以识别文字", size >> 20, MAX_READ_BYTES >> 20)
+}
+
+/// What is known of a document as it is stored: its pages, and its text when the file holds
+/// it (TXT, DOCX, a PDF with a text layer on every page) — else it is read later, by OCR.
+struct FirstReading {
+    pages: Option<i64>,
+    /// The text page by page, when the file holds it.
+    text: Option<Vec<String>>,
+    /// Why it cannot be read at all.
+    error: Option<String>,
+}
+
+fn first_reading(path: &Path, size: u64) -> FirstReading {
+    let mut head = [0u8; 16];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    let kind = sniff_kind(&head[..n]);
+    let unreadable = |error: String| FirstReading { pages: None, text: None, error: Some(error) };
+    if size > MAX_READ_BYTES {
+        return unreadable(too_big(size));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return unreadable(format!("文件无法读取：{e}")),
+    };
+    match kind {
+        Some("text" | "docx") => match extract_text(&bytes) {
+            Some(text) => FirstReading { pages: Some(1), text: Some(vec![text]), error: None },
+            None => unreadable("文件中没有可读的文字（DOCX 缺少正文或文本编码无法识别）".to_owned()),
+        },
+        _ => match xiezhi_ocr::document::open(&bytes) {
+            Ok(pages) => FirstReading { pages: Some(pages.len() as i64), text: pages.text_layer(), error: None },
+            Err(e) => unreadable(e.to_string()),
+        },
+    }
+}
+
 /// A problem `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DossierProblem {
@@ -408,19 +455,21 @@ impl App {
         }
         let dir = self.files_dir()?.to_owned();
         let owned = path.to_owned();
-        let (sha, size, body) = tokio::task::spawn_blocking(move || -> Result<_, AppError> {
+        // A large PDF is parsed whole in memory to count its pages and find its text layer:
+        // one such file at a time across the process, so parallel uploads cannot add up.
+        static LARGE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+        let large = std::fs::metadata(path).map(|m| m.len() > 16 << 20).unwrap_or(false);
+        let turn =
+            if large { Some(LARGE.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?) } else { None };
+        let (sha, size, first) = tokio::task::spawn_blocking(move || -> Result<_, AppError> {
             let (sha, size) = store_blob(&dir, &owned)?;
-            // The text of small enough documents (a DOCX or TXT); the blob is read back, not
-            // held while streaming.
-            let body = if size <= 64 << 20 {
-                std::fs::read(blob_path(&dir, &sha)).ok().and_then(|b| extract_text(&b))
-            } else {
-                None
-            };
-            Ok((sha, size, body))
+            let first = first_reading(&blob_path(&dir, &sha), size);
+            Ok((sha, size, first))
         })
         .await
         .map_err(|e| AppError::Internal(format!("storing a document: {e}")))??;
+        drop(turn);
+        let body = first.text.as_ref().map(|pages| pages.join("\n\n"));
         let (auto, reason) = classify(body.as_deref().unwrap_or(""));
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let entry = NewEntry {
@@ -429,7 +478,7 @@ impl App {
             file_name: Some(file_name.clone()),
             sha256: Some(sha.clone()),
             size: Some(i64::try_from(size).unwrap_or(i64::MAX)),
-            pages: body.as_ref().map(|_| 1),
+            pages: first.pages,
             category: Some(category.unwrap_or(auto).to_owned()),
             category_source: Some(if category.is_some() { "manual" } else { "auto" }.to_owned()),
             reason: if category.is_some() { None } else { Some(reason) },
@@ -439,61 +488,170 @@ impl App {
         };
         let mut tx = self.store.begin_write().await?;
         let stored = tx.append_dossier_entry(&case, &entry).await?;
+        if let Some(pages) = &first.text {
+            let records: Vec<PageRecord> = pages
+                .iter()
+                .enumerate()
+                .map(|(i, text)| PageRecord {
+                    page: i as i64 + 1,
+                    text: text.clone(),
+                    confidence: 1.0,
+                    source: "text".to_owned(),
+                })
+                .collect();
+            tx.set_dossier_pages(&case, stored.seq, &records).await?;
+        }
         tx.commit(&self.audit_record(actor, "dossier_add").object(case.clone()).detail(format!("{file_name} {sha}")))
             .await?;
-        // A scan (JPEG, PNG, TIFF) is read by OCR: from the command line at once; on the web in
-        // the background, one page at a time, the text appearing when it is done.
-        if stored.entry.body.is_none() && self.is_image(&sha) {
+        let reading = |status: &str, error: Option<String>| Reading {
+            case_number: case.clone(),
+            seq: stored.seq,
+            status: status.to_owned(),
+            pages_done: 0,
+            pages_total: first.pages,
+            error,
+            updated_at: self.clock.timestamp(),
+        };
+        if let Some(error) = first.error {
+            self.store.set_dossier_reading(&reading("failed", Some(error))).await?;
+        } else if first.text.is_some() {
+            self.store
+                .set_dossier_reading(&Reading { pages_done: first.pages.unwrap_or(1), ..reading("done", None) })
+                .await?;
+        } else {
+            // A scan (JPEG, PNG, TIFF, a PDF without text) is read by OCR: from the command line
+            // at once; on the web in the background, queued, the page showing its progress.
+            self.store.set_dossier_reading(&reading("pending", None)).await?;
             match actor {
                 Actor::Cli => {
                     self.dossier_ocr(&case, stored.seq).await?;
                 }
-                Actor::User(_) => {
-                    let app = self.clone();
-                    let seq = stored.seq;
-                    tokio::spawn(async move {
-                        if let Err(e) = app.dossier_ocr(&case, seq).await {
-                            tracing::warn!(error = %e, "OCR of a case-file document failed");
-                        }
-                    });
-                }
+                Actor::User(_) => self.dossier_ocr_in_background(case.clone(), stored.seq),
             }
         }
         Ok(stored)
     }
 
-    fn is_image(&self, sha: &str) -> bool {
+    /// Queues the reading of a document in the background (errors are logged, and recorded as
+    /// the document's reading status).
+    pub fn dossier_ocr_in_background(&self, case: String, seq: i64) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = app.dossier_ocr(&case, seq).await {
+                tracing::warn!(error = %e, "reading a case-file document failed");
+            }
+        });
+    }
+
+    /// Documents whose reading was queued or under way when the process stopped (and scans
+    /// stored before readings were recorded): queued again. Called when the server starts.
+    pub async fn resume_dossier_reading(&self) -> Result<usize, AppError> {
+        if self.config.files_dir.is_none() {
+            return Ok(0);
+        }
+        let readings = self.store.dossier_readings(None).await?;
+        let mut queued = 0;
+        for case in self.store.dossier_cases().await? {
+            for e in self.store.dossier_entries(&case).await? {
+                if e.entry.kind != "add" {
+                    continue;
+                }
+                let status =
+                    readings.iter().find(|r| r.case_number == case && r.seq == e.seq).map(|r| r.status.as_str());
+                let unfinished = match status {
+                    Some(s) => s == "pending" || s == "reading",
+                    None => e.entry.body.is_none() && self.needs_ocr(e.entry.sha256.as_deref().unwrap_or_default()),
+                };
+                if unfinished {
+                    self.dossier_ocr_in_background(case.clone(), e.seq);
+                    queued += 1;
+                }
+            }
+        }
+        Ok(queued)
+    }
+
+    /// Whether a stored file is read by OCR (an image or a PDF), from its first bytes.
+    fn needs_ocr(&self, sha: &str) -> bool {
         let Ok(dir) = self.files_dir() else { return false };
         let mut head = [0u8; 16];
         let n = std::fs::File::open(blob_path(dir, sha)).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
-        matches!(sniff_kind(&head[..n]), Some("jpeg" | "png" | "tiff"))
+        matches!(sniff_kind(&head[..n]), Some("jpeg" | "png" | "tiff" | "pdf"))
     }
 
-    /// 文字识别: reads a scanned document of a case's file and stores its text (an empty text
-    /// when nothing could be read). One document at a time across the process, so the server
-    /// keeps answering while it runs. Returns the number of characters read.
+    /// 文字识别: reads a document of a case's file page by page (a PDF's text layer where a page
+    /// has one, OCR of the page image otherwise), recording its progress, and stores the text
+    /// with each page's confidence. One document at a time across the process, so the server
+    /// keeps answering while it runs. Returns the number of characters read; a file that
+    /// cannot be read is recorded as failed, with the reason.
     pub async fn dossier_ocr(&self, case: &str, seq: i64) -> Result<usize, AppError> {
         static QUEUE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
         let _turn = QUEUE.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
+        // Read meanwhile by another task (a waiting request and the background queue): done.
+        let readings = self.store.dossier_readings(Some(case)).await?;
+        if readings.iter().any(|r| r.seq == seq && r.status == "done") {
+            return Ok(0);
+        }
         let entries = self.store.dossier_entries(case).await?;
         let e = entries.iter().find(|e| e.seq == seq && e.entry.kind == "add").ok_or(AppError::NotFound)?;
         let path = blob_path(self.files_dir()?, e.entry.sha256.as_deref().unwrap_or_default());
-        let text = tokio::task::spawn_blocking(move || -> Result<String, AppError> {
-            let bytes = std::fs::read(&path).map_err(|e| AppError::Internal(format!("reading a scan: {e}")))?;
-            let ocr = xiezhi_ocr::Ocr::embedded().map_err(|e| AppError::Internal(e.to_string()))?;
-            match ocr.read_bytes(&bytes) {
-                Ok(page) => Ok(page.text()),
-                Err(xiezhi_ocr::OcrError::Decode(m)) => {
-                    tracing::warn!(message = %m, "a scan could not be decoded");
-                    Ok(String::new())
-                }
-                Err(e) => Err(AppError::Internal(e.to_string())),
+        let reading = |status: &str, done: i64, total: Option<i64>, error: Option<String>| Reading {
+            case_number: case.to_owned(),
+            seq,
+            status: status.to_owned(),
+            pages_done: done,
+            pages_total: total,
+            error,
+            updated_at: self.clock.timestamp(),
+        };
+        self.store.set_dossier_reading(&reading("reading", 0, e.entry.pages, None)).await?;
+        let (progress, mut updates) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+        let work = tokio::task::spawn_blocking(move || -> Result<Vec<PageText>, String> {
+            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            if size > MAX_READ_BYTES {
+                return Err(too_big(size));
             }
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("OCR: {e}")))??;
+            let bytes = std::fs::read(&path).map_err(|e| format!("文件无法读取：{e}"))?;
+            let pages = xiezhi_ocr::document::open(&bytes).map_err(|e| e.to_string())?;
+            let total = pages.len();
+            let _ = progress.send((0, total));
+            let mut out = Vec::with_capacity(total);
+            for i in 0..total {
+                out.push(pages.read(i).map_err(|e| format!("第 {} 页：{e}", i + 1))?);
+                let _ = progress.send((i + 1, total));
+            }
+            Ok(out)
+        });
+        while let Some((done, total)) = updates.recv().await {
+            let r = reading("reading", done as i64, Some(total as i64), None);
+            self.store.set_dossier_reading(&r).await?;
+        }
+        let pages = match work.await.map_err(|e| AppError::Internal(format!("OCR: {e}")))? {
+            Ok(pages) => pages,
+            Err(why) => {
+                tracing::warn!(document = seq, "a case-file document could not be read");
+                self.store.set_dossier_reading(&reading("failed", 0, e.entry.pages, Some(why))).await?;
+                return Ok(0);
+            }
+        };
+        let records: Vec<PageRecord> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PageRecord {
+                page: i as i64 + 1,
+                text: p.text.clone(),
+                confidence: f64::from(p.confidence),
+                source: p.source.as_str().to_owned(),
+            })
+            .collect();
+        let text = records
+            .iter()
+            .filter(|p| p.source != "unreadable")
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n");
         let mut tx = self.store.begin_write().await?;
-        tx.set_dossier_body(case, seq, &text).await?;
+        tx.set_dossier_pages(case, seq, &records).await?;
         let n = text.chars().count();
         // Catalogued automatically before it had text: catalogued again from the text read
         // (an entry in the chain, as a person's re-cataloguing is).
@@ -516,9 +674,11 @@ impl App {
         tx.commit(
             &crate::audit_record_at(&self.clock.timestamp(), Actor::Cli, "dossier_ocr")
                 .object(case.to_owned())
-                .detail(format!("document {seq}: {n} characters")),
+                .detail(format!("document {seq}: {} pages, {n} characters", records.len())),
         )
         .await?;
+        let total = records.len() as i64;
+        self.store.set_dossier_reading(&reading("done", total, Some(total), None)).await?;
         Ok(n)
     }
 
@@ -634,6 +794,7 @@ impl App {
         let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         let zerr = |e: zip::result::ZipError| AppError::BadRequest(format!("无法写入归档：{e}"));
         let mut manifest = Vec::new();
+        let pages = self.store.dossier_pages(&case, None).await?;
         for (n, (seq, e, category, withdrawn)) in documents.iter().enumerate() {
             let sha = e.entry.sha256.clone().unwrap_or_default();
             let name = format!(
@@ -649,9 +810,17 @@ impl App {
                 zip.start_file(format!("text/{name}.txt"), options).map_err(zerr)?;
                 zip.write_all(text.as_bytes()).map_err(io)?;
             }
+            // Each page's confidence and source, so the archive says which text was read by OCR.
+            let own: Vec<serde_json::Value> = pages
+                .iter()
+                .filter(|(s, _)| s == seq)
+                .map(|(_, p)| {
+                    serde_json::json!({"page": p.page, "confidence": (p.confidence * 100.0).round() / 100.0, "source": p.source})
+                })
+                .collect();
             manifest.push(serde_json::json!({
                 "order": n + 1, "seq": seq, "file": format!("files/{name}"), "sha256": sha,
-                "category": category, "withdrawn": withdrawn,
+                "category": category, "withdrawn": withdrawn, "pages": own,
             }));
         }
         let chain: Vec<serde_json::Value> = entries
@@ -716,50 +885,114 @@ mod tests {
 }
 
 /// One document of a case file as it stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DossierDocument {
     pub seq: i64,
     pub file_name: String,
     pub sha256: String,
     pub size: i64,
+    pub pages_count: Option<i64>,
     pub category: String,
+    /// `auto` or `manual` (of the entry that set the current category).
+    pub category_source: String,
     /// Why the catalogue put it there (自动编目), or None when a person chose.
     pub reason: Option<String>,
     pub withdrawn: Option<String>,
     pub added_at: String,
     pub added_by: Option<String>,
     pub text: Option<String>,
-    /// A scan whose text 文字识别 has not written yet.
-    pub ocr_pending: bool,
+    /// 文字识别: `pending`, `reading`, `done` or `failed`.
+    pub ocr: &'static str,
+    /// Pages read so far, of how many (while reading).
+    pub pages_done: i64,
+    pub pages_total: Option<i64>,
+    /// Why reading failed.
+    pub ocr_error: Option<String>,
+    /// The text page by page with its confidence.
+    pub pages: Vec<PageRecord>,
+}
+
+impl DossierDocument {
+    /// Queued or being read.
+    pub fn ocr_pending(&self) -> bool {
+        matches!(self.ocr, "pending" | "reading")
+    }
+
+    /// The pages a person should check (confidence below [`LOW_CONFIDENCE`]).
+    pub fn pages_to_check(&self) -> Vec<i64> {
+        self.pages.iter().filter(|p| p.confidence < LOW_CONFIDENCE).map(|p| p.page).collect()
+    }
+}
+
+/// The contract's reading status of an `add` entry.
+fn ocr_status(e: &Entry, reading: Option<&Reading>) -> &'static str {
+    match reading.map(|r| r.status.as_str()) {
+        Some("done") => "done",
+        Some("failed") => "failed",
+        Some("reading") => "reading",
+        Some(_) => "pending",
+        // Stored before readings were recorded: a document with text is read.
+        None if e.entry.body.is_some() => "done",
+        None => "pending",
+    }
 }
 
 impl App {
     /// The documents of a case's file in catalogue order (the view is audited).
     pub async fn dossier_documents(&self, actor: Actor<'_>, number: &str) -> Result<Vec<DossierDocument>, AppError> {
         let entries = self.dossier_list(actor, number).await?;
+        let case = entries.first().map(|e| e.case_number.clone()).unwrap_or_default();
+        let readings = self.store.dossier_readings(Some(&case)).await?;
+        let mut pages = self.store.dossier_pages(&case, None).await?;
         Ok(current_documents(&entries)
             .into_iter()
-            .map(|(seq, e, category, withdrawn)| DossierDocument {
-                seq,
-                file_name: e.entry.file_name.clone().unwrap_or_default(),
-                sha256: e.entry.sha256.clone().unwrap_or_default(),
-                size: e.entry.size.unwrap_or(0),
-                // The reason of the entry that set the current category, when it was automatic.
-                reason: entries
+            .map(|(seq, e, category, withdrawn)| {
+                let setter = entries
                     .iter()
                     .rev()
                     .find(|x| {
                         (x.seq == seq && x.entry.kind == "add")
                             || (x.entry.kind == "recategorise" && x.entry.document == seq)
                     })
-                    .filter(|x| x.entry.category_source.as_deref() == Some("auto"))
-                    .and_then(|x| x.entry.reason.clone()),
-                category,
-                withdrawn,
-                added_at: e.entry.at.clone(),
-                added_by: e.entry.by_user.clone(),
-                ocr_pending: e.entry.body.is_none() && self.is_image(e.entry.sha256.as_deref().unwrap_or_default()),
-                text: e.entry.body.clone(),
+                    .unwrap_or(e);
+                let reading = readings.iter().find(|r| r.seq == seq);
+                let mut own: Vec<PageRecord> = Vec::new();
+                pages.retain(|(s, p)| {
+                    if *s == seq {
+                        own.push(p.clone());
+                        false
+                    } else {
+                        true
+                    }
+                });
+                // Stored before pages were recorded: the whole text as one page.
+                if own.is_empty()
+                    && let Some(body) = &e.entry.body
+                {
+                    own.push(PageRecord { page: 1, text: body.clone(), confidence: 1.0, source: "text".to_owned() });
+                }
+                DossierDocument {
+                    seq,
+                    file_name: e.entry.file_name.clone().unwrap_or_default(),
+                    sha256: e.entry.sha256.clone().unwrap_or_default(),
+                    size: e.entry.size.unwrap_or(0),
+                    pages_count: e.entry.pages.or(reading.and_then(|r| r.pages_total)),
+                    // The reason of the entry that set the current category, when it was automatic.
+                    reason: Some(setter)
+                        .filter(|x| x.entry.category_source.as_deref() == Some("auto"))
+                        .and_then(|x| x.entry.reason.clone()),
+                    category_source: setter.entry.category_source.clone().unwrap_or_else(|| "auto".to_owned()),
+                    category,
+                    withdrawn,
+                    added_at: e.entry.at.clone(),
+                    added_by: e.entry.by_user.clone(),
+                    ocr: ocr_status(e, reading),
+                    pages_done: reading.map_or(0, |r| r.pages_done),
+                    pages_total: reading.and_then(|r| r.pages_total).or(e.entry.pages),
+                    ocr_error: reading.and_then(|r| r.error.clone()),
+                    text: e.entry.body.clone(),
+                    pages: own,
+                }
             })
             .collect())
     }
@@ -785,5 +1018,154 @@ impl App {
         self.audit(&self.audit_record(actor, "dossier_download").object(case).detail(format!("document {seq}")))
             .await?;
         Ok((e.entry.file_name.clone().unwrap_or_else(|| format!("{seq}")), kind, path))
+    }
+}
+
+impl DossierDocument {
+    /// The contract's `dossier list` object (and the API's), with the reading's progress.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "seq": self.seq, "file_name": self.file_name, "sha256": self.sha256, "size": self.size,
+            "pages": self.pages_count, "category": self.category, "category_source": self.category_source,
+            "reason": self.reason,
+            "ocr": if self.ocr == "reading" { "pending" } else { self.ocr },
+            "ocr_progress": {"pages_done": self.pages_done, "pages_total": self.pages_total},
+            "ocr_error": self.ocr_error,
+            "pages_to_check": self.pages_to_check(),
+            "added_at": self.added_at, "added_by": self.added_by,
+            "withdrawn": self.withdrawn.is_some(), "withdrawn_reason": self.withdrawn,
+        })
+    }
+}
+
+/// The contract's `dossier text` object: one page.
+pub fn page_json(seq: i64, page: &PageRecord) -> serde_json::Value {
+    serde_json::json!({
+        "seq": seq, "page": page.page, "text": page.text,
+        // Two decimals: the score is an estimate, not a measurement to the last digit.
+        "confidence": (page.confidence * 100.0).round() / 100.0,
+        "source": page.source, "needs_check": page.confidence < LOW_CONFIDENCE,
+    })
+}
+
+impl App {
+    /// The text of a case's documents (of one when `seq` is given), page by page with its
+    /// confidence, in seq and page order; with `wait`, once every reading has finished (a
+    /// document nobody is reading is read here). Audited `dossier_text`.
+    pub async fn dossier_text(
+        &self,
+        actor: Actor<'_>,
+        number: &str,
+        seq: Option<i64>,
+        wait: bool,
+    ) -> Result<Vec<(i64, PageRecord)>, AppError> {
+        let case = self.dossier_case(actor, number).await?;
+        let entries = self.store.dossier_entries(&case).await?;
+        let adds: Vec<&Entry> =
+            entries.iter().filter(|e| e.entry.kind == "add" && seq.is_none_or(|s| s == e.seq)).collect();
+        if seq.is_some() && adds.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        if wait {
+            self.dossier_wait(&case, seq).await?;
+        }
+        let entries = self.store.dossier_entries(&case).await?;
+        let mut pages = self.store.dossier_pages(&case, seq).await?;
+        for e in entries.iter().filter(|e| e.entry.kind == "add" && seq.is_none_or(|s| s == e.seq)) {
+            if let Some(body) = &e.entry.body
+                && !pages.iter().any(|(s, _)| *s == e.seq)
+            {
+                pages.push((
+                    e.seq,
+                    PageRecord { page: 1, text: body.clone(), confidence: 1.0, source: "text".to_owned() },
+                ));
+            }
+        }
+        pages.sort_by_key(|(s, p)| (*s, p.page));
+        let detail = seq.map_or_else(|| "all documents".to_owned(), |s| format!("document {s}"));
+        self.audit(&self.audit_record(actor, "dossier_text").object(case).detail(detail)).await?;
+        Ok(pages)
+    }
+
+    /// Waits until no document (of `seq`, or of the case) is queued or being read. A document
+    /// queued with nobody reading it, or whose reader has shown no progress for two minutes (a
+    /// stopped server), is read here: reading twice gives the same text. (Time is counted in
+    /// polls, not read from a clock.)
+    async fn dossier_wait(&self, case: &str, seq: Option<i64>) -> Result<(), AppError> {
+        // Per document: its last progress mark, and how many polls (half a second each) ago it
+        // changed.
+        const STALE_POLLS: u32 = 240;
+        let mut seen: std::collections::HashMap<i64, (String, u32)> = std::collections::HashMap::new();
+        loop {
+            let readings = self.store.dossier_readings(Some(case)).await?;
+            let entries = self.store.dossier_entries(case).await?;
+            let mut waiting = false;
+            for e in entries.iter().filter(|e| e.entry.kind == "add" && seq.is_none_or(|s| s == e.seq)) {
+                let reading = readings.iter().find(|r| r.seq == e.seq);
+                match ocr_status(e, reading) {
+                    "pending" if reading.is_some() || self.needs_ocr(e.entry.sha256.as_deref().unwrap_or_default()) => {
+                        self.dossier_ocr(case, e.seq).await?;
+                    }
+                    "reading" => {
+                        let mark = reading.map(|r| format!("{} {}", r.updated_at, r.pages_done)).unwrap_or_default();
+                        let since = seen.entry(e.seq).or_insert_with(|| (mark.clone(), 0));
+                        if since.0 == mark {
+                            since.1 += 1;
+                        } else {
+                            *since = (mark, 0);
+                        }
+                        if since.1 > STALE_POLLS {
+                            self.dossier_ocr(case, e.seq).await?;
+                        } else {
+                            waiting = true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if !waiting {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+    }
+}
+
+impl App {
+    /// Page `page` (from 1) of a scanned document as a PNG at most 1,200 pixels wide, for the
+    /// viewer; `None` for a page that is text only. Audited `dossier_page_view`.
+    pub async fn dossier_page_image(
+        &self,
+        actor: Actor<'_>,
+        number: &str,
+        seq: i64,
+        page: usize,
+    ) -> Result<Option<Vec<u8>>, AppError> {
+        let case = self.dossier_case(actor, number).await?;
+        let entries = self.store.dossier_entries(&case).await?;
+        let e = entries.iter().find(|e| e.seq == seq && e.entry.kind == "add").ok_or(AppError::NotFound)?;
+        if page == 0 || e.entry.pages.is_some_and(|n| page as i64 > n) {
+            return Err(AppError::NotFound);
+        }
+        let path = blob_path(self.files_dir()?, e.entry.sha256.as_deref().unwrap_or_default());
+        let png = tokio::task::spawn_blocking(move || -> Result<Option<Vec<u8>>, AppError> {
+            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            if size > MAX_READ_BYTES {
+                return Err(AppError::BadRequest(too_big(size)));
+            }
+            let bytes = std::fs::read(&path).map_err(|e| AppError::Internal(format!("reading a document: {e}")))?;
+            let pages = xiezhi_ocr::document::open(&bytes).map_err(|e| AppError::BadRequest(e.to_string()))?;
+            if page > pages.len() {
+                return Err(AppError::NotFound);
+            }
+            pages.page_png(page - 1, 1200).map_err(AppError::BadRequest)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("rendering a page: {e}")))??;
+        self.audit(
+            &self.audit_record(actor, "dossier_page_view").object(case).detail(format!("document {seq} page {page}")),
+        )
+        .await?;
+        Ok(png)
     }
 }

@@ -16,6 +16,8 @@
 //! Architecture invariant: this crate is the only one that knows rten and the models; it does
 //! no IO (bytes in, text out) and reads no clock.
 
+pub mod document;
+
 use std::sync::OnceLock;
 
 use image::GrayImage;

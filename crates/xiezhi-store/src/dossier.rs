@@ -177,3 +177,137 @@ impl WriteTx {
         Ok(done.rows_affected() == 1)
     }
 }
+
+/// One page of a document's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageRecord {
+    /// From 1.
+    pub page: i64,
+    pub text: String,
+    /// 0–1 (1 for text the file itself holds).
+    pub confidence: f64,
+    /// `text` (TXT, DOCX, a PDF's text layer), `ocr` or `unreadable`.
+    pub source: String,
+}
+
+/// Where the reading of a document stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    pub case_number: String,
+    pub seq: i64,
+    /// `pending` (queued), `reading`, `done` or `failed`.
+    pub status: String,
+    pub pages_done: i64,
+    pub pages_total: Option<i64>,
+    pub error: Option<String>,
+    pub updated_at: String,
+}
+
+impl WriteTx {
+    /// Stores a document's text page by page (replacing what an earlier reading wrote) and the
+    /// whole text, pages joined by a blank line, as its body (what search reads).
+    pub async fn set_dossier_pages(
+        &mut self,
+        case_number: &str,
+        seq: i64,
+        pages: &[PageRecord],
+    ) -> Result<bool, StoreError> {
+        sqlx::query("DELETE FROM dossier_pages WHERE case_number = $1 AND seq = $2")
+            .bind(case_number.to_owned())
+            .bind(seq)
+            .execute(&mut *self.tx)
+            .await?;
+        for p in pages {
+            sqlx::query(
+                "INSERT INTO dossier_pages (case_number, seq, page, text, confidence, source) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(case_number.to_owned())
+            .bind(seq)
+            .bind(p.page)
+            .bind(p.text.clone())
+            .bind(p.confidence)
+            .bind(p.source.clone())
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        let body = pages.iter().filter(|p| p.source != "unreadable").map(|p| p.text.as_str()).collect::<Vec<_>>();
+        self.set_dossier_body(case_number, seq, &body.join("\n\n")).await
+    }
+}
+
+impl Store {
+    /// A document's pages in order (all documents of the case when `seq` is `None`), as
+    /// `(seq, page)`.
+    pub async fn dossier_pages(
+        &self,
+        case_number: &str,
+        seq: Option<i64>,
+    ) -> Result<Vec<(i64, PageRecord)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, page, text, confidence, source FROM dossier_pages
+             WHERE case_number = $1 AND ($2 < 0 OR seq = $2) ORDER BY seq, page",
+        )
+        .bind(case_number.to_owned())
+        .bind(seq.unwrap_or(-1))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("seq")?,
+                    PageRecord {
+                        page: r.try_get("page")?,
+                        text: r.try_get("text")?,
+                        confidence: r.try_get("confidence")?,
+                        source: r.try_get("source")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Records where a document's reading stands (operational state, not audited: the text
+    /// it produces is committed with its audit entry).
+    pub async fn set_dossier_reading(&self, r: &Reading) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO dossier_reading (case_number, seq, status, pages_done, pages_total, error, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (case_number, seq) DO UPDATE SET status = excluded.status, pages_done = excluded.pages_done,
+               pages_total = excluded.pages_total, error = excluded.error, updated_at = excluded.updated_at",
+        )
+        .bind(r.case_number.clone())
+        .bind(r.seq)
+        .bind(r.status.clone())
+        .bind(r.pages_done)
+        .bind(r.pages_total)
+        .bind(r.error.clone())
+        .bind(r.updated_at.clone())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The readings of a case's documents (all cases when `case_number` is `None`).
+    pub async fn dossier_readings(&self, case_number: Option<&str>) -> Result<Vec<Reading>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT case_number, seq, status, pages_done, pages_total, error, updated_at FROM dossier_reading
+             WHERE $1 = '' OR case_number = $1 ORDER BY case_number, seq",
+        )
+        .bind(case_number.unwrap_or("").to_owned())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Reading {
+                    case_number: r.try_get("case_number")?,
+                    seq: r.try_get("seq")?,
+                    status: r.try_get("status")?,
+                    pages_done: r.try_get("pages_done")?,
+                    pages_total: r.try_get("pages_total")?,
+                    error: r.try_get("error")?,
+                    updated_at: r.try_get("updated_at")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -65,7 +65,7 @@ pub struct Store {
 
 /// The migrations of a backend, in order.
 fn migrator(backend: Backend) -> Migrator {
-    let files: [(i64, &'static str, &'static str); 8] = match backend {
+    let files: [(i64, &'static str, &'static str); 9] = match backend {
         Backend::Sqlite => [
             (1, "init", include_str!("../migrations/sqlite/0001_init.sql")),
             (2, "sessions", include_str!("../migrations/sqlite/0002_sessions.sql")),
@@ -75,6 +75,7 @@ fn migrator(backend: Backend) -> Migrator {
             (6, "audit_archive", include_str!("../migrations/sqlite/0006_audit_archive.sql")),
             (7, "dossier", include_str!("../migrations/sqlite/0007_dossier.sql")),
             (8, "judgments", include_str!("../migrations/sqlite/0008_judgments.sql")),
+            (9, "dossier_pages", include_str!("../migrations/sqlite/0009_dossier_pages.sql")),
         ],
         Backend::Postgres => [
             (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
@@ -85,6 +86,7 @@ fn migrator(backend: Backend) -> Migrator {
             (6, "audit_archive", include_str!("../migrations/postgres/0006_audit_archive.sql")),
             (7, "dossier", include_str!("../migrations/postgres/0007_dossier.sql")),
             (8, "judgments", include_str!("../migrations/postgres/0008_judgments.sql")),
+            (9, "dossier_pages", include_str!("../migrations/postgres/0009_dossier_pages.sql")),
         ],
     };
     Migrator::with_migrations(

@@ -295,4 +295,45 @@
       xhr.send(new FormData(form));
     }
   });
+
+  // 文字识别 progress: while a document of the file is being read, its line (the case page's
+  // catalogue, the viewer) shows how far it has got; when it is done, a link to refresh.
+  document.querySelectorAll("[data-ocr-poll]").forEach(function (panel) {
+    var url = panel.getAttribute("data-ocr-poll");
+    var only = panel.getAttribute("data-ocr-seq");
+    function words(d) {
+      var p = d.ocr_progress || {};
+      if (d.ocr === "failed") { return "未能识别：" + (d.ocr_error || "原因不明"); }
+      if (d.ocr === "done") { return "识别完成，刷新本页查看文字"; }
+      if (p.pages_total > 1 && p.pages_done > 0) { return "文字识别中：已读 " + p.pages_done + "/" + p.pages_total + " 页"; }
+      return p.pages_done > 0 || d.ocr === "pending" ? "文字识别中" : "排队等待文字识别";
+    }
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (list) {
+          if (!list) { return; }
+          var waiting = false;
+          list.forEach(function (d) {
+            if (only && String(d.seq) !== only) { return; }
+            var line = only ? panel.querySelector(".ocr-status") : panel.querySelector('.ocr-status[data-ocr-seq="' + d.seq + '"]');
+            if (!line) { return; }
+            var bar = line.querySelector("progress");
+            var p = d.ocr_progress || {};
+            if (bar && p.pages_total) { bar.value = Math.round(p.pages_done * 100 / p.pages_total); }
+            var text = line.querySelector("span") || line;
+            text.textContent = words(d);
+            if (d.ocr === "done" && !line.querySelector("a")) {
+              if (bar) { bar.hidden = true; }
+              var a = document.createElement("a"); a.href = window.location.pathname + window.location.search; a.textContent = " 刷新";
+              line.appendChild(a);
+            }
+            if (d.ocr === "pending") { waiting = true; }
+          });
+          if (waiting) { window.setTimeout(poll, 3000); }
+        })
+        .catch(function () { window.setTimeout(poll, 10000); });
+    }
+    window.setTimeout(poll, 2000);
+  });
 })();

@@ -144,6 +144,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{number}/dossier/export", get(dossier::export))
         .route("/cases/{number}/dossier/{seq}", get(dossier::document))
         .route("/cases/{number}/dossier/{seq}/file", get(dossier::file))
+        .route("/cases/{number}/dossier/{seq}/page/{page}", get(dossier::page_image))
         .route("/cases/{number}/dossier/{seq}/{action}", post(dossier::change).layer(form()))
         .route("/judgments", get(research::document_page))
         .route("/export/table", post(tables::export).layer(DefaultBodyLimit::max(tables::TABLE_BODY_LIMIT)))
@@ -173,6 +174,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/assignments/stats", get(assignments::api_stats))
         .route("/api/v1/assignments/stats/monthly", get(assignments::api_stats_monthly))
         .route("/api/v1/imports", post(import::api_import))
+        .route(
+            "/api/v1/cases/{number}/documents",
+            get(dossier::api_list)
+                .post(dossier::api_upload)
+                .layer(DefaultBodyLimit::max(dossier::UPLOAD_LIMIT + (1 << 20))),
+        )
+        .route("/api/v1/cases/{number}/documents/{seq}", get(dossier::api_file))
+        .route("/api/v1/cases/{number}/documents/{seq}/text", get(dossier::api_text))
         .route("/api/v1/laws/show", get(research::api_show))
         .route("/api/v1/laws/search", get(research::api_search))
         .route(
@@ -224,10 +233,11 @@ async fn chinese_rejections(
                 || path.ends_with("/extension")
                 || path.ends_with("/extension-requests")
                 || path.ends_with("/decision");
-            let registration = path.starts_with("/register") || path.starts_with("/api/v1/cases");
+            let registration =
+                (path.starts_with("/register") || path.starts_with("/api/v1/cases")) && !path.ends_with("/documents");
             let limit = if form {
                 FORM_BODY_LIMIT
-            } else if path.contains("/dossier") {
+            } else if path.contains("/dossier") || path.ends_with("/documents") {
                 routes::dossier::UPLOAD_LIMIT
             } else if registration {
                 REGISTRATION_BODY_LIMIT

@@ -103,8 +103,35 @@ pub async fn research_material(app: &xiezhi_app::App, config: &DemoConfig) -> an
     )
     .ok();
     let mut added = 0;
-    for (number, files) in &papers {
+    for (i, (number, files)) in papers.iter().enumerate() {
         for (name, text) in files {
+            // The first case's 起诉状 came on paper: a two-page scan (TIFF), read page by page.
+            if i == 0
+                && name == "民事起诉状.txt"
+                && let Some(fonts) = &fonts
+            {
+                // Lines wrapped at 28 characters (a 33 px font across a 1,240 px page with margins).
+                let lines: Vec<String> = text
+                    .lines()
+                    .flat_map(|l| {
+                        let chars: Vec<char> = l.chars().collect();
+                        chars.chunks(28).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>()
+                    })
+                    .collect();
+                let half = lines.len().div_ceil(2);
+                let mut pages = Vec::new();
+                for part in lines.chunks(half.max(1)) {
+                    pages.push(fonts.render_text_page(part, 1240).context("drawing a scanned paper")?);
+                }
+                let tiff = xiezhi_ocr::document::tiff_of_pages(&pages).context("putting the scanned pages together")?;
+                let scan = dir.join("民事起诉状（扫描件）.tif");
+                std::fs::write(&scan, tiff).with_context(|| format!("writing {}", scan.display()))?;
+                app.dossier_add(Actor::Cli, number, &scan, None)
+                    .await
+                    .with_context(|| format!("{number}: 民事起诉状（扫描件）.tif"))?;
+                added += 1;
+                continue;
+            }
             let path = dir.join(name);
             std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
             app.dossier_add(Actor::Cli, number, &path, None).await.with_context(|| format!("{number}: {name}"))?;

@@ -10,7 +10,7 @@ use xiezhi_app::{Actor, App};
 
 #[derive(Debug, Subcommand)]
 pub enum DossierCommand {
-    /// 添加材料 store files in a case's file (text read from TXT/DOCX, catalogued)
+    /// 添加材料 store files in a case's file: text read from TXT, DOCX and text PDFs, scans (JPEG, PNG, TIFF, image PDFs) by OCR; catalogued
     Add {
         /// 案号
         case_number: String,
@@ -41,10 +41,24 @@ pub enum DossierCommand {
         #[arg(long)]
         category: String,
     },
-    /// 卷宗目录 the entries of a case's file (JSON)
+    /// 卷宗目录 the documents of a case's file (JSON): category, reading status, withdrawn
     List {
         /// 案号
         case_number: String,
+        /// 链条 every entry of the file's chain instead (add, re-categorise, withdraw) with its hashes
+        #[arg(long)]
+        chain: bool,
+    },
+    /// 文字 the text of a case's documents page by page, with each page's confidence (JSON)
+    Text {
+        /// 案号
+        case_number: String,
+        /// 材料序号 one document only
+        #[arg(long)]
+        seq: Option<i64>,
+        /// 等待 until every reading has finished (a document nobody is reading is read here)
+        #[arg(long)]
+        wait: bool,
     },
     /// 校验 re-hash every file and walk every chain; each altered or missing file and broken entry is named (exit 1)
     Verify {
@@ -89,14 +103,18 @@ fn entry_json(e: &xiezhi_store::dossier::Entry) -> serde_json::Value {
 pub async fn run(app: &App, command: DossierCommand) -> anyhow::Result<ExitCode> {
     match command {
         DossierCommand::Add { case_number, files, category } => {
-            let mut out = Vec::new();
+            let mut added = Vec::new();
             for file in &files {
                 let e = app
                     .dossier_add(Actor::Cli, &case_number, file, category.as_deref())
                     .await
                     .with_context(|| format!("adding {}", file.display()))?;
-                out.push(entry_json(&e));
+                added.push(e.seq);
             }
+            // As they stand now: read (by OCR too) and catalogued from their text.
+            let documents = app.dossier_documents(Actor::Cli, &case_number).await.context("reading the case file")?;
+            let out: Vec<_> =
+                added.iter().filter_map(|seq| documents.iter().find(|d| d.seq == *seq)).map(|d| d.to_json()).collect();
             crate::write_stdout(&format!("{}\n", serde_json::to_string_pretty(&out)?))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -114,9 +132,31 @@ pub async fn run(app: &App, command: DossierCommand) -> anyhow::Result<ExitCode>
             crate::write_stdout(&format!("{}\n", serde_json::to_string_pretty(&entry_json(&e))?))?;
             Ok(ExitCode::SUCCESS)
         }
-        DossierCommand::List { case_number } => {
+        DossierCommand::List { case_number, chain: true } => {
             let entries = app.dossier_list(Actor::Cli, &case_number).await.context("reading the case file")?;
-            let list: Vec<_> = entries.iter().map(entry_json).collect();
+            let list: Vec<_> = entries
+                .iter()
+                .map(|e| {
+                    let mut j = entry_json(e);
+                    j["prev_hash"] = json!(e.prev_hash);
+                    j["hash"] = json!(e.hash);
+                    j
+                })
+                .collect();
+            crate::write_stdout(&format!("{}\n", serde_json::to_string_pretty(&list)?))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        DossierCommand::List { case_number, chain: false } => {
+            let mut documents =
+                app.dossier_documents(Actor::Cli, &case_number).await.context("reading the case file")?;
+            documents.sort_by_key(|d| d.seq);
+            let list: Vec<_> = documents.iter().map(|d| d.to_json()).collect();
+            crate::write_stdout(&format!("{}\n", serde_json::to_string_pretty(&list)?))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        DossierCommand::Text { case_number, seq, wait } => {
+            let pages = app.dossier_text(Actor::Cli, &case_number, seq, wait).await.context("reading the text")?;
+            let list: Vec<_> = pages.iter().map(|(s, p)| xiezhi_app::dossier::page_json(*s, p)).collect();
             crate::write_stdout(&format!("{}\n", serde_json::to_string_pretty(&list)?))?;
             Ok(ExitCode::SUCCESS)
         }

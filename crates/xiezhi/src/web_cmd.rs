@@ -227,6 +227,12 @@ pub async fn serve(
             tokio::time::sleep(std::time::Duration::from_secs(600)).await;
         }
     });
+    // 文字识别 left unfinished when the server last stopped is queued again.
+    match app.resume_dossier_reading().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("{n} case-file documents queued again for reading"),
+        Err(e) => tracing::warn!("resuming case-file reading: {e}"),
+    }
     // The banner follows the data: `xiezhi serve` on a demo database shows it too.
     let demo = demo || app.store.has_demo_data().await.context("reading the import history")?;
     let config =

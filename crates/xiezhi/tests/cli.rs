@@ -923,11 +923,21 @@ fn case_file_documents_are_withdrawn_recategorised_and_checked_by_content() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = xiezhi(dir.path(), &["dossier", "recategorise", case, "1", "--category", "证据材料"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = xiezhi(dir.path(), &["dossier", "list", case]);
+    let out = xiezhi(dir.path(), &["dossier", "list", case, "--chain"]);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let kinds: Vec<&str> = list.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["add", "add", "withdraw", "recategorise"]);
     assert_eq!(list[2]["reason"], "重复上传");
+    // The documents as they stand (the contract's list): the re-catalogued one manual, the
+    // duplicate withdrawn.
+    let out = xiezhi(dir.path(), &["dossier", "list", case]);
+    let docs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(docs.as_array().unwrap().len(), 2);
+    assert_eq!((docs[0]["seq"].as_i64(), docs[0]["category"].as_str()), (Some(1), Some("证据材料")));
+    assert_eq!(docs[0]["category_source"], "manual");
+    assert_eq!((docs[0]["withdrawn"].as_bool(), docs[1]["withdrawn"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(docs[1]["withdrawn_reason"], "重复上传");
+    assert_eq!((docs[0]["ocr"].as_str(), docs[0]["pages"].as_i64()), (Some("done"), Some(1)));
     assert!(xiezhi(dir.path(), &["dossier", "verify", case]).status.success());
     assert!(xiezhi(dir.path(), &["dossier", "export", case, "--out", "a.zip"]).status.success());
     let listing = Command::new("python3")
@@ -1054,12 +1064,80 @@ fn a_scan_is_read_and_catalogued_from_its_text() {
     .unwrap();
     let out = xiezhi(dir.path(), &["dossier", "add", case, "scan.png"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = xiezhi(dir.path(), &["dossier", "list", case]);
+    let out = xiezhi(dir.path(), &["dossier", "list", case, "--chain"]);
     let entries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(entries[0]["ocr"], "done");
     assert_eq!(entries[1]["kind"], "recategorise");
     assert_eq!(entries[1]["category"], "证据材料");
     assert_eq!(entries[1]["reason"], "文字识别后：标题含“借条”");
+    let out = xiezhi(dir.path(), &["dossier", "list", case]);
+    let docs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((docs[0]["ocr"].as_str(), docs[0]["category"].as_str()), (Some("done"), Some("证据材料")));
+    assert_eq!(docs[0]["category_source"], "auto");
     let out = xiezhi(dir.path(), &["dossier", "verify", "--all"]);
     assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
+/// PDFs and multi-page TIFFs: a text PDF gives its own text at once (no OCR, confidence 1); a
+/// scanned PDF and a two-page TIFF are read page by page by OCR. `dossier text` gives each
+/// page with its confidence; `--seq` picks one document.
+#[test]
+fn pdfs_and_multi_page_tiffs_are_read_page_by_page() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.csv", GOOD);
+    assert!(xiezhi(dir.path(), &["import", "good.csv"]).status.success());
+    let case = "(2024)粤0703民初1号";
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../xiezhi-ocr/tests/fixtures");
+    for (from, to) in [
+        ("complaint-text.pdf", "起诉状.pdf"),
+        ("iou-receipt-scan.pdf", "借条收条.pdf"),
+        ("iou-receipt-g4.tiff", "借条收条.tif"),
+    ] {
+        std::fs::copy(fixtures.join(from), dir.path().join(to)).unwrap();
+    }
+    let out = xiezhi(dir.path(), &["dossier", "add", case, "起诉状.pdf", "借条收条.pdf", "借条收条.tif"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let added: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let summary: Vec<(i64, i64, &str, &str)> = added
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["seq"].as_i64().unwrap(),
+                d["pages"].as_i64().unwrap(),
+                d["ocr"].as_str().unwrap(),
+                d["category"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // (Seq 3 is the chain entry that re-catalogued the scanned PDF once its text was read.)
+    assert_eq!(summary, [(1, 2, "done", "起诉状"), (2, 2, "done", "证据材料"), (4, 2, "done", "证据材料")]);
+    let out = xiezhi(dir.path(), &["dossier", "text", case, "--seq", "4", "--wait"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let pages: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(pages.as_array().unwrap().len(), 2);
+    let strip = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    assert_eq!(
+        strip(pages[0]["text"].as_str().unwrap()),
+        "借条今借到甲某人民币伍万元整，于2026年12月31日前归还。借款人：乙某"
+    );
+    assert_eq!(strip(pages[1]["text"].as_str().unwrap()), "收条今收到乙某归还借款人民币壹万元整。收款人：甲某");
+    for p in pages.as_array().unwrap() {
+        assert_eq!((p["seq"].as_i64(), p["source"].as_str()), (Some(4), Some("ocr")));
+        assert!(p["confidence"].as_f64().unwrap() > 0.9, "{p}");
+        assert_eq!(p["needs_check"], false);
+    }
+    let out = xiezhi(dir.path(), &["dossier", "text", case]);
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let order: Vec<(i64, i64, f64)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["seq"].as_i64().unwrap(), p["page"].as_i64().unwrap(), p["confidence"].as_f64().unwrap()))
+        .map(|(s, p, c)| (s, p, if s == 1 { c } else { 0.0 }))
+        .collect();
+    assert_eq!(order, [(1, 1, 1.0), (1, 2, 1.0), (2, 1, 0.0), (2, 2, 0.0), (4, 1, 0.0), (4, 2, 0.0)]);
+    assert!(strip(all[1]["text"].as_str().unwrap()).ends_with("具状人：甲某2026年1月5日"));
+    let out = xiezhi(dir.path(), &["dossier", "text", case, "--seq", "9"]);
+    assert_eq!(out.status.code(), Some(1));
 }

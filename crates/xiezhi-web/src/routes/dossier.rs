@@ -13,8 +13,8 @@ use xiezhi_app::Actor;
 use xiezhi_app::dossier::CATEGORIES;
 
 use crate::AppState;
-use crate::auth::{self, PageUser};
-use crate::error::WebError;
+use crate::auth::{self, ApiUser, PageUser};
+use crate::error::{ApiError, WebError};
 use crate::models::Base;
 use crate::shared::{LinkPiece, enc, linkify};
 
@@ -34,8 +34,15 @@ pub struct DocumentLine {
     pub link: String,
     pub file_link: String,
     pub has_text: bool,
-    /// 文字识别 still running.
+    /// 文字识别 queued or running.
     pub ocr_pending: bool,
+    /// Where reading stands, in words ("文字识别中：第 3/10 页"; empty when done).
+    pub ocr_status: String,
+    /// Percent read, for the progress bar (while reading).
+    pub ocr_percent: Option<i64>,
+    /// The pages whose text a person should check (low confidence).
+    pub pages_to_check: String,
+    pub pages: Option<i64>,
     /// How many times the search words occur in its text.
     pub hits: usize,
 }
@@ -49,6 +56,9 @@ pub struct DossierView {
     pub categories: Vec<&'static str>,
     pub q: String,
     pub limit_mb: usize,
+    /// Some document is being read: the page polls its progress.
+    pub pending: bool,
+    pub api_list: String,
 }
 
 fn size_text(bytes: i64) -> String {
@@ -68,14 +78,30 @@ pub async fn dossier_view(
 ) -> Result<DossierView, WebError> {
     let documents = state.app.dossier_documents(Actor::User(&user.access), number).await?;
     let base = format!("/cases/{}/dossier", enc(number));
+    let documents = lines(documents, &base, q);
     Ok(DossierView {
-        documents: lines(documents, &base, q),
+        pending: documents.iter().any(|d| d.ocr_pending),
+        api_list: format!("/api/v1/cases/{}/documents", enc(number)),
+        documents,
         upload_action: base.clone(),
         export_link: format!("{base}/export"),
         categories: CATEGORIES.to_vec(),
         q: q.to_owned(),
         limit_mb: UPLOAD_LIMIT >> 20,
     })
+}
+
+/// Where a document's reading stands, in words (empty when its text is there).
+fn ocr_status_text(d: &xiezhi_app::dossier::DossierDocument) -> String {
+    match d.ocr {
+        "pending" => "排队等待文字识别".to_owned(),
+        "reading" => match d.pages_total {
+            Some(total) if total > 1 => format!("文字识别中：已读 {}/{total} 页", d.pages_done),
+            _ => "文字识别中".to_owned(),
+        },
+        "failed" => format!("未能识别：{}", d.ocr_error.as_deref().unwrap_or("原因不明")),
+        _ => String::new(),
+    }
 }
 
 fn lines(documents: Vec<xiezhi_app::dossier::DossierDocument>, base: &str, q: &str) -> Vec<DocumentLine> {
@@ -86,7 +112,13 @@ fn lines(documents: Vec<xiezhi_app::dossier::DossierDocument>, base: &str, q: &s
             link: format!("{base}/{}{}", d.seq, if q.is_empty() { String::new() } else { format!("?q={}", enc(q)) }),
             file_link: format!("{base}/{}/file", d.seq),
             has_text: d.text.as_deref().is_some_and(|t| !t.trim().is_empty()),
-            ocr_pending: d.ocr_pending,
+            ocr_pending: d.ocr_pending(),
+            ocr_status: ocr_status_text(&d),
+            ocr_percent: (d.ocr == "reading")
+                .then(|| d.pages_total.filter(|t| *t > 0).map(|t| d.pages_done * 100 / t))
+                .flatten(),
+            pages_to_check: d.pages_to_check().iter().map(|p| format!("第{p}页")).collect::<Vec<_>>().join("、"),
+            pages: d.pages_count,
             seq: d.seq,
             file_name: d.file_name,
             category: d.category,
@@ -114,7 +146,7 @@ pub async fn upload(
         crate::routes::import::UPLOAD_PREFIX,
         xiezhi_app::accounts::random_token()
     ));
-    let result = receive(&state, &user, &number, &mut multipart, &dir).await;
+    let result = receive(&state, &user, &number, &mut multipart, &dir, None).await;
     let _ = std::fs::remove_dir_all(&dir);
     let added = result?;
     let scripted = headers.get("x-requested-with").is_some_and(|v| v == "fetch");
@@ -130,6 +162,7 @@ async fn receive(
     number: &str,
     multipart: &mut Multipart,
     dir: &std::path::Path,
+    header_csrf: Option<&str>,
 ) -> Result<Vec<serde_json::Value>, WebError> {
     let too_large = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -176,18 +209,17 @@ async fn receive(
             }
         }
     }
-    auth::check_csrf(user, csrf.as_deref())?;
+    auth::check_csrf(user, csrf.as_deref().or(header_csrf))?;
     if files.is_empty() {
         return Err(WebError::BadRequest("请选择要上传的文件。".to_owned()));
     }
-    let mut added = Vec::new();
+    let mut seqs = Vec::new();
     for path in files {
         let e = state.app.dossier_add(Actor::User(&user.access), number, &path, category.as_deref()).await?;
-        added.push(serde_json::json!({
-            "seq": e.seq, "file_name": e.entry.file_name, "category": e.entry.category, "reason": e.entry.reason,
-        }));
+        seqs.push(e.seq);
     }
-    Ok(added)
+    let documents = state.app.dossier_documents(Actor::User(&user.access), number).await?;
+    Ok(seqs.iter().filter_map(|s| documents.iter().find(|d| d.seq == *s)).map(|d| d.to_json()).collect())
 }
 
 #[derive(Debug, Deserialize)]
@@ -243,6 +275,18 @@ pub struct TextPiece {
     pub hit: bool,
 }
 
+/// One page of a document in the viewer: its image (a scan) beside its text.
+#[derive(Debug, Serialize)]
+struct PageView {
+    page: i64,
+    source: &'static str,
+    confidence: String,
+    /// Below the confidence threshold: a person should check it.
+    check: bool,
+    image: Option<String>,
+    paragraphs: Vec<Vec<TextPiece>>,
+}
+
 #[derive(Debug, Serialize)]
 struct DocumentPage {
     #[serde(flatten)]
@@ -250,8 +294,11 @@ struct DocumentPage {
     number: String,
     case_link: String,
     document: DocumentLine,
-    paragraphs: Vec<Vec<TextPiece>>,
-    image: Option<String>,
+    pages: Vec<PageView>,
+    many_pages: bool,
+    api_list: String,
+    /// The PDF original, opened in the browser's own viewer.
+    pdf: Option<String>,
     q: String,
     hits: usize,
     categories: Vec<&'static str>,
@@ -293,32 +340,62 @@ pub async fn document(
 ) -> Result<Response, WebError> {
     let q: String = query.q.unwrap_or_default().trim().chars().take(50).collect();
     let documents = state.app.dossier_documents(Actor::User(&user.access), &number).await?;
-    let text = documents.iter().find(|d| d.seq == seq).and_then(|d| d.text.clone()).unwrap_or_default();
+    let records = documents.iter().find(|d| d.seq == seq).map(|d| d.pages.clone()).unwrap_or_default();
     let base = format!("/cases/{}/dossier", enc(&number));
     let document = lines(documents, &base, &q).into_iter().find(|d| d.seq == seq).ok_or(WebError::NotFound)?;
+    let lower = document.file_name.to_lowercase();
+    let single_image = [".png", ".jpg", ".jpeg"].iter().any(|e| lower.ends_with(e));
     let mut hits = 0;
-    let paragraphs = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            let (pieces, n) = mark(linkify(l, None), &q);
-            hits += n;
-            pieces
+    let pages: Vec<PageView> = records
+        .iter()
+        .map(|p| {
+            let paragraphs = p
+                .text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|l| {
+                    let (pieces, n) = if p.source == "unreadable" {
+                        (vec![TextPiece { text: l.to_owned(), link: None, hit: false }], 0)
+                    } else {
+                        mark(linkify(l, None), &q)
+                    };
+                    hits += n;
+                    pieces
+                })
+                .collect();
+            PageView {
+                page: p.page,
+                source: match p.source.as_str() {
+                    "ocr" => "文字识别",
+                    "unreadable" => "未能识别",
+                    _ => "文件自带文字",
+                },
+                confidence: format!("{:.0}%", p.confidence * 100.0),
+                check: p.confidence < xiezhi_app::dossier::LOW_CONFIDENCE,
+                // The scan beside its text: the file itself for a JPEG or PNG, a rendered page
+                // for TIFF and image PDFs.
+                image: match (p.source.as_str(), single_image) {
+                    ("text", _) => None,
+                    (_, true) => Some(document.file_link.clone()),
+                    _ => Some(format!("{base}/{seq}/page/{}", p.page)),
+                },
+                paragraphs,
+            }
         })
         .collect();
-    let lower = document.file_name.to_lowercase();
-    let image =
-        [".png", ".jpg", ".jpeg", ".pdf"].iter().any(|e| lower.ends_with(e)).then(|| document.file_link.clone());
+    let pdf = lower.ends_with(".pdf").then(|| document.file_link.clone());
     let canonical = xiezhi_domain::CaseNumber::parse(&number).map(|n| n.as_str().to_owned()).unwrap_or(number);
     let page = DocumentPage {
         base: Base::new(&state, &user, "cases", &format!("{} 卷宗", canonical)),
         case_link: format!("/cases/{}#dossier", enc(&canonical)),
         action: format!("/cases/{}/dossier/{seq}", enc(&canonical)),
+        api_list: format!("/api/v1/cases/{}/documents", enc(&canonical)),
         number: canonical,
         document,
-        paragraphs,
-        image,
+        many_pages: pages.len() > 1,
+        pages,
+        pdf,
         q,
         hits,
         categories: CATEGORIES.to_vec(),
@@ -334,7 +411,16 @@ pub async fn file(
     PageUser(user): PageUser,
     Path((number, seq)): Path<(String, i64)>,
 ) -> Result<Response, WebError> {
-    let (name, kind, path) = state.app.dossier_file(Actor::User(&user.access), &number, seq).await?;
+    file_response(&state, &user, &number, seq).await
+}
+
+async fn file_response(
+    state: &AppState,
+    user: &xiezhi_app::CurrentUser,
+    number: &str,
+    seq: i64,
+) -> Result<Response, WebError> {
+    let (name, kind, path) = state.app.dossier_file(Actor::User(&user.access), number, seq).await?;
     let bytes = tokio::task::spawn_blocking(move || std::fs::read(path))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
@@ -386,6 +472,87 @@ pub async fn export(
             ),
         ],
         bytes,
+    )
+        .into_response())
+}
+
+/// `POST /api/v1/cases/{案号}/documents` (multipart: file…, category?; CSRF in the
+/// `X-CSRF-Token` header or a `csrf` field): the documents added, as `dossier add` prints them.
+/// Scans are read in the background: their `ocr` is `pending` until done.
+pub async fn api_upload(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Result<Response, ApiError> {
+    let dir = state.config.upload_dir.join(format!(
+        "{}dossier-{}",
+        crate::routes::import::UPLOAD_PREFIX,
+        xiezhi_app::accounts::random_token()
+    ));
+    let header_csrf = headers.get(auth::CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let result = receive(&state, &user, &number, &mut multipart, &dir, header_csrf.as_deref()).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok((StatusCode::CREATED, axum::Json(serde_json::Value::Array(result?))).into_response())
+}
+
+/// `GET /api/v1/cases/{案号}/documents`: the case file's documents, as `dossier list` prints them.
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(number): Path<String>,
+) -> Result<Response, ApiError> {
+    let mut documents = state.app.dossier_documents(Actor::User(&user.access), &number).await?;
+    documents.sort_by_key(|d| d.seq);
+    let list: Vec<_> = documents.iter().map(|d| d.to_json()).collect();
+    Ok(axum::Json(list).into_response())
+}
+
+/// `GET /api/v1/cases/{案号}/documents/{seq}`: the stored file (audited), as the page's download.
+pub async fn api_file(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((number, seq)): Path<(String, i64)>,
+) -> Result<Response, ApiError> {
+    Ok(file_response(&state, &user, &number, seq).await?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TextQuery {
+    pub wait: Option<bool>,
+}
+
+/// `GET /api/v1/cases/{案号}/documents/{seq}/text`: the text page by page with confidence, as
+/// `dossier text --seq` prints it (`?wait=true` waits for the reading to finish).
+pub async fn api_text(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((number, seq)): Path<(String, i64)>,
+    Query(query): Query<TextQuery>,
+) -> Result<Response, ApiError> {
+    let pages =
+        state.app.dossier_text(Actor::User(&user.access), &number, Some(seq), query.wait.unwrap_or(false)).await?;
+    let list: Vec<_> = pages.iter().map(|(s, p)| xiezhi_app::dossier::page_json(*s, p)).collect();
+    Ok(axum::Json(list).into_response())
+}
+
+/// `GET /cases/{案号}/dossier/{seq}/page/{page}`: a scanned page's image (PNG, audited) for the
+/// viewer; 404 for a page that is text only.
+pub async fn page_image(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((number, seq, page)): Path<(String, i64, usize)>,
+) -> Result<Response, WebError> {
+    let png = state.app.dossier_page_image(Actor::User(&user.access), &number, seq, page).await?;
+    let png = png.ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_owned()),
+            (header::CACHE_CONTROL, "private, max-age=300".to_owned()),
+        ],
+        png,
     )
         .into_response())
 }

@@ -68,6 +68,18 @@ pub fn multipart(fields: &[(&str, &str)], file: (&str, &str, &str)) -> (String, 
     (body, format!("multipart/form-data; boundary={boundary}"))
 }
 
+/// A multipart body with one binary file (no other fields).
+pub fn multipart_file(file_name: &str, content: &[u8]) -> (Vec<u8>, String) {
+    let boundary = "----xiezhi-test-boundary-9c1e";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (body, format!("multipart/form-data; boundary={boundary}"))
+}
+
 /// Escapes text as the templates do (minijinja's HTML auto-escaping).
 pub fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -188,6 +200,32 @@ impl TestApp {
         headers: &[(&str, &str)],
     ) -> Reply {
         self.request_from("10.0.0.1", method, uri, cookie, body, headers).await
+    }
+
+    /// A request with a binary body (a file upload).
+    pub async fn request_bytes(
+        &self,
+        method: Method,
+        uri: &str,
+        cookie: Option<&str>,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri).header("host", "localhost");
+        let peer: std::net::IpAddr = "10.0.0.1".parse().unwrap();
+        request = request.extension(axum::extract::ConnectInfo(std::net::SocketAddr::new(peer, 40_000)));
+        if let Some(c) = cookie {
+            request = request.header("cookie", c);
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let request = request.body(Body::from(body)).unwrap();
+        let response = xiezhi_web::router(self.state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 
     /// A request from the client at `peer` (the address the server sees).

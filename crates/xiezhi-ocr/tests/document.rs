@@ -1,0 +1,58 @@
+//! Documents read page by page: a text PDF gives its own text (every page, no OCR); a scanned
+//! PDF, a multi-page TIFF in grey and one in CCITT group 4 (as office scanners write them) are
+//! rendered and read. The fixtures are synthetic: `iou.txt` and `receipt.txt` rendered with a
+//! serif CJK font (Pillow), saved as a two-page image PDF (JPEG pages) and as two-page TIFFs;
+//! `complaint-text.txt` turned into a two-page PDF by LibreOffice.
+
+use xiezhi_ocr::document::{Source, open};
+use xiezhi_ocr::edit_distance;
+
+fn strip(t: &str) -> Vec<char> {
+    t.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The two scanned pages read back exactly (characters, whitespace aside), each with a high
+/// confidence.
+fn reads_iou_then_receipt(bytes: &[u8]) {
+    let pages = open(bytes).unwrap();
+    assert_eq!(pages.len(), 2);
+    assert!(pages.text_layer().is_none(), "a scan has no text layer");
+    for (i, want) in [include_str!("fixtures/iou.txt"), include_str!("fixtures/receipt.txt")].iter().enumerate() {
+        let page = pages.read(i).unwrap();
+        assert_eq!(page.source, Source::Ocr);
+        assert_eq!(edit_distance(&strip(&page.text), &strip(want)), 0, "page {}: {}", i + 1, page.text);
+        assert!(page.confidence > 0.9, "page {} confidence {}", i + 1, page.confidence);
+        let png = pages.page_png(i, 600).unwrap().expect("a scanned page has an image");
+        assert!(png.starts_with(b"\x89PNG"));
+    }
+}
+
+#[test]
+fn a_scanned_pdf_is_read_page_by_page() {
+    reads_iou_then_receipt(include_bytes!("fixtures/iou-receipt-scan.pdf"));
+}
+
+#[test]
+fn every_page_of_a_grey_tiff_is_read() {
+    reads_iou_then_receipt(include_bytes!("fixtures/iou-receipt-grey.tiff"));
+}
+
+#[test]
+fn every_page_of_a_group4_tiff_is_read() {
+    reads_iou_then_receipt(include_bytes!("fixtures/iou-receipt-g4.tiff"));
+}
+
+#[test]
+fn a_text_pdf_gives_its_own_text() {
+    let pages = open(include_bytes!("fixtures/complaint-text.pdf")).unwrap();
+    assert_eq!(pages.len(), 2);
+    let layer = pages.text_layer().expect("both pages carry text");
+    let got: Vec<char> = layer.iter().flat_map(|t| strip(t)).collect();
+    let want = strip(include_str!("fixtures/complaint-text.txt"));
+    assert_eq!(edit_distance(&got, &want), 0, "{}", layer.join("\n---\n"));
+    assert!(strip(&layer[0]).starts_with(&strip("民事起诉状原告：甲某")));
+    assert!(strip(&layer[1]).ends_with(&strip("具状人：甲某2026年1月5日")));
+    let first = pages.read(0).unwrap();
+    assert_eq!((first.source, first.confidence), (Source::TextLayer, 1.0));
+    assert_eq!(pages.page_png(0, 600).unwrap(), None, "a text page has no scan to show");
+}
