@@ -470,7 +470,10 @@ impl App {
         .map_err(|e| AppError::Internal(format!("storing a document: {e}")))??;
         drop(turn);
         let body = first.text.as_ref().map(|pages| pages.join("\n\n"));
-        let (auto, reason) = classify(body.as_deref().unwrap_or(""));
+        let (auto, mut reason) = classify(body.as_deref().unwrap_or(""));
+        if body.is_none() {
+            reason = if first.error.is_some() { "文字无法读取" } else { "待文字识别后自动编目" }.to_owned();
+        }
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let entry = NewEntry {
             kind: "add".to_owned(),

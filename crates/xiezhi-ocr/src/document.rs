@@ -283,9 +283,103 @@ fn paper_light(image: &mut GrayImage) {
     }
 }
 
+/// A PDF page's text layer, a line per baseline: the runs of text shown are followed through
+/// the text matrix (Tm, Td, TD, T*, TL, ' and ") and a new line starts when the baseline moves by
+/// more than a third of the font's height. Word processors write a line as several runs — one
+/// per font, so the digits of 2024年 come apart from the characters around them — and those
+/// runs join again on their line.
 fn pdf_page_text(doc: &lopdf::Document, page_number: usize) -> Option<String> {
+    use lopdf::Object;
     let n = u32::try_from(page_number).ok()?;
-    doc.extract_text_with_limit(&[n], MAX_INFLATED).ok()
+    let page = *doc.get_pages().get(&n)?;
+    let encodings: std::collections::BTreeMap<Vec<u8>, lopdf::Encoding> = doc
+        .get_page_fonts(page)
+        .ok()?
+        .into_iter()
+        .filter_map(|(name, font)| font.get_font_encoding_with_limit(doc, MAX_INFLATED).ok().map(|e| (name, e)))
+        .collect();
+    let content = lopdf::content::Content::decode(&doc.get_page_content_with_limit(page, MAX_INFLATED).ok()?).ok()?;
+    let number = |o: &Object| match o {
+        Object::Integer(i) => Some(*i as f32),
+        Object::Real(r) => Some(*r),
+        _ => None,
+    };
+    // Text line matrix [a b c d e f]; leading; font size; the current font's encoding.
+    let mut line = [1.0f32, 0.0, 0.0, 1.0, 0.0, 0.0];
+    let (mut leading, mut size) = (0.0f32, 10.0f32);
+    let mut encoding: Option<&lopdf::Encoding> = None;
+    let mut out = String::new();
+    let mut baseline: Option<f32> = None;
+    let mut show =
+        |out: &mut String, line: &[f32; 6], size: f32, encoding: Option<&lopdf::Encoding>, operands: &[Object]| {
+            let Some(encoding) = encoding else { return };
+            let mut text = String::new();
+            let push = |o: &Object, text: &mut String| match o {
+                Object::String(bytes, _) => {
+                    if let Ok(t) = lopdf::Document::decode_text(encoding, bytes) {
+                        text.push_str(&t);
+                    }
+                }
+                // A wide gap between two Latin words is their space.
+                o if number(o).is_some_and(|v| v < -250.0) && text.ends_with(|c: char| c.is_ascii_alphanumeric()) => {
+                    text.push(' ');
+                }
+                _ => {}
+            };
+            for o in operands {
+                match o {
+                    Object::Array(items) => items.iter().for_each(|i| push(i, &mut text)),
+                    other => push(other, &mut text),
+                }
+            }
+            if text.is_empty() {
+                return;
+            }
+            let y = line[5];
+            let height = (size * line[3].abs().max(line[1].abs())).max(1.0);
+            match baseline {
+                Some(b) if (b - y).abs() <= height / 3.0 => {}
+                Some(_) => out.push('\n'),
+                None => {}
+            }
+            baseline = Some(y);
+            out.push_str(&text);
+        };
+    let move_by = |line: &mut [f32; 6], tx: f32, ty: f32| {
+        line[4] += tx * line[0] + ty * line[2];
+        line[5] += tx * line[1] + ty * line[3];
+    };
+    for op in &content.operations {
+        let args: Vec<f32> = op.operands.iter().filter_map(number).collect();
+        match op.operator.as_str() {
+            "BT" => line = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+            "Tm" if args.len() == 6 => line = [args[0], args[1], args[2], args[3], args[4], args[5]],
+            "Td" if args.len() == 2 => move_by(&mut line, args[0], args[1]),
+            "TD" if args.len() == 2 => {
+                leading = -args[1];
+                move_by(&mut line, args[0], args[1]);
+            }
+            "TL" if args.len() == 1 => leading = args[0],
+            "T*" => move_by(&mut line, 0.0, -leading),
+            "Tf" => {
+                encoding = op.operands.first().and_then(|o| o.as_name().ok()).and_then(|f| encodings.get(f));
+                if let Some(&s) = args.first() {
+                    size = s.abs();
+                }
+            }
+            "Tj" | "TJ" => show(&mut out, &line, size, encoding, &op.operands),
+            "'" => {
+                move_by(&mut line, 0.0, -leading);
+                show(&mut out, &line, size, encoding, &op.operands);
+            }
+            "\"" => {
+                move_by(&mut line, 0.0, -leading);
+                show(&mut out, &line, size, encoding, op.operands.get(2..).unwrap_or(&[]));
+            }
+            _ => {}
+        }
+    }
+    Some(out)
 }
 
 fn has_image(doc: &lopdf::Document, page: lopdf::ObjectId) -> bool {
@@ -369,13 +463,13 @@ fn raw_pixels(raw: &[u8], w: u32, h: u32, colour: Option<&str>, bits: i64) -> Re
 pub fn tiff_of_pages(pages: &[Vec<u8>]) -> Result<Vec<u8>, OcrError> {
     let mut out = std::io::Cursor::new(Vec::new());
     let mut encoder = tiff::encoder::TiffEncoder::new(&mut out)
-        .map_err(|e| OcrError::Decode(e.to_string()))?
+        .map_err(|e| OcrError::Decode(format!("TIFF 无法写入：{e}")))?
         .with_compression(tiff::encoder::Compression::Lzw);
     for (i, page) in pages.iter().enumerate() {
         let grey = decode_image(page).map_err(|e| OcrError::Decode(format!("第 {} 页：{e}", i + 1)))?;
         encoder
             .write_image::<tiff::encoder::colortype::Gray8>(grey.width(), grey.height(), grey.as_raw())
-            .map_err(|e| OcrError::Decode(e.to_string()))?;
+            .map_err(|e| OcrError::Decode(format!("TIFF 无法写入：{e}")))?;
     }
     Ok(out.into_inner())
 }

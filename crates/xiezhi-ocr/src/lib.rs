@@ -46,7 +46,7 @@ const WIDTH_FACTOR: f32 = 0.75;
 /// Why a page could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum OcrError {
-    #[error("图片无法解码：{0}")]
+    #[error("{0}")]
     Decode(String),
     #[error("识别模型无法加载：{0}")]
     Model(String),
@@ -121,7 +121,7 @@ impl Ocr {
 
     /// Reads an image file's bytes (JPEG, PNG, TIFF — the first page).
     pub fn read_bytes(&self, bytes: &[u8]) -> Result<Page, OcrError> {
-        let image = image::load_from_memory(bytes).map_err(|e| OcrError::Decode(e.to_string()))?;
+        let image = image::load_from_memory(bytes).map_err(|e| OcrError::Decode(format!("图片无法解码：{e}")))?;
         self.read(&image.to_luma8())
     }
 

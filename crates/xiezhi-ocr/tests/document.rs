@@ -51,8 +51,28 @@ fn a_text_pdf_gives_its_own_text() {
     let want = strip(include_str!("fixtures/complaint-text.txt"));
     assert_eq!(edit_distance(&got, &want), 0, "{}", layer.join("\n---\n"));
     assert!(strip(&layer[0]).starts_with(&strip("民事起诉状原告：甲某")));
+    // A line per printed line: the runs of one line (the word processor writes the digits in
+    // another font, as separate runs) join again, so 50000元 is searchable as written.
+    let lines: Vec<&str> = layer[0].lines().collect();
+    assert_eq!(lines[0], "民事起诉状");
+    assert_eq!(lines[1], "原告：甲某，男，汉族，住某省某市某区某路1号。");
+    assert_eq!(lines[4], "一、判令被告归还原告借款本金人民币50000元；");
+    assert_eq!(lines[5], "二、判令被告按年利率3.65%支付自2025年1月1日起至实际清偿之日止的利息；");
     assert!(strip(&layer[1]).ends_with(&strip("具状人：甲某2026年1月5日")));
     let first = pages.read(0).unwrap();
     assert_eq!((first.source, first.confidence), (Source::TextLayer, 1.0));
     assert_eq!(pages.page_png(0, 600).unwrap(), None, "a text page has no scan to show");
+}
+
+/// A blank page reads as nothing, with confidence 0: a person looks at it (a blank back side
+/// is quickly confirmed; a scan too dark to read is not silently empty).
+#[test]
+fn a_page_with_nothing_read_has_no_confidence() {
+    let mut png = Vec::new();
+    image::GrayImage::from_pixel(800, 600, image::Luma([255]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let pages = open(&png).unwrap();
+    let page = pages.read(0).unwrap();
+    assert_eq!((page.text.as_str(), page.confidence, page.source), ("", 0.0, Source::Ocr));
 }
