@@ -28,6 +28,40 @@ pub fn install_imported(texts: ImportedTexts) -> bool {
     IMPORTED.set(texts).is_ok()
 }
 
+/// A fingerprint of what the corpus is made of — the shipped zip and the imported texts
+/// (64-bit FNV-1a) — under which a built search index is kept: another binary or another
+/// import gives another fingerprint, so a kept index is never used for a corpus it was not
+/// built from.
+pub fn corpus_fingerprint(imported: Option<&ImportedTexts>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        // A separator, so ("ab", "c") and ("a", "bc") differ.
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    feed(CORPUS_ZIP);
+    if let Some(t) = imported {
+        for (laws, articles) in &t.tables {
+            feed(laws.as_bytes());
+            feed(articles.as_bytes());
+        }
+        for (path, text) in &t.markdown {
+            feed(path.as_bytes());
+            feed(text.as_bytes());
+        }
+    }
+    h
+}
+
+/// The imported texts installed with [`install_imported`], if any.
+pub fn installed_imported() -> Option<&'static ImportedTexts> {
+    IMPORTED.get()
+}
+
 /// Why a citation did not give an article.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LegalError {
@@ -151,6 +185,14 @@ impl Corpus {
             })
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// The shipped corpus with `imported` merged in (as [`Corpus::embedded`] builds it), for a
+    /// caller that needs the corpus an import has just made.
+    pub fn with_imported(imported: &ImportedTexts) -> Result<Corpus, LegalError> {
+        let mut corpus = Corpus::from_zip(CORPUS_ZIP)?;
+        corpus.merge(Corpus::from_imported(imported)?);
+        Ok(corpus)
     }
 
     /// A corpus of imported texts alone.

@@ -22,6 +22,8 @@ pub mod similar;
 
 pub use charges::ChargeTable;
 pub use citation::{CaseNumberCitation, Citations, LawNames, StatuteCitation, cite, format_citation};
-pub use corpus::{Article, Corpus, ImportedTexts, LawVersion, LegalError, ReferenceCase, install_imported};
+pub use corpus::{
+    Article, Corpus, ImportedTexts, LawVersion, LegalError, ReferenceCase, corpus_fingerprint, install_imported,
+};
 pub use recommend::{Recommendation, Recommender};
-pub use search::{Hit, SearchIndex};
+pub use search::{Hit, IndexFiles, SearchIndex, index_file_name, install_index_files};

@@ -51,12 +51,126 @@ pub struct Hit {
     pub highlights: Vec<(usize, usize)>,
 }
 
+/// Where built indexes are kept between runs: the caller's files (this crate does no IO).
+pub trait IndexFiles: Send + Sync {
+    /// The bytes kept under `name`, if any.
+    fn load(&self, name: &str) -> Option<Vec<u8>>;
+    /// Keeps `bytes` under `name` so that a reader sees either no file or the whole one (a
+    /// temporary file renamed into place), and drops indexes kept under other names.
+    fn save(&self, name: &str, bytes: &[u8]);
+}
+
+static FILES: std::sync::OnceLock<Box<dyn IndexFiles>> = std::sync::OnceLock::new();
+
+/// Makes [`SearchIndex::embedded`] read a kept index, and keep the one it builds, in `files`;
+/// only before its first use (false after).
+pub fn install_index_files(files: Box<dyn IndexFiles>) -> bool {
+    FILES.set(files).is_ok()
+}
+
+/// The name a corpus's index is kept under: the format's version and the corpus fingerprint
+/// ([`crate::corpus::corpus_fingerprint`]).
+pub fn index_file_name(fingerprint: u64) -> String {
+    format!("search-v{FORMAT}-{fingerprint:016x}.idx")
+}
+
+/// The kept format's version (a change of layout or of what is indexed changes it).
+const FORMAT: u32 = 1;
+const MAGIC: &[u8; 8] = b"XZIDX\0\0\x01";
+
 impl SearchIndex {
-    /// The index of the embedded corpus, built once.
+    /// The index of the embedded corpus, once per process: read from the kept file of this
+    /// corpus when [`install_index_files`] gave one and it is whole, else built (and kept).
     pub fn embedded() -> Result<&'static SearchIndex, crate::LegalError> {
         static INDEX: std::sync::OnceLock<SearchIndex> = std::sync::OnceLock::new();
         let corpus = Corpus::embedded()?;
-        Ok(INDEX.get_or_init(|| SearchIndex::build(corpus)))
+        Ok(INDEX.get_or_init(|| {
+            let Some(files) = FILES.get() else { return SearchIndex::build(corpus) };
+            let name = index_file_name(crate::corpus::corpus_fingerprint(crate::corpus::installed_imported()));
+            if let Some(index) = files.load(&name).and_then(|b| SearchIndex::from_bytes(&b, corpus)) {
+                return index;
+            }
+            let index = SearchIndex::build(corpus);
+            files.save(&name, &index.to_bytes());
+            index
+        }))
+    }
+
+    /// The index as bytes to keep: a header (magic, article count, average length), the
+    /// per-article lengths and priors, then each bigram's postings, all little-endian.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let postings: usize = self.postings.values().map(Vec::len).sum();
+        let mut out = Vec::with_capacity(32 + self.lengths.len() * 8 + self.postings.len() * 12 + postings * 6);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(self.lengths.len() as u64).to_le_bytes());
+        out.extend_from_slice(&self.average.to_le_bytes());
+        for l in &self.lengths {
+            out.extend_from_slice(&l.to_le_bytes());
+        }
+        for a in &self.authority {
+            out.extend_from_slice(&a.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.postings.len() as u64).to_le_bytes());
+        let mut grams: Vec<&u64> = self.postings.keys().collect();
+        grams.sort_unstable();
+        for g in grams {
+            let list = &self.postings[g];
+            out.extend_from_slice(&g.to_le_bytes());
+            out.extend_from_slice(&(list.len() as u32).to_le_bytes());
+            for (doc, tf) in list {
+                out.extend_from_slice(&doc.to_le_bytes());
+                out.extend_from_slice(&tf.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// An index read back from [`SearchIndex::to_bytes`]; `None` unless it is whole and fits
+    /// `corpus` (its article count, every posting inside it).
+    pub fn from_bytes(bytes: &[u8], corpus: &Corpus) -> Option<SearchIndex> {
+        struct Reader<'a>(&'a [u8]);
+        impl Reader<'_> {
+            fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+                let (head, rest) = self.0.split_first_chunk::<N>()?;
+                self.0 = rest;
+                Some(*head)
+            }
+        }
+        let mut r = Reader(bytes);
+        if &r.take::<8>()? != MAGIC {
+            return None;
+        }
+        let n = usize::try_from(u64::from_le_bytes(r.take()?)).ok()?;
+        if n != corpus.articles.len() {
+            return None;
+        }
+        let average = f32::from_le_bytes(r.take()?);
+        let lengths = (0..n).map(|_| r.take().map(u32::from_le_bytes)).collect::<Option<Vec<_>>>()?;
+        let authority = (0..n).map(|_| r.take().map(f32::from_le_bytes)).collect::<Option<Vec<_>>>()?;
+        let grams = usize::try_from(u64::from_le_bytes(r.take()?)).ok()?;
+        // Each bigram takes at least 12 bytes: a count beyond what is left is a broken file.
+        if grams > r.0.len() / 12 {
+            return None;
+        }
+        let mut postings = HashMap::with_capacity(grams);
+        for _ in 0..grams {
+            let g = u64::from_le_bytes(r.take()?);
+            let len = u32::from_le_bytes(r.take()?) as usize;
+            if len > r.0.len() / 6 {
+                return None;
+            }
+            let mut list = Vec::with_capacity(len);
+            for _ in 0..len {
+                let doc = u32::from_le_bytes(r.take()?);
+                let tf = u16::from_le_bytes(r.take()?);
+                if doc as usize >= n {
+                    return None;
+                }
+                list.push((doc, tf));
+            }
+            postings.insert(g, list);
+        }
+        r.0.is_empty().then_some(SearchIndex { postings, lengths, average, authority })
     }
 
     /// Indexes every article's text (its law's name is not indexed: filter by law instead).

@@ -95,3 +95,34 @@ fn search_finds_the_articles_a_judge_means() {
     assert_eq!(hits.len(), 10);
     assert!(hits.iter().all(|h| corpus.laws[corpus.articles[h.article].law].name == civil));
 }
+
+/// A kept index reads back to the same index: the same hits for the same query. A file cut
+/// short, with a changed byte in its header, or for another corpus is not used.
+#[test]
+fn a_kept_index_reads_back_whole_or_not_at_all() {
+    let corpus = Corpus::embedded().unwrap();
+    let built = xiezhi_legal::SearchIndex::build(corpus);
+    let bytes = built.to_bytes();
+    let read = xiezhi_legal::SearchIndex::from_bytes(&bytes, corpus).expect("a whole file reads back");
+    for q in ["盗窃公私财物数额较大", "醉酒驾驶机动车", "借款利率", "合同"] {
+        let a: Vec<(usize, u32)> =
+            built.search(corpus, q, 20, |_| true).iter().map(|h| (h.article, h.score.to_bits())).collect();
+        let b: Vec<(usize, u32)> =
+            read.search(corpus, q, 20, |_| true).iter().map(|h| (h.article, h.score.to_bits())).collect();
+        assert_eq!(a, b, "{q}");
+        assert_eq!(a.len(), 20);
+    }
+    assert!(xiezhi_legal::SearchIndex::from_bytes(&bytes[..bytes.len() - 1], corpus).is_none());
+    assert!(xiezhi_legal::SearchIndex::from_bytes(&bytes[..bytes.len() / 2], corpus).is_none());
+    let mut other = bytes.clone();
+    other[8] ^= 1; // the article count
+    assert!(xiezhi_legal::SearchIndex::from_bytes(&other, corpus).is_none());
+    let mut magic = bytes;
+    magic[0] = b'Y';
+    assert!(xiezhi_legal::SearchIndex::from_bytes(&magic, corpus).is_none());
+    // The name follows the corpus: imported texts change it.
+    let shipped = xiezhi_legal::corpus_fingerprint(None);
+    let texts = xiezhi_legal::ImportedTexts { tables: vec![], markdown: vec![("a.md".into(), "# 甲\n".into())] };
+    assert_ne!(shipped, xiezhi_legal::corpus_fingerprint(Some(&texts)));
+    assert_eq!(xiezhi_legal::index_file_name(0x1f), "search-v1-000000000000001f.idx");
+}

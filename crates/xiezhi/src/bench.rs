@@ -850,6 +850,23 @@ fn bench_laws_search(queries: usize) -> anyhow::Result<()> {
     let started = Instant::now();
     let index = xiezhi_legal::SearchIndex::build(corpus);
     let build = started.elapsed();
+    // The kept index: its size, and reading it back (what a start costs once it is kept).
+    let bytes = index.to_bytes();
+    let file = std::env::temp_dir().join(format!("xiezhi-bench-search-{}.idx", std::process::id()));
+    std::fs::write(&file, &bytes).context("writing the index")?;
+    let started = Instant::now();
+    let kept = std::fs::read(&file);
+    let _ = std::fs::remove_file(&file);
+    let kept = kept.context("reading the index")?;
+    let read_back = xiezhi_legal::SearchIndex::from_bytes(&kept, corpus).context("the kept index did not read back")?;
+    let load_kept = started.elapsed();
+    drop(read_back);
+    println!(
+        "kept index: {:.1} MB, read back in {:.3} s (build {:.3} s)",
+        bytes.len() as f64 / 1e6,
+        load_kept.as_secs_f64(),
+        build.as_secs_f64()
+    );
     let in_force = corpus.in_force(None);
     // Queries: 4 to 12 characters cut from articles spread over the corpus (a fixed stride, so
     // runs compare), as a judge would type a phrase they remember.

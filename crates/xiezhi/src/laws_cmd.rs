@@ -129,12 +129,63 @@ fn files_under(dir: &Path, suffix: &str) -> anyhow::Result<Vec<(String, PathBuf)
     Ok(out)
 }
 
-/// Reads the imported texts of `dir` and makes the corpus include them (before its first use).
+/// Where the search index is kept: `xiezhi-index/` beside `xiezhi-laws/`.
+pub fn index_dir(laws_dir: &Path) -> PathBuf {
+    laws_dir.parent().map_or_else(PathBuf::new, Path::to_owned).join("xiezhi-index")
+}
+
+/// The kept search index in a directory: read whole, written to a temporary file that is
+/// synced and renamed into place (a killed build leaves the old file or none, never half of
+/// one), indexes of other corpora removed once the new one is in place. Failing to keep it
+/// only costs the next start a rebuild, so errors are logged, not raised.
+pub struct IndexDir(pub PathBuf);
+
+impl xiezhi_legal::IndexFiles for IndexDir {
+    fn load(&self, name: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.0.join(name)).ok()
+    }
+
+    fn save(&self, name: &str, bytes: &[u8]) {
+        use std::io::Write;
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(&self.0)?;
+            let tmp = self.0.join(format!("{name}.tmp-{}", std::process::id()));
+            let mut file = std::fs::File::create(&tmp)?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            drop(file);
+            std::fs::rename(&tmp, self.0.join(name))?;
+            for entry in std::fs::read_dir(&self.0)?.flatten() {
+                let other = entry.file_name().to_string_lossy().into_owned();
+                if other != name && other.starts_with("search-") {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+            Ok(())
+        };
+        if let Err(e) = write() {
+            tracing::warn!("keeping the search index in {}: {e}", self.0.display());
+        }
+    }
+}
+
+/// Reads the imported texts of `dir` and makes the corpus include them, and the search index
+/// kept beside it (both before their first use).
 pub fn install_imported(dir: &Path) -> anyhow::Result<()> {
+    xiezhi_legal::install_index_files(Box::new(IndexDir(index_dir(dir))));
     if !dir.exists() {
         return Ok(());
     }
+    xiezhi_legal::install_imported(read_imported(dir)?);
+    Ok(())
+}
+
+/// The imported texts kept in `dir`.
+fn read_imported(dir: &Path) -> anyhow::Result<xiezhi_legal::ImportedTexts> {
     let mut texts = xiezhi_legal::ImportedTexts::default();
+    if !dir.exists() {
+        return Ok(texts);
+    }
     for (_, path) in files_under(&dir.join("tables"), ".laws.tsv")? {
         let laws = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         let articles_path = PathBuf::from(path.to_string_lossy().replace(".laws.tsv", ".articles.tsv"));
@@ -147,8 +198,7 @@ pub fn install_imported(dir: &Path) -> anyhow::Result<()> {
             .markdown
             .push((rel, std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?));
     }
-    xiezhi_legal::install_imported(texts);
-    Ok(())
+    Ok(texts)
 }
 
 /// Writes `text` at `path` unless it already holds it (atomically: a temporary file renamed).
@@ -223,6 +273,23 @@ pub async fn import(path: &Path, dir: &Path) -> anyhow::Result<ExitCode> {
         path.display(),
         dir.display()
     );
+    // The search index of the corpus as it now is, kept for the next start (when the texts
+    // changed: an unchanged corpus keeps its index).
+    let texts = read_imported(dir)?;
+    let name = xiezhi_legal::index_file_name(xiezhi_legal::corpus_fingerprint(Some(&texts)));
+    let index_dir = index_dir(dir);
+    if !index_dir.join(&name).exists() {
+        let started = std::time::Instant::now();
+        let corpus = xiezhi_legal::Corpus::with_imported(&texts).context("reading the corpus with the import")?;
+        let index = xiezhi_legal::SearchIndex::build(&corpus);
+        xiezhi_legal::IndexFiles::save(&IndexDir(index_dir.clone()), &name, &index.to_bytes());
+        println!(
+            "检索索引已重建 search index rebuilt: {} 条 articles, {:.1} s, {}",
+            corpus.articles.len(),
+            started.elapsed().as_secs_f64(),
+            index_dir.join(&name).display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -268,7 +335,7 @@ pub fn run(command: LawsCommand) -> anyhow::Result<ExitCode> {
                 None => None,
             };
             let in_force = corpus.in_force(Some(as_of.unwrap_or(today)));
-            let index = SearchIndex::build(corpus);
+            let index = SearchIndex::embedded().context("the search index")?;
             let hits = index.search(corpus, &query, top, |a| {
                 let law = &corpus.laws[corpus.articles[a].law];
                 in_force[corpus.articles[a].law] && only.is_none_or(|o| law.name == o)

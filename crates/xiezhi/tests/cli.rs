@@ -1036,8 +1036,42 @@ fn statutes_a_court_imports_join_the_shipped_ones() {
     let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["text"], "当事人可以网上提交起诉材料。");
     assert_eq!(shown["version"], "2025-01-01");
+    // The import kept the search index of the new corpus beside the database; searching
+    // finds the imported text through it.
+    let kept = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir.join("xiezhi-index"))
+            .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let first = kept(dir.path());
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(first[0].starts_with("search-v1-") && first[0].ends_with(".idx"), "{first:?}");
+    let out = xiezhi(dir.path(), &["laws", "search", "网上提交起诉材料", "--top", "1", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(hits[0]["law"], "甲市诉讼服务规定", "{hits}");
     let out = xiezhi(dir.path(), &["laws", "import", "texts"]);
     assert!(text(&out.stdout).contains("新增 0 个文件，更新 0 个，未变 1 个"), "{}", text(&out.stdout));
+    assert!(!text(&out.stdout).contains("检索索引已重建"), "an unchanged corpus keeps its index");
+    // A broken kept index (a disk fault) is not used: the search rebuilds and keeps it again.
+    std::fs::write(dir.path().join("xiezhi-index").join(&first[0]), b"XZIDX broken").unwrap();
+    let out = xiezhi(dir.path(), &["laws", "search", "网上提交起诉材料", "--top", "1", "--format", "json"]);
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(hits[0]["law"], "甲市诉讼服务规定");
+    assert!(std::fs::metadata(dir.path().join("xiezhi-index").join(&first[0])).unwrap().len() > 1_000_000);
+    // Another text changes the corpus: a new index replaces the old one.
+    write(
+        dir.path(),
+        "texts/地方/丙市调解规定(2025-06-01).md",
+        "# 丙市调解规定\n\n<!-- INFO END -->\n\n第一条 鼓励诉前调解。\n",
+    );
+    let out = xiezhi(dir.path(), &["laws", "import", "texts"]);
+    assert!(text(&out.stdout).contains("检索索引已重建"), "{}", text(&out.stdout));
+    let second = kept(dir.path());
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert_ne!(second, first);
     // A file without the layout's title line: refused, nothing written.
     std::fs::create_dir_all(dir.path().join("bad")).unwrap();
     write(dir.path(), "bad/好.md", "# 乙市规定\n\n第一条 甲。\n");
