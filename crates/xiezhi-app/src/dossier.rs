@@ -389,6 +389,10 @@ fn first_reading(path: &Path, size: u64) -> FirstReading {
     if size > MAX_READ_BYTES {
         return unreadable(too_big(size));
     }
+    // A text document's text goes into the database whole: 64 MB of it at most.
+    if matches!(kind, Some("text" | "docx")) && size > 64 << 20 {
+        return unreadable(format!("文本文件 {} MB，超过 64 MB，未提取文字；文件已保存", size >> 20));
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return unreadable(format!("文件无法读取：{e}")),
@@ -626,10 +630,14 @@ impl App {
             Ok(out)
         });
         while let Some((done, total)) = updates.recv().await {
+            // Progress is for the page to show: a busy database skips an update, never the reading.
             let r = reading("reading", done as i64, Some(total as i64), None);
-            self.store.set_dossier_reading(&r).await?;
+            if let Err(e) = self.store.set_dossier_reading(&r).await {
+                tracing::debug!(error = %e, "recording reading progress");
+            }
         }
-        let pages = match work.await.map_err(|e| AppError::Internal(format!("OCR: {e}")))? {
+        let outcome = work.await.unwrap_or_else(|e| Err(format!("识别过程出错：{e}")));
+        let pages = match outcome {
             Ok(pages) => pages,
             Err(why) => {
                 tracing::warn!(document = seq, "a case-file document could not be read");
