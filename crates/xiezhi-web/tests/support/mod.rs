@@ -211,21 +211,7 @@ impl TestApp {
         body: Vec<u8>,
         headers: &[(&str, &str)],
     ) -> Reply {
-        let mut request = Request::builder().method(method).uri(uri).header("host", "localhost");
-        let peer: std::net::IpAddr = "10.0.0.1".parse().unwrap();
-        request = request.extension(axum::extract::ConnectInfo(std::net::SocketAddr::new(peer, 40_000)));
-        if let Some(c) = cookie {
-            request = request.header("cookie", c);
-        }
-        for (k, v) in headers {
-            request = request.header(*k, *v);
-        }
-        let request = request.body(Body::from(body)).unwrap();
-        let response = xiezhi_web::router(self.state.clone()).oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
+        self.send("10.0.0.1", method, uri, cookie, Body::from(body), headers).await
     }
 
     /// A request from the client at `peer` (the address the server sees).
@@ -238,6 +224,18 @@ impl TestApp {
         body: Option<String>,
         headers: &[(&str, &str)],
     ) -> Reply {
+        self.send(peer, method, uri, cookie, body.map_or_else(Body::empty, Body::from), headers).await
+    }
+
+    async fn send(
+        &self,
+        peer: &str,
+        method: Method,
+        uri: &str,
+        cookie: Option<&str>,
+        body: Body,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut request = Request::builder().method(method).uri(uri).header("host", "localhost");
         let peer: std::net::IpAddr = peer.parse().unwrap();
         request = request.extension(axum::extract::ConnectInfo(std::net::SocketAddr::new(peer, 40_000)));
@@ -247,7 +245,7 @@ impl TestApp {
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
-        let request = request.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+        let request = request.body(body).unwrap();
         let response = xiezhi_web::router(self.state.clone()).oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
