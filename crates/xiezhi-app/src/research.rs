@@ -9,6 +9,23 @@ use crate::access::Access;
 use crate::judgments::SimilarCase;
 use crate::{App, AppError};
 
+/// An article as the CLI and the API print it (`laws show`, each search hit): the contract's
+/// fields and the version's status.
+pub fn article_json(corpus: &Corpus, index: usize) -> serde_json::Value {
+    let a = &corpus.articles[index];
+    let law = &corpus.laws[a.law];
+    serde_json::json!({
+        "law": law.name,
+        "version": law.version.map(|d| d.to_string()),
+        "effective_date": law.effective.map(|d| d.to_string()),
+        "status": law.status,
+        "article": a.label,
+        "article_no": a.number,
+        "suffix": a.suffix,
+        "text": a.text,
+    })
+}
+
 /// One recommended article, with its text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResearchArticle {

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use serde_json::{Value, json};
+use xiezhi_app::research::article_json;
 use xiezhi_app::{Clock, SystemClock};
 use xiezhi_domain::Date;
 use xiezhi_legal::{Corpus, Recommender, SearchIndex};
@@ -79,21 +80,6 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{}: 不是 UTF-8 文本 not UTF-8 text", path.display()))
     }
-}
-
-fn article_json(corpus: &Corpus, index: usize) -> Value {
-    let a = &corpus.articles[index];
-    let law = &corpus.laws[a.law];
-    json!({
-        "law": law.name,
-        "version": law.version.map(|d| d.to_string()),
-        "effective_date": law.effective.map(|d| d.to_string()),
-        "status": law.status,
-        "article": a.label,
-        "article_no": a.number,
-        "suffix": a.suffix,
-        "text": a.text,
-    })
 }
 
 /// Where imported texts are kept: `xiezhi-laws/` beside the SQLite file (or in the data

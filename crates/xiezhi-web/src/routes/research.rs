@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use xiezhi_app::judgments::{SimilarCase, rank};
-use xiezhi_app::research::Research;
+use xiezhi_app::research::{Research, article_json};
 use xiezhi_legal::{Corpus, SearchIndex};
 
 use crate::AppState;
@@ -241,20 +241,6 @@ fn top_field(v: &Value, default: usize) -> Result<usize, ApiError> {
             "应为 1–100 的整数 / an integer from 1 to 100",
         )))),
     }
-}
-
-fn article_json(corpus: &Corpus, index: usize) -> Value {
-    let a = &corpus.articles[index];
-    let law = &corpus.laws[a.law];
-    json!({
-        "law": law.name,
-        "version": law.version.map(|d| d.to_string()),
-        "effective_date": law.effective.map(|d| d.to_string()),
-        "article": a.label,
-        "article_no": a.number,
-        "suffix": a.suffix,
-        "text": a.text,
-    })
 }
 
 #[derive(Debug, Deserialize)]
