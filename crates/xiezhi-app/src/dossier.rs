@@ -389,6 +389,10 @@ fn first_reading(path: &Path, size: u64) -> FirstReading {
     if size > MAX_READ_BYTES {
         return unreadable(too_big(size));
     }
+    // A JPEG or PNG is one page, read later: nothing to open now.
+    if matches!(kind, Some("jpeg" | "png")) {
+        return FirstReading { pages: Some(1), text: None, error: None };
+    }
     // A text document's text goes into the database whole: 64 MB of it at most.
     if matches!(kind, Some("text" | "docx")) && size > 64 << 20 {
         return unreadable(format!("文本文件 {} MB，超过 64 MB，未提取文字；文件已保存", size >> 20));
@@ -550,32 +554,24 @@ impl App {
         });
     }
 
-    /// Documents whose reading was queued or under way when the process stopped (and scans
-    /// stored before readings were recorded): queued again. Called when the server starts.
+    /// Documents whose reading was queued or under way when the process stopped: queued
+    /// again (one query for the readings; migration 0009 queued what was stored before
+    /// readings were recorded). Called when the server starts.
     pub async fn resume_dossier_reading(&self) -> Result<usize, AppError> {
         if self.config.files_dir.is_none() {
             return Ok(0);
         }
-        let readings = self.store.dossier_readings(None).await?;
-        let mut queued = 0;
-        for case in self.store.dossier_cases().await? {
-            for e in self.store.dossier_entries(&case).await? {
-                if e.entry.kind != "add" {
-                    continue;
-                }
-                let status =
-                    readings.iter().find(|r| r.case_number == case && r.seq == e.seq).map(|r| r.status.as_str());
-                let unfinished = match status {
-                    Some(s) => s == "pending" || s == "reading",
-                    None => e.entry.body.is_none() && self.needs_ocr(e.entry.sha256.as_deref().unwrap_or_default()),
-                };
-                if unfinished {
-                    self.dossier_ocr_in_background(case.clone(), e.seq);
-                    queued += 1;
-                }
-            }
+        let unfinished: Vec<Reading> = self
+            .store
+            .dossier_readings(None)
+            .await?
+            .into_iter()
+            .filter(|r| r.status == "pending" || r.status == "reading")
+            .collect();
+        for r in &unfinished {
+            self.dossier_ocr_in_background(r.case_number.clone(), r.seq);
         }
-        Ok(queued)
+        Ok(unfinished.len())
     }
 
     /// Whether a stored file is read by OCR (an image or a PDF), from its first bytes.
@@ -619,6 +615,9 @@ impl App {
                 return Err(too_big(size));
             }
             let bytes = std::fs::read(&path).map_err(|e| format!("文件无法读取：{e}"))?;
+            if !matches!(sniff_kind(&bytes[..bytes.len().min(16)]), Some("jpeg" | "png" | "tiff" | "pdf")) {
+                return Err("文件中没有可读的文字（不是扫描件，也无法直接提取文字）".to_owned());
+            }
             let pages = xiezhi_ocr::document::open(&bytes).map_err(|e| e.to_string())?;
             let total = pages.len();
             let _ = progress.send((0, total));
@@ -1159,6 +1158,10 @@ impl App {
             return Err(AppError::NotFound);
         }
         let path = blob_path(self.files_dir()?, e.entry.sha256.as_deref().unwrap_or_default());
+        // Each page drawn parses its whole file (a PDF up to 256 MB): two at a time across the
+        // process, however many a viewer's lazy images ask for at once.
+        static RENDERING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+        let _turn = RENDERING.acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
         let png = tokio::task::spawn_blocking(move || -> Result<Option<Vec<u8>>, AppError> {
             let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
             if size > MAX_READ_BYTES {

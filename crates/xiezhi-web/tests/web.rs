@@ -1985,6 +1985,30 @@ async fn the_case_file_through_the_api() {
         let mine = list.as_array().unwrap().iter().find(|d| d["seq"] == seq).unwrap();
         assert_eq!((mine["ocr"].as_str(), mine["category"].as_str()), (Some("done"), Some("证据材料")));
         assert_eq!(mine["ocr_progress"], serde_json::json!({"pages_done": 2, "pages_total": 2}));
+        // A reading a stopped server left unfinished is queued again when the server starts.
+        let stuck = xiezhi_store::dossier::Reading {
+            case_number: case.clone(),
+            seq,
+            status: "reading".to_owned(),
+            pages_done: 1,
+            pages_total: Some(2),
+            error: None,
+            updated_at: "2026-01-01 00:00:00".to_owned(),
+        };
+        app.store().set_dossier_reading(&stuck).await.unwrap();
+        assert_eq!(app.state.app.resume_dossier_reading().await.unwrap(), 1);
+        let mut status = String::new();
+        for _ in 0..200 {
+            let list = app.get_json(&api, &s).await;
+            status =
+                list.as_array().unwrap().iter().find(|d| d["seq"] == seq).unwrap()["ocr"].as_str().unwrap().to_owned();
+            if status != "pending" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(status, "done");
+        assert_eq!(app.state.app.resume_dossier_reading().await.unwrap(), 0, "nothing left to resume");
         let r = app.request(Method::GET, &format!("{api}/{seq}"), Some(&s.cookie), None, &[]).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.bytes, tiff.to_vec());

@@ -20,3 +20,6 @@ CREATE TABLE dossier_reading (
     updated_at  TEXT NOT NULL,
     PRIMARY KEY (case_number, seq)
 );
+-- Documents stored before readings were recorded and still without text (scans, PDFs): queued.
+INSERT INTO dossier_reading (case_number, seq, status, pages_done, pages_total, error, updated_at)
+SELECT case_number, seq, 'pending', 0, pages, NULL, at FROM dossier_entries WHERE kind = 'add' AND body IS NULL;
